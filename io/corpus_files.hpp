@@ -1,0 +1,45 @@
+#pragma once
+// Finding the documents of a corpus on disk and reading their bytes.
+//
+// A directory input is walked recursively; every regular file below it (links to
+// regular files included) is one input file. Files are ordered by their path relative to
+// the input (byte order), inputs in the order given. A file's id is the input folder's
+// name joined with that relative path ("20news-bydate-train/sci.space/61092"), and its
+// label is its first-level folder ("sci.space"). A file input is one file, id and label
+// its name.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnmf::io {
+
+struct InputFile {
+  std::string path;  // to open
+  std::string id;    // to report and store
+  std::string group; // first-level folder, empty when the file is not inside one
+  uint64_t bytes = 0;
+};
+
+struct ListingOptions {
+  std::vector<std::string> groups;           // keep only these first-level folders (empty: all)
+  std::vector<std::string> exclude_patterns; // fnmatch patterns on the file name
+};
+
+// Walks the inputs. Throws UserError naming the path for a missing input, an empty
+// folder, or a --groups entry that matches no folder.
+std::vector<InputFile> list_input_files(const std::vector<std::string>& inputs, const ListingOptions& options);
+
+// Serialization of a listing for sending between ranks.
+std::string pack_input_files(const std::vector<InputFile>& files, size_t begin, size_t end);
+std::vector<InputFile> unpack_input_files(const std::string& bytes);
+
+// Index of the first file of each of `parts` contiguous shares with about equal bytes
+// (parts + 1 values, the last = files.size()).
+std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, int parts);
+
+// The whole file; UserError "<path>: <reason>" when it cannot be read.
+std::string read_file_bytes(const std::string& path);
+// Bytes [offset, offset + size) (fewer at the end of the file).
+std::string read_file_range(const std::string& path, uint64_t offset, uint64_t size);
+
+}  // namespace dnmf::io

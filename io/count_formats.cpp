@@ -1,0 +1,254 @@
+#include "io/count_formats.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+
+#include "io/record_split.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/row_partition.hpp"
+
+namespace dnmf::io {
+namespace {
+
+struct Header {
+  int64_t rows = 0, columns = 0, entries = 0;
+  int64_t lines = 0;   // header lines, comments included
+  uint64_t bytes = 0;  // header bytes (plain files)
+  bool pattern = false;
+  bool integer_values = true;
+};
+
+std::vector<std::string_view> fields_of(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    const size_t start = i;
+    while (i < line.size() && !(line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+  return fields;
+}
+
+bool parse_int(std::string_view text, int64_t& value) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+bool parse_double(std::string_view text, double& value) {
+  std::string copy(text);
+  char* end = nullptr;
+  value = std::strtod(copy.c_str(), &end);
+  return !copy.empty() && end == copy.c_str() + copy.size() && std::isfinite(value);
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Read by rank 0 only: the header is tiny and decides how everyone parses the rest.
+Header read_header(const std::string& path, CountFormat format) {
+  LineStream stream(path);
+  Header header;
+  std::string line;
+  auto next_line = [&](const char* what) {
+    if (!stream.next(line))
+      throw UserError(path + ":" + std::to_string(header.lines + 1) + ": file ends before the " + what);
+    ++header.lines;
+    header.bytes += line.size() + 1;
+  };
+  auto fail = [&](const std::string& problem) {
+    throw UserError(path + ":" + std::to_string(header.lines) + ": " + problem);
+  };
+  if (format == CountFormat::uci) {
+    int64_t* targets[3] = {&header.rows, &header.columns, &header.entries};
+    const char* names[3] = {"document count (D)", "word count (W)", "entry count (NNZ)"};
+    for (int i = 0; i < 3; ++i) {
+      next_line(names[i]);
+      const auto fields = fields_of(line);
+      if (fields.size() != 1 || !parse_int(fields[0], *targets[i]) || *targets[i] < 0)
+        fail(std::string("expected the ") + names[i] + " of a UCI docword file, found '" + line + "'");
+    }
+    return header;
+  }
+  next_line("Matrix Market banner");
+  const auto banner = fields_of(line);
+  if (banner.size() != 5 || banner[0] != "%%MatrixMarket" || lowercase(std::string(banner[1])) != "matrix")
+    fail("not a Matrix Market file (expected '%%MatrixMarket matrix coordinate ...')");
+  if (lowercase(std::string(banner[2])) != "coordinate") fail("only 'coordinate' Matrix Market files hold sparse counts");
+  const std::string field = lowercase(std::string(banner[3]));
+  if (field != "integer" && field != "real" && field != "pattern")
+    fail("field '" + std::string(banner[3]) + "' is not integer, real or pattern");
+  if (lowercase(std::string(banner[4])) != "general") fail("only 'general' symmetry is supported");
+  header.pattern = field == "pattern";
+  header.integer_values = field != "real";
+  do next_line("size line");
+  while (line.empty() || line[0] == '%');
+  const auto size = fields_of(line);
+  if (size.size() != 3 || !parse_int(size[0], header.rows) || !parse_int(size[1], header.columns) ||
+      !parse_int(size[2], header.entries) || header.rows < 0 || header.columns < 0 || header.entries < 0)
+    fail("expected 'rows columns entries', found '" + line + "'");
+  return header;
+}
+
+std::string pack_header(const Header& header) {
+  ByteWriter writer;
+  writer.put(header);
+  return std::move(writer.bytes());
+}
+
+}  // namespace
+
+CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountFormat format) {
+  const int ranks = comm_size(comm);
+  const int rank = comm_rank(comm);
+
+  Header header;
+  std::string header_bytes;
+  bool gzip = false;
+  run_collectively(comm, [&] {
+    if (rank != 0) return;
+    if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such file");
+    header = read_header(path, format);
+    gzip = is_gzip_file(path);
+    header_bytes = pack_header(header);
+    header_bytes.push_back(gzip ? 1 : 0);
+  });
+  broadcast_bytes(comm, header_bytes);
+  {
+    ByteReader reader(header_bytes);
+    header = reader.get<Header>();
+    gzip = reader.get<char>() != 0;
+  }
+
+  CountMatrix matrix;
+  matrix.rows = header.rows;
+  matrix.columns = header.columns;
+  matrix.declared_entries = header.entries;
+
+  // Parse this rank's lines; remember the first bad one by its index among our lines.
+  std::vector<CountEntry> parsed;
+  int64_t lines_here = 0;
+  int64_t entry_lines = 0;
+  int64_t bad_line = -1;
+  std::string bad_reason;
+  const size_t expected_fields = header.pattern ? 2 : 3;
+  auto parse_line = [&](std::string_view line) {
+    const int64_t index = lines_here++;
+    if (bad_line >= 0) return;
+    if (format == CountFormat::mtx && !line.empty() && line[0] == '%') return;
+    const auto fields = fields_of(line);
+    if (fields.empty()) return;
+    ++entry_lines;
+    int64_t row = 0, column = 0;
+    double count = 1;
+    std::string problem;
+    if (fields.size() != expected_fields) {
+      problem = "expected " + std::to_string(expected_fields) + " numbers";
+    } else if (!parse_int(fields[0], row) || row < 1 || row > header.rows) {
+      problem = "row/document must be a whole number in 1.." + std::to_string(header.rows);
+    } else if (!parse_int(fields[1], column) || column < 1 || column > header.columns) {
+      problem = "column/word must be a whole number in 1.." + std::to_string(header.columns);
+    } else if (!header.pattern) {
+      int64_t whole = 0;
+      const bool ok = header.integer_values ? parse_int(fields[2], whole) : parse_double(fields[2], count);
+      if (header.integer_values) count = static_cast<double>(whole);
+      if (!ok || count < 0) problem = "count must be a nonnegative number";
+    }
+    if (!problem.empty()) {
+      bad_line = index;
+      bad_reason = problem + ", found '" + std::string(line.substr(0, 80)) + "'";
+      return;
+    }
+    if (count != 0) parsed.push_back({row - 1, column - 1, count});
+  };
+
+  int64_t lines_before = 0;
+  run_collectively(comm, [&] {
+    if (gzip) {
+      LineStream stream(path);
+      std::string line;
+      int64_t line_number = 0;
+      while (stream.next(line)) {
+        if (line_number++ < header.lines) continue;
+        if ((line_number - header.lines - 1) % ranks == rank) parse_line(line);
+      }
+    } else {
+      const uint64_t file_size = std::filesystem::file_size(path);
+      const uint64_t data_bytes = file_size - std::min<uint64_t>(header.bytes, file_size);
+      const uint64_t begin = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank, ranks));
+      const uint64_t end = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank + 1, ranks));
+      for_each_record_in_range(path, file_size, begin, end, RecordFormat{},
+                               [&](std::string_view line, uint64_t) { parse_line(line); });
+    }
+  });
+  if (!gzip) lines_before = sum_over_lower_ranks(comm, lines_here);
+  run_collectively(comm, [&] {
+    if (bad_line < 0) return;
+    // Line numbers: plain files give each rank a contiguous run of lines; gzip input
+    // deals lines round-robin.
+    const int64_t line_number = gzip ? header.lines + bad_line * ranks + rank + 1 : header.lines + lines_before + bad_line + 1;
+    throw UserError(path + ":" + std::to_string(line_number) + ": " + bad_reason);
+  });
+  const int64_t entries_found = sum_over_ranks(comm, entry_lines);
+  run_collectively(comm, [&] {
+    if (rank == 0 && entries_found != header.entries)
+      throw UserError(path + ": the header declares " + std::to_string(header.entries) + " entries but the file holds " +
+                      std::to_string(entries_found) + " (truncated?)");
+  });
+
+  // Send entries to their row's owner.
+  std::vector<ByteWriter> outgoing(static_cast<size_t>(ranks));
+  std::vector<int64_t> row_starts;
+  for (int r = 0; r <= ranks; ++r) row_starts.push_back(even_split_start(header.rows, r, ranks));
+  auto owner_of = [&](int64_t row) {
+    return static_cast<int>(std::upper_bound(row_starts.begin(), row_starts.end(), row) - row_starts.begin()) - 1;
+  };
+  for (const auto& entry : parsed) outgoing[static_cast<size_t>(owner_of(entry.row))].put(entry);
+  parsed.clear();
+  parsed.shrink_to_fit();
+  std::vector<std::string> send_blocks(static_cast<size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) send_blocks[r] = std::move(outgoing[r].bytes());
+  const auto received = exchange_bytes(comm, send_blocks);
+  for (const auto& block : received) {
+    ByteReader reader(block);
+    while (!reader.done()) matrix.entries.push_back(reader.get<CountEntry>());
+  }
+  std::sort(matrix.entries.begin(), matrix.entries.end(), [](const CountEntry& a, const CountEntry& b) {
+    return a.row != b.row ? a.row < b.row : a.column < b.column;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < matrix.entries.size(); ++i) {
+    if (kept > 0 && matrix.entries[kept - 1].row == matrix.entries[i].row &&
+        matrix.entries[kept - 1].column == matrix.entries[i].column) {
+      matrix.entries[kept - 1].count += matrix.entries[i].count;
+    } else {
+      matrix.entries[kept++] = matrix.entries[i];
+    }
+  }
+  matrix.entries.resize(kept);
+  matrix.first_row = even_split_start(header.rows, rank, ranks);
+  matrix.local_rows = even_split_start(header.rows, rank + 1, ranks) - matrix.first_row;
+  return matrix;
+}
+
+std::vector<std::string> read_vocabulary_file(const std::string& path, int64_t expected) {
+  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such vocabulary file");
+  LineStream stream(path);
+  std::vector<std::string> terms;
+  std::string line;
+  while (stream.next(line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    terms.push_back(line);
+  }
+  if (static_cast<int64_t>(terms.size()) != expected)
+    throw UserError(path + ": holds " + std::to_string(terms.size()) + " terms but the counts have " +
+                    std::to_string(expected) + " columns");
+  return terms;
+}
+
+}  // namespace dnmf::io

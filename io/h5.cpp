@@ -1,0 +1,318 @@
+#include "io/h5.hpp"
+
+#include <cstring>
+#include <type_traits>
+
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+
+namespace dnmf::h5 {
+namespace {
+
+template <class T>
+hid_t memory_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, int64_t>) return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, int32_t>) return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, uint8_t>) return H5T_NATIVE_UINT8;
+  else static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
+}
+
+// File types are little-endian IEEE/two's complement whatever the writing machine.
+template <class T>
+hid_t file_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
+  else if constexpr (std::is_same_v<T, int64_t>) return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, int32_t>) return H5T_STD_I32LE;
+  else if constexpr (std::is_same_v<T, uint8_t>) return H5T_STD_U8LE;
+}
+
+Handle collective_transfer() {
+  Handle transfer(H5Pcreate(H5P_DATASET_XFER));
+  H5Pset_dxpl_mpio(transfer.id(), H5FD_MPIO_COLLECTIVE);
+  return transfer;
+}
+
+Handle utf8_string_type(size_t size) {
+  Handle type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type.id(), size == 0 ? 1 : size);
+  H5Tset_cset(type.id(), H5T_CSET_UTF8);
+  H5Tset_strpad(type.id(), H5T_STR_NULLTERM);
+  return type;
+}
+
+Handle file_access(MPI_Comm comm) {
+  Handle access(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_fapl_mpio(access.id(), comm, MPI_INFO_NULL);
+  // Metadata written collectively keeps small writes from every rank off the file system.
+  H5Pset_all_coll_metadata_ops(access.id(), true);
+  H5Pset_coll_metadata_write(access.id(), true);
+  return access;
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    close();
+    id_ = other.id_;
+    other.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::close() noexcept {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_GROUP: H5Gclose(id_); break;
+    case H5I_DATASET: H5Dclose(id_); break;
+    case H5I_DATASPACE: H5Sclose(id_); break;
+    case H5I_DATATYPE: H5Tclose(id_); break;
+    case H5I_ATTR: H5Aclose(id_); break;
+    case H5I_GENPROP_LST: H5Pclose(id_); break;
+    default: break;
+  }
+  id_ = H5I_INVALID_HID;
+}
+
+void quiet_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+File File::create(MPI_Comm comm, const std::string& path) {
+  quiet_library_errors();
+  Handle access = file_access(comm);
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()));
+  if (!file.valid()) throw UserError(path + ": cannot create the HDF5 file");
+  return File(comm, path, std::move(file));
+}
+
+File File::open(MPI_Comm comm, const std::string& path) {
+  quiet_library_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw UserError(path + ": not an HDF5 file (missing, unreadable or corrupt)");
+  Handle access = file_access(comm);
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
+  if (!file.valid()) throw UserError(path + ": cannot open the HDF5 file");
+  return File(comm, path, std::move(file));
+}
+
+void File::close() {
+  if (!handle_.valid()) return;
+  if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("flushing");
+  if (H5Fclose(handle_.release()) < 0) throw UserError(path_ + ": closing the HDF5 file failed (disk full?)");
+}
+
+void File::fail(const std::string& what) const { throw UserError(path_ + ": " + what + " failed"); }
+
+bool File::exists(const std::string& name) const {
+  // H5Lexists needs each parent to exist, so walk the path one component at a time.
+  size_t position = 0;
+  while (position != std::string::npos) {
+    position = name.find('/', position + 1);
+    const std::string prefix = name.substr(0, position);
+    if (prefix.empty() || prefix == "/") continue;
+    if (H5Lexists(id(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return true;
+}
+
+void File::create_group(const std::string& name) {
+  Handle group(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!group.valid()) fail("creating group '" + name + "'");
+}
+
+std::vector<int64_t> File::dataset_shape(const std::string& name) const {
+  if (!exists(name)) throw UserError(path_ + ": no dataset '" + name + "' (not a dnmf file?)");
+  Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("opening dataset '" + name + "'");
+  Handle space(H5Dget_space(dataset.id()));
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0) fail("reading the shape of '" + name + "'");
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  return std::vector<int64_t>(dims.begin(), dims.end());
+}
+
+template <class T>
+void File::write_slice(const std::string& name, int64_t global_size, int64_t offset, const std::vector<T>& values) {
+  const hsize_t global_dims[1] = {static_cast<hsize_t>(global_size)};
+  Handle file_space(H5Screate_simple(1, global_dims, nullptr));
+  Handle dataset(H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!dataset.valid()) fail("creating dataset '" + name + "'");
+  const hsize_t start[1] = {static_cast<hsize_t>(offset)};
+  const hsize_t count[1] = {static_cast<hsize_t>(values.size())};
+  Handle memory_space(H5Screate_simple(1, count, nullptr));
+  if (values.empty()) {
+    H5Sselect_none(file_space.id());
+    H5Sselect_none(memory_space.id());
+  } else {
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  }
+  Handle transfer = collective_transfer();
+  if (H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values.data()) < 0)
+    fail("writing dataset '" + name + "'");
+}
+
+template <class T>
+std::vector<T> File::read_slice(const std::string& name, int64_t offset, int64_t count) const {
+  if (!exists(name)) throw UserError(path_ + ": no dataset '" + name + "' (not a dnmf file?)");
+  Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail("opening dataset '" + name + "'");
+  Handle file_space(H5Dget_space(dataset.id()));
+  hsize_t size = 0;
+  if (H5Sget_simple_extent_ndims(file_space.id()) != 1) throw UserError(path_ + ": '" + name + "' is not a vector");
+  H5Sget_simple_extent_dims(file_space.id(), &size, nullptr);
+  if (offset < 0 || count < 0 || static_cast<hsize_t>(offset + count) > size)
+    throw UserError(path_ + ": '" + name + "' is shorter than the matrix needs (truncated file?)");
+  std::vector<T> values(static_cast<size_t>(count));
+  const hsize_t start[1] = {static_cast<hsize_t>(offset)};
+  const hsize_t extent[1] = {static_cast<hsize_t>(count)};
+  Handle memory_space(H5Screate_simple(1, extent, nullptr));
+  if (count == 0) {
+    H5Sselect_none(file_space.id());
+    H5Sselect_none(memory_space.id());
+  } else {
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, extent, nullptr);
+  }
+  Handle transfer = collective_transfer();
+  if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values.data()) < 0)
+    fail("reading dataset '" + name + "'");
+  return values;
+}
+
+template void File::write_slice<double>(const std::string&, int64_t, int64_t, const std::vector<double>&);
+template void File::write_slice<int64_t>(const std::string&, int64_t, int64_t, const std::vector<int64_t>&);
+template void File::write_slice<int32_t>(const std::string&, int64_t, int64_t, const std::vector<int32_t>&);
+template void File::write_slice<uint8_t>(const std::string&, int64_t, int64_t, const std::vector<uint8_t>&);
+template std::vector<double> File::read_slice<double>(const std::string&, int64_t, int64_t) const;
+template std::vector<int64_t> File::read_slice<int64_t>(const std::string&, int64_t, int64_t) const;
+template std::vector<int32_t> File::read_slice<int32_t>(const std::string&, int64_t, int64_t) const;
+template std::vector<uint8_t> File::read_slice<uint8_t>(const std::string&, int64_t, int64_t) const;
+
+namespace {
+
+Handle open_object(hid_t file, const std::string& object_path) {
+  return Handle(H5Oopen(file, object_path.c_str(), H5P_DEFAULT));
+}
+
+}  // namespace
+
+void File::write_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
+  Handle object = open_object(id(), object_path);
+  Handle type = utf8_string_type(value.size());
+  Handle space(H5Screate(H5S_SCALAR));
+  Handle attribute(H5Acreate2(object.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT));
+  std::string padded = value;
+  padded.resize(value.empty() ? 1 : value.size(), '\0');
+  if (!attribute.valid() || H5Awrite(attribute.id(), type.id(), padded.data()) < 0)
+    fail("writing attribute '" + name + "' of '" + object_path + "'");
+}
+
+void File::write_attribute(const std::string& object_path, const std::string& name, const std::vector<int64_t>& value) {
+  Handle object = open_object(id(), object_path);
+  const hsize_t dims[1] = {value.size()};
+  Handle space(H5Screate_simple(1, dims, nullptr));
+  Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
+    fail("writing attribute '" + name + "' of '" + object_path + "'");
+}
+
+void File::write_attribute(const std::string& object_path, const std::string& name, int64_t value) {
+  Handle object = open_object(id(), object_path);
+  Handle space(H5Screate(H5S_SCALAR));
+  Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, &value) < 0)
+    fail("writing attribute '" + name + "' of '" + object_path + "'");
+}
+
+void File::write_attribute(const std::string& object_path, const std::string& name, double value) {
+  Handle object = open_object(id(), object_path);
+  Handle space(H5Screate(H5S_SCALAR));
+  Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0)
+    fail("writing attribute '" + name + "' of '" + object_path + "'");
+}
+
+bool File::has_attribute(const std::string& object_path, const std::string& name) const {
+  return H5Aexists_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::string File::read_string_attribute(const std::string& object_path, const std::string& name) const {
+  if (!has_attribute(object_path, name))
+    throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
+  Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+  Handle stored_type(H5Aget_type(attribute.id()));
+  if (H5Tget_class(stored_type.id()) != H5T_STRING)
+    throw UserError(path_ + ": attribute '" + name + "' is not a string");
+  if (H5Tis_variable_str(stored_type.id()) > 0) {
+    // Written by h5py or other tools: a variable-length string.
+    Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.id(), H5T_VARIABLE);
+    char* text = nullptr;
+    if (H5Aread(attribute.id(), type.id(), &text) < 0) fail("reading attribute '" + name + "'");
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  const size_t size = H5Tget_size(stored_type.id());
+  std::string value(size, '\0');
+  if (H5Aread(attribute.id(), stored_type.id(), value.data()) < 0) fail("reading attribute '" + name + "'");
+  value.resize(std::strlen(value.c_str()));
+  return value;
+}
+
+std::vector<int64_t> File::read_int_attribute(const std::string& object_path, const std::string& name) const {
+  if (!has_attribute(object_path, name))
+    throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
+  Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+  Handle space(H5Aget_space(attribute.id()));
+  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  std::vector<int64_t> value(static_cast<size_t>(count < 0 ? 0 : count));
+  if (H5Aread(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
+    throw UserError(path_ + ": attribute '" + name + "' is not an integer");
+  return value;
+}
+
+void File::write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& strings) {
+  std::vector<uint8_t> bytes;
+  int64_t local_bytes = 0;
+  for (const auto& text : strings) local_bytes += static_cast<int64_t>(text.size());
+  bytes.reserve(static_cast<size_t>(local_bytes));
+  for (const auto& text : strings) bytes.insert(bytes.end(), text.begin(), text.end());
+  const int64_t byte_offset = sum_over_lower_ranks(comm_, local_bytes);
+  const int64_t total_bytes = sum_over_ranks(comm_, local_bytes);
+  const int64_t total_strings = sum_over_ranks(comm_, static_cast<int64_t>(strings.size()));
+
+  // Each rank writes the end offsets of its strings; rank 0 also the leading zero.
+  const bool writes_leading_zero = comm_rank(comm_) == 0;
+  std::vector<int64_t> offsets;
+  if (writes_leading_zero) offsets.push_back(0);
+  int64_t end = byte_offset;
+  for (const auto& text : strings) offsets.push_back(end += static_cast<int64_t>(text.size()));
+  create_group(name);
+  write_slice<uint8_t>(name + "/utf8", total_bytes, byte_offset, bytes);
+  write_slice<int64_t>(name + "/offsets", total_strings + 1, writes_leading_zero ? 0 : first_index + 1, offsets);
+}
+
+int64_t File::string_count(const std::string& name) const {
+  const auto shape = dataset_shape(name + "/offsets");
+  if (shape.size() != 1 || shape[0] < 1) throw UserError(path_ + ": '" + name + "/offsets' is malformed");
+  return shape[0] - 1;
+}
+
+std::vector<std::string> File::read_strings(const std::string& name, int64_t first_index, int64_t count) const {
+  const auto offsets = read_slice<int64_t>(name + "/offsets", first_index, count + 1);
+  const int64_t begin = offsets.front(), end = offsets.back();
+  if (end < begin) throw UserError(path_ + ": '" + name + "/offsets' is not increasing");
+  const auto bytes = read_slice<uint8_t>(name + "/utf8", begin, end - begin);
+  std::vector<std::string> strings;
+  strings.reserve(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {
+    if (offsets[i + 1] < offsets[i]) throw UserError(path_ + ": '" + name + "/offsets' is not increasing");
+    strings.emplace_back(reinterpret_cast<const char*>(bytes.data()) + (offsets[i] - begin),
+                         static_cast<size_t>(offsets[i + 1] - offsets[i]));
+  }
+  return strings;
+}
+
+}  // namespace dnmf::h5

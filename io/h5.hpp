@@ -1,0 +1,92 @@
+#pragma once
+// A thin RAII layer over parallel HDF5: every handle closes itself, every failed call
+// becomes an exception naming the file and the object, and C++ types map to HDF5 types
+// here only. All dataset writes and reads are collective (MPI-IO): every rank of the
+// file's communicator calls them, each with its own slice (possibly empty).
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnmf::h5 {
+
+// Owns one HDF5 identifier of any kind and closes it with the matching H5*close.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(other.id_) { other.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& other) noexcept;
+  ~Handle() { close(); }
+  hid_t id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void close() noexcept;
+  // Gives up ownership without closing.
+  hid_t release() noexcept {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+class File {
+ public:
+  // Collective create (truncating) / open-read-only over `comm` with the MPI-IO driver.
+  static File create(MPI_Comm comm, const std::string& path);
+  static File open(MPI_Comm comm, const std::string& path);
+
+  const std::string& path() const { return path_; }
+  hid_t id() const { return handle_.id(); }
+  MPI_Comm comm() const { return comm_; }
+  // Flushes and closes; errors here mean the file is incomplete.
+  void close();
+
+  bool exists(const std::string& name) const;
+  void create_group(const std::string& name);
+  std::vector<int64_t> dataset_shape(const std::string& name) const;
+
+  // Creates dataset `name` of `global_size` elements (collective) and writes this rank's
+  // `values` at element `offset`.
+  template <class T>
+  void write_slice(const std::string& name, int64_t global_size, int64_t offset, const std::vector<T>& values);
+  template <class T>
+  std::vector<T> read_slice(const std::string& name, int64_t offset, int64_t count) const;
+
+  // Attributes on the object at `object_path` ("/" for the file). Collective: every rank
+  // passes the same value.
+  void write_attribute(const std::string& object_path, const std::string& name, const std::string& value);
+  void write_attribute(const std::string& object_path, const std::string& name, int64_t value);
+  void write_attribute(const std::string& object_path, const std::string& name, double value);
+  void write_attribute(const std::string& object_path, const std::string& name, const std::vector<int64_t>& value);
+  bool has_attribute(const std::string& object_path, const std::string& name) const;
+  std::string read_string_attribute(const std::string& object_path, const std::string& name) const;
+  std::vector<int64_t> read_int_attribute(const std::string& object_path, const std::string& name) const;
+
+  // Strings as one "CSR of bytes": `name`/utf8 (uint8, the strings concatenated) and
+  // `name`/offsets (int64, count + 1): string i is utf8[offsets[i] : offsets[i+1]].
+  // Variable-length HDF5 strings cannot be written in parallel, this layout can, and it
+  // costs no padding. This rank's `strings` are strings first_index.. of the table.
+  void write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& strings);
+  std::vector<std::string> read_strings(const std::string& name, int64_t first_index, int64_t count) const;
+  int64_t string_count(const std::string& name) const;
+
+ private:
+  File(MPI_Comm comm, std::string path, Handle handle) : comm_(comm), path_(std::move(path)), handle_(std::move(handle)) {}
+  [[noreturn]] void fail(const std::string& what) const;
+
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  std::string path_;
+  Handle handle_;
+};
+
+// Silences HDF5's own error-stack printing: dnmf reports errors itself, once.
+void quiet_library_errors();
+
+}  // namespace dnmf::h5

@@ -1,0 +1,52 @@
+#pragma once
+// Files that hold many documents: one per line (--format lines), or records separated by
+// lines that hold only a separator such as "%" (--format records, the fortune format).
+// Count formats (UCI, Matrix Market) use the line mode too.
+//
+// Parallel reading: every rank takes a contiguous byte range of the input and owns the
+// records whose first byte lies in it, reading past its end to finish its last record.
+// So no byte is tokenized twice and the ranks need to agree on nothing but the ranges.
+// Line mode: every line is a record (an empty line is an empty record); the final
+// newline ends the last line. Record mode: the text between separator lines (newlines
+// joining its lines); an empty record after the last separator is not a record.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace dnmf::io {
+
+struct RecordFormat {
+  bool one_per_line = true;
+  std::string separator;  // record mode: a line equal to this (a trailing '\r' ignored)
+};
+
+// Calls on_record(text, first_byte) for each record of `path` (of `file_size` bytes)
+// whose first byte lies in [begin, end), in file order. Returns the number of records.
+int64_t for_each_record_in_range(const std::string& path, uint64_t file_size, uint64_t begin, uint64_t end,
+                                 const RecordFormat& format,
+                                 const std::function<void(std::string_view text, uint64_t first_byte)>& on_record);
+
+// Sequential lines of a plain or gzip-compressed file (detected by its magic bytes),
+// for inputs that cannot be split by byte ranges.
+class LineStream {
+ public:
+  explicit LineStream(const std::string& path);
+  ~LineStream();
+  LineStream(const LineStream&) = delete;
+  LineStream& operator=(const LineStream&) = delete;
+  // The next line without its '\n'; false at the end.
+  bool next(std::string& line);
+
+ private:
+  bool fill();
+  std::string path_;
+  void* gz_ = nullptr;
+  std::string buffer_;
+  size_t position_ = 0;
+  bool at_end_ = false;
+};
+
+bool is_gzip_file(const std::string& path);
+
+}  // namespace dnmf::io

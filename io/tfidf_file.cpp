@@ -1,0 +1,178 @@
+#include "io/tfidf_file.hpp"
+
+#include <hdf5.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "io/h5.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/row_partition.hpp"
+
+namespace dnmf::io {
+namespace {
+
+constexpr const char* kFormatName = "dnmf-tfidf";
+constexpr int64_t kFormatVersion = 1;
+
+void check_format(const h5::File& file) {
+  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+    throw UserError(file.path() + ": not a dnmf TF-IDF file (no format = \"" + kFormatName +
+                    "\" attribute; make one with dnmf vectorize)");
+  const auto version = file.read_int_attribute("/", "format_version");
+  if (version.size() != 1 || version[0] > kFormatVersion)
+    throw UserError(file.path() + ": format_version is newer than this dnmf understands");
+}
+
+std::vector<int64_t> matrix_shape(const h5::File& file) {
+  const auto shape = file.read_int_attribute("/tfidf", "shape");
+  if (shape.size() != 2 || shape[0] < 0 || shape[1] < 0) throw UserError(file.path() + ": /tfidf shape is malformed");
+  const auto indptr = file.dataset_shape("/tfidf/indptr");
+  if (indptr.size() != 1 || indptr[0] != shape[0] + 1)
+    throw UserError(file.path() + ": /tfidf/indptr does not have rows + 1 entries");
+  return shape;
+}
+
+}  // namespace
+
+std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
+  return final_path + ".partial-" + std::to_string(unique);
+}
+
+void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfFileSlices& slices) {
+  const int rank = comm_rank(comm);
+  std::string temporary;
+  if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
+  broadcast_bytes(comm, temporary);
+
+  try {
+    run_collectively(comm, [&] {
+      auto file = h5::File::create(comm, temporary);
+      for (const auto& [name, value] : slices.text_attributes) file.write_attribute("/", name, value);
+      for (const auto& [name, value] : slices.integer_attributes) file.write_attribute("/", name, value);
+      file.write_attribute("/", "format", std::string(kFormatName));
+      file.write_attribute("/", "format_version", kFormatVersion);
+
+      const auto& rows = slices.matrix;
+      const int64_t nnz_before = sum_over_lower_ranks(comm, rows.nnz());
+      const int64_t nnz = sum_over_ranks(comm, rows.nnz());
+      file.create_group("/tfidf");
+      file.write_attribute("/tfidf", "encoding-type", std::string("csr_matrix"));
+      file.write_attribute("/tfidf", "encoding-version", std::string("0.1.0"));
+      file.write_attribute("/tfidf", "shape", std::vector<int64_t>{slices.rows, slices.columns});
+      file.write_slice<double>("/tfidf/data", nnz, nnz_before, rows.data);
+      file.write_slice<int32_t>("/tfidf/indices", nnz, nnz_before, rows.indices);
+      // Global indptr: rank 0 writes entry 0, each rank the ends of its rows.
+      std::vector<int64_t> indptr;
+      if (rank == 0) indptr.push_back(0);
+      for (int64_t r = 1; r <= rows.rows(); ++r) indptr.push_back(nnz_before + rows.indptr[r]);
+      file.write_slice<int64_t>("/tfidf/indptr", slices.rows + 1, rank == 0 ? 0 : rows.first_row + 1, indptr);
+
+      file.write_strings("/vocabulary", slices.first_column, slices.terms);
+      file.write_slice<double>("/idf", slices.columns, slices.first_column, slices.idf);
+      file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column,
+                                slices.document_frequency);
+      file.write_strings("/documents", rows.first_row, slices.document_ids);
+      if (!slices.label_names.empty()) {
+        file.write_slice<int32_t>("/labels", slices.rows, rows.first_row, slices.labels);
+        std::vector<std::string> names_here = rank == 0 ? slices.label_names : std::vector<std::string>{};
+        file.write_strings("/label_names", 0, names_here);
+      }
+      file.close();
+    });
+    run_collectively(comm, [&] {
+      if (rank == 0 && std::rename(temporary.c_str(), final_path.c_str()) != 0)
+        throw UserError(final_path + ": cannot move the finished file into place (" + std::strerror(errno) + ")");
+    });
+  } catch (...) {
+    if (rank == 0) std::remove(temporary.c_str());
+    throw;
+  }
+}
+
+TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {
+  TfidfFileSummary summary;
+  auto file = h5::File::open(comm, path);
+  check_format(file);
+  const auto shape = matrix_shape(file);
+  summary.rows = shape[0];
+  summary.columns = shape[1];
+  summary.nnz = file.dataset_shape("/tfidf/data").at(0);
+  summary.has_labels = file.exists("/labels");
+  for (const char* name : {"/tfidf/data", "/tfidf/indices", "/tfidf/indptr", "/vocabulary/utf8", "/vocabulary/offsets",
+                           "/idf", "/document_frequency", "/documents/utf8", "/documents/offsets", "/labels",
+                           "/label_names/utf8", "/label_names/offsets"})
+    if (file.exists(name)) summary.datasets.push_back(name);
+  for (const char* name : {"dnmf_version", "input_format", "inputs", "encoding", "strip", "stop_words", "min_df",
+                           "max_df", "max_features", "norm", "smooth_idf", "sublinear_tf"})
+    if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
+  return summary;
+}
+
+namespace {
+
+// Each rank reads an even slice of indptr and reports the block starts that fall in it.
+std::vector<int64_t> find_row_starts(const h5::File& file, int64_t rows, int ranks_wanted) {
+  MPI_Comm comm = file.comm();
+  const int ranks = comm_size(comm);
+  const int rank = comm_rank(comm);
+  const int64_t entries = rows + 1;
+  const int64_t first = even_split_start(entries, rank, ranks);
+  const int64_t count = even_split_start(entries, rank + 1, ranks) - first;
+  // One extra value before the slice tells whether a boundary sits at its first entry.
+  const int64_t read_from = first > 0 ? first - 1 : 0;
+  const auto values = file.read_slice<int64_t>("/tfidf/indptr", read_from, count + (first - read_from));
+  const int64_t nnz = max_over_ranks(comm, count > 0 && first + count == entries ? values.back() : int64_t{0});
+  std::vector<int64_t> starts(static_cast<size_t>(ranks_wanted) + 1, 0);
+  if (nnz == 0) {
+    for (int block = 0; block <= ranks_wanted; ++block) starts[block] = even_split_start(rows, block, ranks_wanted);
+    return starts;
+  }
+  const int64_t* slice = values.data() + (first - read_from);
+  const int64_t value_before = first > 0 ? values[0] : 0;
+  for (const auto& [block, row] : block_starts_in_slice(slice, first, count, value_before, nnz, ranks_wanted))
+    starts[block] = row;
+  // Each start was found by exactly one rank; the others hold 0 there.
+  max_over_ranks_in_place(comm, starts);
+  starts[0] = 0;
+  starts[ranks_wanted] = rows;
+  return starts;
+}
+
+}  // namespace
+
+std::vector<int64_t> balanced_row_starts_of_file(MPI_Comm comm, const std::string& path, int ranks) {
+  auto file = h5::File::open(comm, path);
+  check_format(file);
+  return find_row_starts(file, matrix_shape(file)[0], ranks);
+}
+
+CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts) {
+  auto file = h5::File::open(comm, path);
+  check_format(file);
+  const auto shape = matrix_shape(file);
+  const int rank = comm_rank(comm);
+  const auto starts = find_row_starts(file, shape[0], comm_size(comm));
+  if (row_starts) *row_starts = starts;
+
+  CsrRows rows;
+  rows.first_row = starts[rank];
+  const int64_t local_rows = starts[rank + 1] - starts[rank];
+  auto indptr = file.read_slice<int64_t>("/tfidf/indptr", rows.first_row, local_rows + 1);
+  const int64_t nnz_first = indptr.front();
+  for (size_t i = 1; i < indptr.size(); ++i)
+    if (indptr[i] < indptr[i - 1]) throw UserError(path + ": /tfidf/indptr is not nondecreasing");
+  rows.indices = file.read_slice<int32_t>("/tfidf/indices", nnz_first, indptr.back() - nnz_first);
+  rows.data = file.read_slice<double>("/tfidf/data", nnz_first, indptr.back() - nnz_first);
+  for (auto& value : indptr) value -= nnz_first;
+  rows.indptr = std::move(indptr);
+  for (int32_t column : rows.indices)
+    if (column < 0 || column >= shape[1]) throw UserError(path + ": /tfidf/indices holds a column out of range");
+  return rows;
+}
+
+}  // namespace dnmf::io

@@ -1,0 +1,62 @@
+#pragma once
+// The dnmf TF-IDF file (format "dnmf-tfidf", docs/formats.md):
+//   /tfidf/data, /tfidf/indices, /tfidf/indptr   CSR (float64, int32, int64), attributes
+//                                                 shape = [rows, columns],
+//                                                 encoding-type = "csr_matrix"
+//   /vocabulary/{utf8,offsets}   column terms (string table, see h5::File::write_strings)
+//   /idf, /document_frequency    per column
+//   /documents/{utf8,offsets}    document ids, per row
+//   /labels (int32 per row) and /label_names/{utf8,offsets}, when the input has labels
+//   root attributes: format, format_version, dnmf_version, and every vectorizer parameter
+// Written collectively, each rank its own rows and its own vocabulary slice, into a
+// temporary file that is renamed over the target only when complete.
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "src/csr_rows.hpp"
+
+namespace dnmf::io {
+
+struct TfidfFileSlices {
+  int64_t rows = 0, columns = 0;
+  CsrRows matrix;                          // this rank's rows
+  std::vector<std::string> document_ids;   // this rank's rows
+  std::vector<int32_t> labels;             // this rank's rows (empty: no labels)
+  std::vector<std::string> label_names;    // same on every rank
+  int64_t first_column = 0;                // this rank's vocabulary slice
+  std::vector<std::string> terms;
+  std::vector<double> idf;
+  std::vector<int64_t> document_frequency;
+  std::map<std::string, std::string> text_attributes;  // same on every rank
+  std::map<std::string, int64_t> integer_attributes;
+};
+
+// Collective; `final_path` appears only once the file is complete.
+void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfFileSlices& slices);
+
+// Temporary name used while writing `final_path` (same directory, so rename is atomic).
+std::string temporary_path_for(const std::string& final_path, uint64_t unique);
+
+struct TfidfFileSummary {
+  int64_t rows = 0, columns = 0, nnz = 0;
+  bool has_labels = false;
+  std::vector<std::string> datasets;
+  std::map<std::string, std::string> attributes;
+};
+
+// Collective. Checks that `path` is a dnmf TF-IDF file.
+TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path);
+
+// Collective: each rank reads the block of rows that gives it about nnz / ranks
+// nonzeros (src/row_partition.hpp), with collective hyperslab reads; no rank reads the
+// whole indptr. `row_starts` receives the first row of every rank (ranks + 1 values).
+CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts = nullptr);
+
+// The row blocks `ranks` ranks would get (rank-count independent of the caller's comm).
+std::vector<int64_t> balanced_row_starts_of_file(MPI_Comm comm, const std::string& path, int ranks);
+
+}  // namespace dnmf::io

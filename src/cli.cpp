@@ -1,0 +1,157 @@
+#include "src/cli.hpp"
+
+#include <petscsys.h>
+
+#include <sstream>
+
+#include "src/collective.hpp"
+
+namespace dnmf {
+
+CommandLine::CommandLine(std::string command, std::string usage, std::string summary, std::vector<OptionSpec> options)
+    : command_(std::move(command)), usage_(std::move(usage)), summary_(std::move(summary)), options_(std::move(options)) {}
+
+const OptionSpec* CommandLine::find_long(const std::string& name) const {
+  for (const auto& option : options_)
+    if (option.name == name) return &option;
+  return nullptr;
+}
+
+const OptionSpec* CommandLine::find_short(char name) const {
+  for (const auto& option : options_)
+    if (option.short_name == name) return &option;
+  return nullptr;
+}
+
+const OptionSpec& CommandLine::spec(const std::string& name) const {
+  const OptionSpec* option = find_long(name);
+  if (option == nullptr) throw std::logic_error("option --" + name + " is not declared");
+  return *option;
+}
+
+void CommandLine::parse(int argc, char** argv, int first) {
+  for (int i = first; i < argc; ++i) {
+    const std::string argument = argv[i];
+    const OptionSpec* option = nullptr;
+    std::optional<std::string> attached_value;
+    if (argument == "--help" || argument == "-h") {
+      help_requested_ = true;
+      continue;
+    }
+    if (argument.rfind("--", 0) == 0 && argument.size() > 2) {
+      std::string name = argument.substr(2);
+      if (const size_t equals = name.find('='); equals != std::string::npos) {
+        attached_value = name.substr(equals + 1);
+        name = name.substr(0, equals);
+      }
+      option = find_long(name);
+      if (option == nullptr) throw UserError("unknown option --" + name + " (see dnmf " + command_ + " --help)");
+    } else if (argument.size() == 2 && argument[0] == '-' && find_short(argument[1]) != nullptr) {
+      option = find_short(argument[1]);
+    } else if (argument.size() > 1 && argument[0] == '-' && argument != "-") {
+      // A PETSc option: PetscInitialize has taken it, and its value if one follows.
+      if (i + 1 < argc && argv[i + 1][0] != '-') ++i;
+      continue;
+    } else {
+      positionals_.push_back(argument);
+      continue;
+    }
+    if (option->value_name.empty()) {
+      if (attached_value) throw UserError("option --" + option->name + " takes no value");
+      given_[option->name] = "true";
+      continue;
+    }
+    if (attached_value) {
+      given_[option->name] = *attached_value;
+    } else if (i + 1 < argc) {
+      given_[option->name] = argv[++i];
+    } else {
+      throw UserError("option --" + option->name + " needs a value (" + option->value_name + ")");
+    }
+  }
+}
+
+void CommandLine::fill_from_petsc_options() {
+  for (const auto& option : options_) {
+    if (given(option.name)) continue;
+    std::string key = "-" + option.name;
+    for (char& c : key)
+      if (c == '-' && &c != &key[0]) c = '_';
+    PetscBool found = PETSC_FALSE;
+    char buffer[4096] = {0};
+    if (PetscOptionsGetString(nullptr, nullptr, key.c_str(), buffer, sizeof buffer, &found) != 0) continue;
+    if (!found) continue;
+    if (option.value_name.empty()) {
+      const std::string text = buffer;
+      given_[option.name] = (text.empty() || text == "1" || text == "true" || text == "yes") ? "true" : "false";
+    } else {
+      given_[option.name] = buffer;
+    }
+  }
+}
+
+std::string CommandLine::value(const std::string& name) const {
+  const auto& option = spec(name);
+  const auto found = given_.find(name);
+  return found != given_.end() ? found->second : option.default_value;
+}
+
+bool CommandLine::flag(const std::string& name) const {
+  spec(name);
+  const auto found = given_.find(name);
+  return found != given_.end() && found->second == "true";
+}
+
+std::map<std::string, std::string> CommandLine::all_values() const {
+  std::map<std::string, std::string> values;
+  for (const auto& option : options_)
+    values[option.name] = option.value_name.empty() ? (flag(option.name) ? "true" : "false") : value(option.name);
+  return values;
+}
+
+std::string CommandLine::help_text() const {
+  std::ostringstream text;
+  text << "usage: " << usage_ << "\n\n" << summary_ << "\n\noptions:\n";
+  for (const auto& option : options_) {
+    std::string left = "  ";
+    if (option.short_name) left += std::string("-") + option.short_name + ", ";
+    left += "--" + option.name;
+    if (!option.value_name.empty()) left += " " + option.value_name;
+    text << left;
+    if (left.size() < 28) text << std::string(28 - left.size(), ' ');
+    else text << "\n" << std::string(28, ' ');
+    text << option.help;
+    if (!option.default_value.empty()) text << " [default: " << option.default_value << "]";
+    text << "\n";
+  }
+  text << "  -h, --help                show this help\n\n"
+          "PETSc options such as -log_view (time per phase) and -options_file FILE are accepted too;\n"
+          "in an options file dnmf's options are spelled -min_df 2, -sublinear_tf, ...\n";
+  return text.str();
+}
+
+int64_t parse_integer_option(const std::string& name, const std::string& text) {
+  size_t used = 0;
+  int64_t value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) throw UserError("--" + name + ": '" + text + "' is not a whole number");
+  return value;
+}
+
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace dnmf

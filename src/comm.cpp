@@ -1,0 +1,203 @@
+#include "src/comm.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <numeric>
+#include <stdexcept>
+
+namespace dnmf {
+namespace {
+
+void check(int status, const char* what) {
+  if (status != MPI_SUCCESS) throw std::runtime_error(std::string("MPI call failed: ") + what);
+}
+
+// MPI-3 counts are ints; refuse rather than wrap around on a very large exchange.
+int as_count(size_t bytes) {
+  if (bytes > static_cast<size_t>(INT_MAX))
+    throw std::runtime_error("a single MPI message would exceed 2 GiB; use more ranks");
+  return static_cast<int>(bytes);
+}
+
+std::vector<int> displacements_of(const std::vector<int>& counts) {
+  std::vector<int> displacements(counts.size(), 0);
+  size_t total = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    displacements[i] = as_count(total);
+    total += static_cast<size_t>(counts[i]);
+  }
+  as_count(total);
+  return displacements;
+}
+
+std::vector<std::string> split_blocks(const std::vector<char>& all, const std::vector<int>& counts) {
+  std::vector<std::string> blocks(counts.size());
+  size_t offset = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    blocks[i].assign(all.data() + offset, static_cast<size_t>(counts[i]));
+    offset += static_cast<size_t>(counts[i]);
+  }
+  return blocks;
+}
+
+}  // namespace
+
+int comm_rank(MPI_Comm comm) {
+  int rank = 0;
+  check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+  return rank;
+}
+
+int comm_size(MPI_Comm comm) {
+  int size = 0;
+  check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
+  return size;
+}
+
+void barrier(MPI_Comm comm) { check(MPI_Barrier(comm), "MPI_Barrier"); }
+
+int lowest_rank_with(MPI_Comm comm, bool flag) {
+  int candidate = flag ? comm_rank(comm) : INT_MAX;
+  int lowest = INT_MAX;
+  check(MPI_Allreduce(&candidate, &lowest, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce");
+  return lowest == INT_MAX ? -1 : lowest;
+}
+
+int64_t sum_over_ranks(MPI_Comm comm, int64_t value) {
+  int64_t total = 0;
+  check(MPI_Allreduce(&value, &total, 1, MPI_INT64_T, MPI_SUM, comm), "MPI_Allreduce");
+  return total;
+}
+
+int64_t max_over_ranks(MPI_Comm comm, int64_t value) {
+  int64_t result = 0;
+  check(MPI_Allreduce(&value, &result, 1, MPI_INT64_T, MPI_MAX, comm), "MPI_Allreduce");
+  return result;
+}
+
+double max_over_ranks(MPI_Comm comm, double value) {
+  double result = 0;
+  check(MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, comm), "MPI_Allreduce");
+  return result;
+}
+
+void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_INT64_T, MPI_SUM, comm),
+        "MPI_Allreduce");
+}
+
+void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values) {
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_DOUBLE, MPI_SUM, comm),
+        "MPI_Allreduce");
+}
+
+void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_INT64_T, MPI_MAX, comm),
+        "MPI_Allreduce");
+}
+
+std::vector<int64_t> sum_over_lower_ranks(MPI_Comm comm, const std::vector<int64_t>& values) {
+  std::vector<int64_t> result(values.size(), 0);
+  check(MPI_Exscan(values.data(), result.data(), as_count(values.size()), MPI_INT64_T, MPI_SUM, comm), "MPI_Exscan");
+  if (comm_rank(comm) == 0) std::fill(result.begin(), result.end(), 0);
+  return result;
+}
+
+int64_t sum_over_lower_ranks(MPI_Comm comm, int64_t value) {
+  int64_t result = 0;
+  check(MPI_Exscan(&value, &result, 1, MPI_INT64_T, MPI_SUM, comm), "MPI_Exscan");
+  return comm_rank(comm) == 0 ? 0 : result;  // MPI leaves rank 0's result undefined
+}
+
+std::vector<int64_t> gather_to_all(MPI_Comm comm, int64_t value) {
+  std::vector<int64_t> values(static_cast<size_t>(comm_size(comm)));
+  check(MPI_Allgather(&value, 1, MPI_INT64_T, values.data(), 1, MPI_INT64_T, comm), "MPI_Allgather");
+  return values;
+}
+
+std::vector<double> gather_to_all(MPI_Comm comm, double value) {
+  std::vector<double> values(static_cast<size_t>(comm_size(comm)));
+  check(MPI_Allgather(&value, 1, MPI_DOUBLE, values.data(), 1, MPI_DOUBLE, comm), "MPI_Allgather");
+  return values;
+}
+
+void broadcast_bytes(MPI_Comm comm, std::string& bytes, int root) {
+  uint64_t size = bytes.size();
+  check(MPI_Bcast(&size, 1, MPI_UINT64_T, root, comm), "MPI_Bcast");
+  bytes.resize(size);
+  check(MPI_Bcast(bytes.data(), as_count(size), MPI_BYTE, root, comm), "MPI_Bcast");
+}
+
+std::vector<std::string> exchange_bytes(MPI_Comm comm, const std::vector<std::string>& send_blocks) {
+  const int ranks = comm_size(comm);
+  std::vector<int> send_counts(static_cast<size_t>(ranks)), receive_counts(static_cast<size_t>(ranks));
+  std::string send_all;
+  for (int r = 0; r < ranks; ++r) {
+    send_counts[r] = as_count(send_blocks[r].size());
+    send_all += send_blocks[r];
+  }
+  check(MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm), "MPI_Alltoall");
+  const auto send_displacements = displacements_of(send_counts);
+  const auto receive_displacements = displacements_of(receive_counts);
+  std::vector<char> receive_all(static_cast<size_t>(
+      std::accumulate(receive_counts.begin(), receive_counts.end(), int64_t{0})));
+  check(MPI_Alltoallv(send_all.data(), send_counts.data(), send_displacements.data(), MPI_BYTE,
+                      receive_all.data(), receive_counts.data(), receive_displacements.data(), MPI_BYTE, comm),
+        "MPI_Alltoallv");
+  return split_blocks(receive_all, receive_counts);
+}
+
+std::vector<std::string> gather_bytes_to_all(MPI_Comm comm, const std::string& block) {
+  const int ranks = comm_size(comm);
+  int count = as_count(block.size());
+  std::vector<int> counts(static_cast<size_t>(ranks));
+  check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm), "MPI_Allgather");
+  const auto displacements = displacements_of(counts);
+  std::vector<char> all(static_cast<size_t>(std::accumulate(counts.begin(), counts.end(), int64_t{0})));
+  check(MPI_Allgatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE,
+                       comm),
+        "MPI_Allgatherv");
+  return split_blocks(all, counts);
+}
+
+std::vector<std::string> gather_bytes(MPI_Comm comm, const std::string& block, int root) {
+  const int ranks = comm_size(comm);
+  const bool is_root = comm_rank(comm) == root;
+  int count = as_count(block.size());
+  std::vector<int> counts(static_cast<size_t>(ranks));
+  check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm), "MPI_Gather");
+  std::vector<int> displacements(static_cast<size_t>(ranks), 0);
+  std::vector<char> all;
+  if (is_root) {
+    displacements = displacements_of(counts);
+    all.resize(static_cast<size_t>(std::accumulate(counts.begin(), counts.end(), int64_t{0})));
+  }
+  check(MPI_Gatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE, root,
+                    comm),
+        "MPI_Gatherv");
+  if (!is_root) return {};
+  return split_blocks(all, counts);
+}
+
+std::string scatter_bytes(MPI_Comm comm, const std::vector<std::string>& blocks, int root) {
+  const int ranks = comm_size(comm);
+  const bool is_root = comm_rank(comm) == root;
+  std::vector<int> counts(static_cast<size_t>(ranks), 0), displacements(static_cast<size_t>(ranks), 0);
+  std::string all;
+  if (is_root) {
+    for (int r = 0; r < ranks; ++r) {
+      counts[r] = as_count(blocks[r].size());
+      all += blocks[r];
+    }
+    displacements = displacements_of(counts);
+  }
+  int count = 0;
+  check(MPI_Scatter(counts.data(), 1, MPI_INT, &count, 1, MPI_INT, root, comm), "MPI_Scatter");
+  std::string mine(static_cast<size_t>(count), '\0');
+  check(MPI_Scatterv(all.data(), counts.data(), displacements.data(), MPI_BYTE, mine.data(), count, MPI_BYTE, root,
+                     comm),
+        "MPI_Scatterv");
+  return mine;
+}
+
+}  // namespace dnmf

@@ -1,0 +1,60 @@
+#include "src/info.hpp"
+
+#include <cstdio>
+
+#include "io/tfidf_file.hpp"
+#include "src/cli.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+
+namespace dnmf {
+
+int run_info(MPI_Comm comm, int argc, char** argv, int first) {
+  CommandLine line("info", "dnmf info FILE.h5 [--ranks P]",
+                   "Prints the shape, nonzeros and density of a dnmf TF-IDF file, what it holds,\n"
+                   "and the blocks of rows P ranks would read (balanced by nonzeros).",
+                   {{"ranks", "P", "", "show the row split for P ranks [default: the ranks running info]"}});
+  std::string path;
+  int ranks = comm_size(comm);
+  run_collectively(comm, [&] {
+    line.parse(argc, argv, first);
+    if (line.help_requested()) return;
+    if (line.positionals().size() != 1) throw UserError("dnmf info takes exactly one file (see dnmf info --help)");
+    path = line.positionals()[0];
+    if (!line.value("ranks").empty()) {
+      const int64_t wanted = parse_integer_option("ranks", line.value("ranks"));
+      if (wanted < 1 || wanted > 1000000) throw UserError("--ranks must be between 1 and 1000000");
+      ranks = static_cast<int>(wanted);
+    }
+  });
+  if (line.help_requested()) {
+    if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
+    return 0;
+  }
+  io::TfidfFileSummary summary;
+  std::vector<int64_t> starts;
+  run_collectively(comm, [&] {
+    summary = io::read_tfidf_summary(comm, path);
+    starts = io::balanced_row_starts_of_file(comm, path, ranks);
+  });
+  if (comm_rank(comm) != 0) return 0;
+  const double cells = static_cast<double>(summary.rows) * static_cast<double>(summary.columns);
+  std::printf("%s: dnmf TF-IDF matrix\n", path.c_str());
+  std::printf("  shape     %lld documents x %lld terms\n", static_cast<long long>(summary.rows),
+              static_cast<long long>(summary.columns));
+  std::printf("  nonzeros  %lld (density %.4f%%)\n", static_cast<long long>(summary.nnz),
+              cells > 0 ? 100.0 * static_cast<double>(summary.nnz) / cells : 0.0);
+  std::printf("  labels    %s\n", summary.has_labels ? "yes" : "no");
+  std::printf("  datasets ");
+  for (const auto& name : summary.datasets) std::printf(" %s", name.c_str());
+  std::printf("\n  made with\n");
+  for (const auto& [name, value] : summary.attributes) std::printf("    %-14s %s\n", name.c_str(), value.c_str());
+  std::printf("  row split for %d ranks (first row, rows):\n", ranks);
+  for (int r = 0; r < ranks && r < 64; ++r)
+    std::printf("    rank %-4d %lld, %lld\n", r, static_cast<long long>(starts[r]),
+                static_cast<long long>(starts[r + 1] - starts[r]));
+  if (ranks > 64) std::printf("    ... (%d more ranks)\n", ranks - 64);
+  return 0;
+}
+
+}  // namespace dnmf

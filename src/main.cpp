@@ -1,0 +1,66 @@
+// dnmf: topics of a text corpus by distributed nonnegative matrix factorization.
+// This file only starts PETSc/MPI and hands the command line to the subcommand.
+#include <petscsys.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "src/collective.hpp"
+#include "src/info.hpp"
+#include "src/vectorize.hpp"
+
+namespace {
+
+const char* const kUsage =
+    "usage: mpirun -n P dnmf COMMAND [arguments] [options]\n"
+    "\n"
+    "commands:\n"
+    "  vectorize   TF-IDF matrix of a corpus (scikit-learn's TfidfVectorizer), to HDF5\n"
+    "  info        what a dnmf HDF5 file holds, and its row split over ranks\n"
+    "\n"
+    "dnmf COMMAND --help describes a command's options.\n";
+
+// PetscInitialize/PetscFinalize as a scope.
+class PetscSession {
+ public:
+  PetscSession(int* argc, char*** argv) { ok_ = PetscInitialize(argc, argv, nullptr, nullptr) == 0; }
+  ~PetscSession() {
+    if (ok_) PetscFinalize();
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  bool ok_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  PetscSession petsc(&argc, &argv);
+  if (!petsc.ok()) {
+    std::fprintf(stderr, "dnmf: error: PETSc/MPI failed to start\n");
+    return 2;
+  }
+  MPI_Comm comm = PETSC_COMM_WORLD;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    if (command == "vectorize") return dnmf::run_vectorize(comm, argc, argv, 2);
+    if (command == "info") return dnmf::run_info(comm, argc, argv, 2);
+    if (command == "--help" || command == "-h" || command == "help") {
+      if (rank == 0) std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (rank == 0) {
+      if (command.empty())
+        std::fputs(kUsage, stderr);
+      else
+        std::fprintf(stderr, "dnmf: error: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    }
+    return 2;
+  } catch (const dnmf::CollectiveFailure&) {
+    return 1;
+  }
+}

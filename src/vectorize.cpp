@@ -1,0 +1,517 @@
+// dnmf vectorize: the TF-IDF matrix of a corpus, computed in parallel.
+//
+// The story, one phase per block below:
+//   list      rank 0 walks the inputs and deals contiguous shares of about equal bytes
+//   tokenize  each rank reads, decodes, cleans and tokenizes its share and counts terms
+//   vocabulary ranks agree on the global vocabulary and document frequencies
+//             (src/vocabulary.hpp: a distributed sample sort, no rank sees all terms)
+//   weight    each rank turns its counts into TF-IDF rows (src/tfidf_weighting.hpp)
+//   write     all ranks write one HDF5 file collectively (io/tfidf_file.hpp)
+// No rank ever holds more than its own documents' rows.
+#include "src/vectorize.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+#include "io/corpus_files.hpp"
+#include "io/count_formats.hpp"
+#include "io/record_split.hpp"
+#include "io/tfidf_file.hpp"
+#include "src/cli.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/resources.hpp"
+#include "src/row_partition.hpp"
+#include "src/text/analyzer.hpp"
+#include "src/text/decode.hpp"
+#include "src/text/newsgroup_cleaning.hpp"
+#include "src/tfidf_weighting.hpp"
+#include "src/vocabulary.hpp"
+
+namespace dnmf {
+namespace {
+
+CommandLine vectorize_command_line() {
+  return CommandLine(
+      "vectorize", "mpirun -n P dnmf vectorize INPUT... -o OUT.h5 [options]",
+      "Computes the TF-IDF matrix of a corpus exactly as scikit-learn's\n"
+      "TfidfVectorizer(stop_words='english') does, in parallel, and writes it to one HDF5 file.\n"
+      "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
+      "a file of documents (--format lines / records), or bag-of-words counts (--format uci:\n"
+      "DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]).",
+      {
+          {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
+          {"format", "KIND", "files", "input kind: files, lines, records, uci or mtx"},
+          {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
+          {"groups", "A,B,...", "", "keep only these first-level folders"},
+          {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
+          {"encoding", "NAME", "utf-8", "text encoding: utf-8 or latin-1"},
+          {"decode-error", "MODE", "strict", "invalid utf-8: strict (stop with an error) or replace (U+FFFD)"},
+          {"strip", "PARTS", "", "remove newsgroup headers,footers,quotes as scikit-learn does"},
+          {"stop-words", "LIST", "english", "english, none, or a file with one word per line"},
+          {"min-df", "N|F", "1", "drop terms in fewer documents (count, or fraction with a '.')"},
+          {"max-df", "N|F", "1.0", "drop terms in more documents (count, or fraction with a '.')"},
+          {"max-features", "N", "", "keep only the N most frequent terms"},
+          {"norm", "NORM", "l2", "row normalization: l2, l1 or none"},
+          {"no-smooth-idf", "", "", "idf = ln(n/df) + 1 instead of ln((1+n)/(1+df)) + 1"},
+          {"sublinear-tf", "", "", "tf = 1 + ln(count)"},
+      });
+}
+
+enum class InputKind { files, lines, records, uci, mtx };
+
+InputKind parse_input_kind(const std::string& name) {
+  if (name == "files") return InputKind::files;
+  if (name == "lines") return InputKind::lines;
+  if (name == "records") return InputKind::records;
+  if (name == "uci") return InputKind::uci;
+  if (name == "mtx") return InputKind::mtx;
+  throw UserError("--format: unknown input kind '" + name + "' (use files, lines, records, uci or mtx)");
+}
+
+struct VectorizeSettings {
+  std::vector<std::string> inputs;
+  std::string output;
+  InputKind kind = InputKind::files;
+  io::ListingOptions listing;
+  io::RecordFormat records;
+  text::Encoding encoding = text::Encoding::utf8;
+  text::DecodeErrors decode_errors = text::DecodeErrors::strict;
+  text::NewsgroupCleaning cleaning;
+  std::string stop_words_choice;
+  VocabularyFilter filter;
+  TfidfWeighting weighting;
+};
+
+VectorizeSettings settings_from(const CommandLine& line) {
+  VectorizeSettings settings;
+  settings.inputs = line.positionals();
+  settings.output = line.value("output");
+  if (settings.output.empty()) throw UserError("no output file: give -o OUT.h5");
+  if (settings.inputs.empty()) throw UserError("no input given (see dnmf vectorize --help)");
+  settings.kind = parse_input_kind(line.value("format"));
+  settings.listing.groups = split_list(line.value("groups"));
+  settings.listing.exclude_patterns = split_list(line.value("exclude"));
+  settings.records.one_per_line = settings.kind != InputKind::records;
+  settings.records.separator = line.value("separator");
+  if (settings.kind == InputKind::records && settings.records.separator.empty())
+    throw UserError("--separator must not be empty");
+  settings.encoding = text::parse_encoding(line.value("encoding"));
+  settings.decode_errors = text::parse_decode_errors(line.value("decode-error"));
+  settings.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
+  settings.stop_words_choice = line.value("stop-words");
+  settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
+  settings.filter.max_df = parse_document_frequency_bound("--max-df", line.value("max-df"));
+  if (!line.value("max-features").empty()) {
+    settings.filter.max_features = parse_integer_option("max-features", line.value("max-features"));
+    if (*settings.filter.max_features <= 0) throw UserError("--max-features must be positive");
+  }
+  settings.weighting.norm = parse_row_norm(line.value("norm"));
+  settings.weighting.smooth_idf = !line.flag("no-smooth-idf");
+  settings.weighting.sublinear_tf = line.flag("sublinear-tf");
+  const bool counts = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
+  if (counts && settings.inputs.size() > 2)
+    throw UserError("--format uci/mtx takes one counts file and optionally its vocabulary file");
+  if (counts && (settings.cleaning.any() || !settings.listing.groups.empty()))
+    throw UserError("--strip and --groups apply to text input, not to --format uci/mtx counts");
+  return settings;
+}
+
+// Fails early, before any work, when the output cannot be written.
+void check_output_writable(const std::string& output) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(output, error)) throw UserError(output + ": is a directory, not a file name");
+  const std::string probe = io::temporary_path_for(output, static_cast<uint64_t>(getpid())) + ".probe";
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (descriptor < 0) throw UserError(output + ": cannot write the output (" + std::strerror(errno) + ")");
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+}
+
+std::string pack_strings(const std::vector<std::string>& strings) {
+  ByteWriter writer;
+  for (const auto& text : strings) writer.put_string(text);
+  return std::move(writer.bytes());
+}
+
+std::vector<std::string> unpack_strings(const std::string& bytes) {
+  std::vector<std::string> strings;
+  ByteReader reader(bytes);
+  while (!reader.done()) strings.emplace_back(reader.get_string());
+  return strings;
+}
+
+// Distinct terms of this rank's documents, and each document as (term, count) pairs.
+class LocalTermCounts {
+ public:
+  void add_document(const std::vector<std::string_view>& tokens) {
+    document_terms_.clear();
+    for (std::string_view token : tokens) document_terms_.push_back(id_of(token));
+    std::sort(document_terms_.begin(), document_terms_.end());
+    for (size_t i = 0; i < document_terms_.size();) {
+      size_t j = i;
+      while (j < document_terms_.size() && document_terms_[j] == document_terms_[i]) ++j;
+      const uint32_t term = document_terms_[i];
+      term_ids_.push_back(term);
+      counts_.push_back(static_cast<uint32_t>(j - i));
+      statistics_[term].document_frequency += 1;
+      statistics_[term].total_count += static_cast<double>(j - i);
+      i = j;
+    }
+    document_ends_.push_back(static_cast<int64_t>(term_ids_.size()));
+  }
+
+  int64_t documents() const { return static_cast<int64_t>(document_ends_.size()); }
+  const std::vector<std::string_view>& terms() const { return terms_; }
+  const std::vector<TermStatistics>& statistics() const { return statistics_; }
+
+  // Weighted rows of all documents, dropping terms the vocabulary left out.
+  CsrRows weighted_rows(const GlobalVocabulary& vocabulary, int64_t documents, const TfidfWeighting& weighting) const {
+    CsrRows rows;
+    rows.indices.reserve(term_ids_.size());
+    rows.data.reserve(term_ids_.size());
+    std::vector<TermCount> row;
+    int64_t begin = 0;
+    for (int64_t end : document_ends_) {
+      row.clear();
+      for (int64_t i = begin; i < end; ++i) {
+        const int64_t column = vocabulary.column_of_term[term_ids_[i]];
+        if (column >= 0) row.push_back({column, static_cast<double>(counts_[i]), vocabulary.frequency_of_term[term_ids_[i]]});
+      }
+      append_tfidf_row(rows, row, documents, weighting);
+      begin = end;
+    }
+    return rows;
+  }
+
+ private:
+  uint32_t id_of(std::string_view token) {
+    const auto found = ids_.find(token);
+    if (found != ids_.end()) return found->second;
+    storage_.emplace_back(token);
+    const auto id = static_cast<uint32_t>(terms_.size());
+    terms_.push_back(storage_.back());
+    ids_.emplace(storage_.back(), id);
+    statistics_.push_back({});
+    return id;
+  }
+
+  std::deque<std::string> storage_;  // stable addresses for the views below
+  std::vector<std::string_view> terms_;
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  std::vector<TermStatistics> statistics_;
+  std::vector<uint32_t> document_terms_;
+  std::vector<uint32_t> term_ids_;
+  std::vector<uint32_t> counts_;
+  std::vector<int64_t> document_ends_;
+};
+
+struct LocalDocuments {
+  LocalTermCounts counts;
+  std::vector<std::string> ids;
+  std::vector<int32_t> labels;
+  std::vector<std::string> label_names;
+  uint64_t input_bytes = 0;
+};
+
+// Turns raw document bytes into tokens, the same way for every input kind.
+class DocumentPipeline {
+ public:
+  explicit DocumentPipeline(const VectorizeSettings& settings)
+      : settings_(settings), analyzer_(text::load_stop_words(settings.stop_words_choice)) {}
+
+  void add(std::string_view raw, const std::string& source, uint64_t base_offset, LocalTermCounts& counts) {
+    text::reject_binary(raw, source, base_offset);
+    std::string decoded = text::decode_to_utf8(raw, settings_.encoding, settings_.decode_errors, source, base_offset);
+    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(std::move(decoded), settings_.cleaning);
+    counts.add_document(analyzer_.analyze(decoded));
+  }
+
+ private:
+  const VectorizeSettings& settings_;
+  text::Analyzer analyzer_;
+};
+
+// Labels of a listing: first-level folders for one-document files when every file has
+// one, file ids for multi-document files when there are several files, otherwise none.
+std::vector<std::string> label_names_of(const std::vector<io::InputFile>& files, bool one_document_per_file) {
+  std::set<std::string> names;
+  for (const auto& file : files) {
+    if (one_document_per_file && file.group.empty()) return {};
+    names.insert(one_document_per_file ? file.group : file.id);
+  }
+  if (!one_document_per_file && files.size() < 2) return {};
+  return {names.begin(), names.end()};
+}
+
+int32_t label_of(const std::vector<std::string>& label_names, const std::string& name) {
+  const auto found = std::lower_bound(label_names.begin(), label_names.end(), name);
+  return static_cast<int32_t>(found - label_names.begin());
+}
+
+// --format files: each rank gets a contiguous share of whole files.
+void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local) {
+  const int ranks = comm_size(comm);
+  std::vector<std::string> shares;
+  std::string label_bytes;
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) != 0) return;
+    const auto files = io::list_input_files(settings.inputs, settings.listing);
+    const auto starts = io::byte_balanced_starts(files, ranks);
+    for (int r = 0; r < ranks; ++r) shares.push_back(io::pack_input_files(files, starts[r], starts[r + 1]));
+    label_bytes = pack_strings(label_names_of(files, true));
+  });
+  const auto my_files = io::unpack_input_files(scatter_bytes(comm, shares));
+  broadcast_bytes(comm, label_bytes);
+  local.label_names = unpack_strings(label_bytes);
+
+  run_collectively(comm, [&] {
+    DocumentPipeline pipeline(settings);
+    for (const auto& file : my_files) {
+      const std::string raw = io::read_file_bytes(file.path);
+      local.input_bytes += raw.size();
+      pipeline.add(raw, file.path, 0, local.counts);
+      local.ids.push_back(file.id);
+      if (!local.label_names.empty()) local.labels.push_back(label_of(local.label_names, file.group));
+    }
+  });
+}
+
+// --format lines/records: ranks split the concatenated files by bytes.
+void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local) {
+  const int ranks = comm_size(comm);
+  const int rank = comm_rank(comm);
+  std::string listing;
+  run_collectively(comm, [&] {
+    if (rank != 0) return;
+    const auto files = io::list_input_files(settings.inputs, settings.listing);
+    listing = io::pack_input_files(files, 0, files.size());
+  });
+  broadcast_bytes(comm, listing);
+  const auto files = io::unpack_input_files(listing);
+  local.label_names = label_names_of(files, false);
+
+  uint64_t total_bytes = 0;
+  for (const auto& file : files) total_bytes += file.bytes;
+  const auto begin = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank, ranks));
+  const auto end = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank + 1, ranks));
+
+  // Record numbers need the counts of lower ranks, so ids are made after tokenizing.
+  std::vector<int64_t> records_in_file(files.size(), 0);
+  std::vector<std::pair<size_t, int64_t>> document_positions;  // (file, record index on this rank)
+  run_collectively(comm, [&] {
+    DocumentPipeline pipeline(settings);
+    uint64_t file_offset = 0;
+    for (size_t f = 0; f < files.size(); ++f) {
+      const uint64_t file_begin = file_offset, file_end = file_offset + files[f].bytes;
+      file_offset = file_end;
+      if (file_end <= begin || file_begin >= end) continue;
+      const uint64_t range_begin = std::max(begin, file_begin) - file_begin;
+      const uint64_t range_end = std::min(end, file_end) - file_begin;
+      local.input_bytes += range_end - range_begin;
+      io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
+                                   [&](std::string_view record, uint64_t first_byte) {
+                                     pipeline.add(record, files[f].path, first_byte, local.counts);
+                                     document_positions.emplace_back(f, records_in_file[f]++);
+                                   });
+    }
+  });
+  const auto records_before = sum_over_lower_ranks(comm, records_in_file);
+  for (const auto& [file, index] : document_positions) {
+    local.ids.push_back(files[file].id + ":" + std::to_string(records_before[file] + index + 1));
+    if (!local.label_names.empty()) local.labels.push_back(label_of(local.label_names, files[file].id));
+  }
+}
+
+std::string describe_inputs(const std::vector<std::string>& inputs) {
+  std::string joined;
+  for (const auto& input : inputs) joined += (joined.empty() ? "" : " ") + input;
+  return joined;
+}
+
+void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::TfidfFileSlices& slices,
+                   const LocalDocuments& local, const PhaseTimer& timer, double total_seconds) {
+  int64_t empty_here = 0;
+  for (int64_t r = 0; r < slices.matrix.rows(); ++r)
+    if (slices.matrix.indptr[r + 1] == slices.matrix.indptr[r]) ++empty_here;
+  const int64_t empty = sum_over_ranks(comm, empty_here);
+  const int64_t nnz = sum_over_ranks(comm, slices.matrix.nnz());
+  const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
+  const auto input_share = gather_to_all(comm, static_cast<int64_t>(local.input_bytes));
+  if (comm_rank(comm) != 0) return;
+  const double cells = static_cast<double>(slices.rows) * static_cast<double>(slices.columns);
+  std::printf("dnmf vectorize: %lld documents (%lld empty) x %lld terms, %lld nonzeros (density %.4f%%)\n",
+              static_cast<long long>(slices.rows), static_cast<long long>(empty),
+              static_cast<long long>(slices.columns), static_cast<long long>(nnz),
+              cells > 0 ? 100.0 * static_cast<double>(nnz) / cells : 0.0);
+  std::printf("  input    %s\n", describe_inputs(settings.inputs).c_str());
+  std::printf("  time    ");
+  for (const auto& [phase, seconds] : timer.seconds()) std::printf(" %s %.3f s,", phase.c_str(), seconds);
+  std::printf(" total %.3f s on %d ranks\n", total_seconds, comm_size(comm));
+  std::printf("  memory   peak resident / input bytes read, per rank:");
+  for (size_t r = 0; r < peak_memory.size(); ++r)
+    std::printf("%s %s / %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str(),
+                format_bytes(static_cast<double>(input_share[r])).c_str());
+  std::printf("\n  wrote    %s\n", settings.output.c_str());
+  std::fflush(stdout);
+}
+
+std::map<std::string, std::string> parameter_attributes(const VectorizeSettings& settings, const CommandLine& line) {
+  std::map<std::string, std::string> attributes;
+  for (const auto& [name, value] : line.all_values()) {
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    attributes[key] = value;
+  }
+  attributes.erase("output");
+  attributes["input_format"] = attributes["format"];
+  attributes.erase("format");
+  attributes["inputs"] = describe_inputs(settings.inputs);
+  attributes["lowercase"] = "true";
+  attributes["token_pattern"] = "(?u)\\b\\w\\w+\\b";
+  attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
+  attributes["use_idf"] = "true";
+  attributes["dnmf_version"] = DNMF_VERSION;
+  return attributes;
+}
+
+}  // namespace
+
+int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
+  const double started = wall_seconds();
+  auto line = vectorize_command_line();
+  VectorizeSettings settings;
+  bool show_help = false;
+  run_collectively(comm, [&] {
+    line.parse(argc, argv, first);
+    line.fill_from_petsc_options();
+    show_help = line.help_requested();
+    if (!show_help) settings = settings_from(line);
+  });
+  if (show_help) {
+    if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
+    return 0;
+  }
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) == 0) check_output_writable(settings.output);
+    text::load_stop_words(settings.stop_words_choice);  // a bad --stop-words file fails before any reading
+  });
+
+  PhaseTimer timer;
+  timer.start("list+tokenize");
+  LocalDocuments local;
+  io::TfidfFileSlices slices;
+  const bool counts_input = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
+  if (!counts_input) {
+    if (settings.kind == InputKind::files)
+      tokenize_files(comm, settings, local);
+    else
+      tokenize_records(comm, settings, local);
+
+    timer.start("vocabulary");
+    const int64_t documents = sum_over_ranks(comm, local.counts.documents());
+    GlobalVocabulary vocabulary;
+    run_collectively(comm, [&] {
+      check_vocabulary_filter(settings.filter, documents);
+      vocabulary = merge_text_vocabulary(comm, local.counts.terms(), local.counts.statistics(), documents,
+                                         settings.filter);
+      if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
+    });
+
+    timer.start("weight");
+    slices.rows = documents;
+    slices.columns = vocabulary.size;
+    slices.matrix = local.counts.weighted_rows(vocabulary, documents, settings.weighting);
+    slices.matrix.first_row = sum_over_lower_ranks(comm, local.counts.documents());
+    slices.first_column = vocabulary.owned_first_column;
+    slices.terms = std::move(vocabulary.owned_terms);
+    slices.document_frequency = std::move(vocabulary.owned_document_frequency);
+  } else {
+    const std::string& counts_path = settings.inputs[0];
+    io::CountMatrix matrix;
+    run_collectively(comm, [&] {
+      matrix = io::read_count_matrix(comm, counts_path,
+                                     settings.kind == InputKind::uci ? io::CountFormat::uci : io::CountFormat::mtx);
+    });
+    local.input_bytes = comm_rank(comm) == 0 ? std::filesystem::file_size(counts_path) : 0;
+
+    timer.start("vocabulary");
+    std::vector<std::string> input_terms;
+    std::vector<int64_t> new_column, kept_frequency;
+    run_collectively(comm, [&] {
+      check_vocabulary_filter(settings.filter, matrix.rows);
+      std::string vocabulary_path = settings.inputs.size() > 1 ? settings.inputs[1] : "";
+      if (vocabulary_path.empty() && settings.kind == InputKind::uci) {
+        // UCI pairs docword.NAME.txt[.gz] with vocab.NAME.txt.
+        namespace fs = std::filesystem;
+        std::string name = fs::path(counts_path).filename().string();
+        if (name.size() > 3 && name.substr(name.size() - 3) == ".gz") name.resize(name.size() - 3);
+        if (name.rfind("docword", 0) != 0)
+          throw UserError(counts_path + ": name the vocabulary file too (dnmf vectorize --format uci DOCWORD VOCAB)");
+        vocabulary_path = (fs::path(counts_path).parent_path() / ("vocab" + name.substr(7))).string();
+      }
+      if (vocabulary_path.empty()) {
+        for (int64_t column = 1; column <= matrix.columns; ++column) input_terms.push_back(std::to_string(column));
+      } else {
+        input_terms = io::read_vocabulary_file(vocabulary_path, matrix.columns);
+      }
+      std::vector<TermStatistics> statistics(static_cast<size_t>(matrix.columns));
+      for (const auto& entry : matrix.entries) {
+        statistics[entry.column].document_frequency += 1;
+        statistics[entry.column].total_count += entry.count;
+      }
+      new_column = filter_columns(comm, std::move(statistics), matrix.rows, settings.filter, kept_frequency);
+    });
+
+    timer.start("weight");
+    slices.rows = matrix.rows;
+    slices.columns = static_cast<int64_t>(kept_frequency.size());
+    slices.matrix.first_row = matrix.first_row;
+    std::vector<TermCount> row;
+    size_t next_entry = 0;
+    for (int64_t r = matrix.first_row; r < matrix.first_row + matrix.local_rows; ++r) {
+      row.clear();
+      for (; next_entry < matrix.entries.size() && matrix.entries[next_entry].row == r; ++next_entry) {
+        const auto& entry = matrix.entries[next_entry];
+        const int64_t column = new_column[entry.column];
+        if (column >= 0) row.push_back({column, entry.count, kept_frequency[column]});
+      }
+      append_tfidf_row(slices.matrix, row, matrix.rows, settings.weighting);
+      local.ids.push_back(std::to_string(r + 1));
+    }
+    // Vocabulary slices: columns split evenly over ranks.
+    const int ranks = comm_size(comm), rank = comm_rank(comm);
+    slices.first_column = even_split_start(slices.columns, rank, ranks);
+    const int64_t last_column = even_split_start(slices.columns, rank + 1, ranks);
+    for (size_t input_column = 0; input_column < new_column.size(); ++input_column) {
+      const int64_t column = new_column[input_column];
+      if (column < slices.first_column || column >= last_column) continue;
+      slices.terms.push_back(input_terms[input_column]);
+      slices.document_frequency.push_back(kept_frequency[column]);
+    }
+  }
+  for (int64_t df : slices.document_frequency)
+    slices.idf.push_back(inverse_document_frequency(df, slices.rows, settings.weighting.smooth_idf));
+  slices.document_ids = std::move(local.ids);
+  slices.labels = std::move(local.labels);
+  slices.label_names = local.label_names;
+  slices.text_attributes = parameter_attributes(settings, line);
+  slices.integer_attributes["n_documents"] = slices.rows;
+
+  timer.start("write");
+  io::write_tfidf_file(comm, settings.output, slices);
+  timer.stop();
+  print_summary(comm, settings, slices, local, timer, wall_seconds() - started);
+  return 0;
+}
+
+}  // namespace dnmf

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Acceptance check of `dnmf vectorize` against scikit-learn's TF-IDF of the seed corpus.
+
+Usage: check_seed_tfidf.py DNMF_OUTPUT.h5 REFERENCE_DIR
+
+REFERENCE_DIR holds scikit-learn's own output for the four groups (tfidf.mtx, vocab.txt,
+idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
+fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matched by
+document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
+"""
+import sys
+
+import numpy as np
+import scipy.io
+
+from dnmf_h5 import read_tfidf
+
+
+def main(output, reference_dir):
+    matrix, vocabulary, documents, labels, attributes, idf = read_tfidf(output)
+    reference = scipy.io.mmread(reference_dir + "/tfidf.mtx").tocsr()
+    with open(reference_dir + "/vocab.txt", encoding="utf-8") as f:
+        reference_vocabulary = f.read().split("\n")[:-1]
+    reference_idf = np.loadtxt(reference_dir + "/idf.txt")
+    with open(reference_dir + "/docs.txt") as f:
+        reference_documents = f.read().split()
+    with open(reference_dir + "/labels.txt") as f:
+        reference_labels = f.read().split()
+
+    failures = []
+    def expect(condition, message):
+        if not condition:
+            failures.append(message)
+
+    expect(matrix.shape == (2034, 26576), "shape %s, expected (2034, 26576)" % (matrix.shape,))
+    expect(matrix.nnz == 133634, "nnz %d, expected 133634" % matrix.nnz)
+    expect(matrix.shape == reference.shape, "shape differs from the reference %s" % (reference.shape,))
+    expect(vocabulary == reference_vocabulary, "vocabulary differs from vocab.txt")
+    if len(idf) == len(reference_idf):
+        expect(np.max(np.abs(idf - reference_idf)) <= 1e-12, "idf differs from idf.txt by %g" %
+               np.max(np.abs(idf - reference_idf)))
+    else:
+        failures.append("idf has %d entries, idf.txt %d" % (len(idf), len(reference_idf)))
+    row_of = {doc: i for i, doc in enumerate(documents)}
+    expect(sorted(row_of) == sorted(reference_documents), "document ids differ from docs.txt")
+    if not failures:
+        order = [row_of[doc] for doc in reference_documents]
+        reordered = matrix[order]
+        difference = abs(reordered - reference)
+        largest = difference.max() if difference.nnz else 0.0
+        expect(largest <= 1e-12, "rows differ from tfidf.mtx by up to %g" % largest)
+        pattern = (reordered != 0).astype(int) - (reference != 0).astype(int)
+        expect(pattern.nnz == 0, "sparsity pattern differs in %d places" % pattern.nnz)
+        expect([labels[i] for i in order] == reference_labels, "labels differ from labels.txt")
+    if failures:
+        print("FAIL: " + "\n      ".join(failures))
+        return 1
+    print("ok: %s equals scikit-learn's TF-IDF (2034 x 26576, 133634 nonzeros, rows within 1e-12)" % output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
