@@ -240,6 +240,7 @@ GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::str
 std::vector<int64_t> filter_columns(MPI_Comm comm, std::vector<TermStatistics> statistics, int64_t documents,
                                     const VocabularyFilter& filter, std::vector<int64_t>& kept_frequency) {
   std::vector<int64_t> frequency(statistics.size());
+  for (size_t i = 0; i < statistics.size(); ++i) frequency[i] = statistics[i].document_frequency;
   sum_over_ranks_in_place(comm, frequency);
   // Integer counts add up exactly in doubles whatever the number of ranks; real-valued
   // input could round differently, which can only matter for --max-features ties.

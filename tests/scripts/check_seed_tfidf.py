@@ -2,18 +2,32 @@
 """Acceptance check of `dnmf vectorize` against scikit-learn's TF-IDF of the seed corpus.
 
 Usage: check_seed_tfidf.py DNMF_OUTPUT.h5 REFERENCE_DIR
+       check_seed_tfidf.py --run DNMF_OUTPUT.h5   (runs dnmf vectorize first, at DNMF_RANKS
+                                                  ranks, on the data under DNMF_DATA)
 
 REFERENCE_DIR holds scikit-learn's own output for the four groups (tfidf.mtx, vocab.txt,
 idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
 fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matched by
 document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
 """
+import os
 import sys
 
 import numpy as np
 import scipy.io
 
 from dnmf_h5 import read_tfidf
+from harness import data_dir, ranks, run_dnmf
+
+SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
+
+
+def vectorize_seed(output):
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
+    completed = run_dnmf(["vectorize", corpus, "--groups", SEED_GROUPS, "--encoding", "latin-1",
+                          "--strip", "headers,footers,quotes", "-o", output])
+    print(completed.stdout, end="")
+    return data_dir("20news4-tfidf")
 
 
 def main(output, reference_dir):
@@ -60,4 +74,7 @@ def main(output, reference_dir):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--run":
+        reference = vectorize_seed(sys.argv[2])
+        sys.exit(main(sys.argv[2], reference))
     sys.exit(main(sys.argv[1], sys.argv[2]))

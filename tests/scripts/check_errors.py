@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Every input error a user can make ends the same way at any rank count: one line
+"dnmf: error: ..." naming the file (and line or byte offset), a non-zero exit, no rank
+left hanging (each run has a time limit), and no output file, finished or partial.
+
+Usage: check_errors.py WORKDIR   (dnmf and the rank count come from the environment)
+"""
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+
+from harness import dnmf_command, ranks, run_dnmf
+
+RESULTS = []
+
+
+def leftovers(output):
+    folder = os.path.dirname(output) or "."
+    name = os.path.basename(output)
+    return [f for f in os.listdir(folder) if f.startswith(name)] if os.path.isdir(folder) else []
+
+
+def expect_failure(case, arguments, output, *fragments, run_as=None):
+    command = dnmf_command(arguments)
+    if run_as is not None:
+        command = run_as + command
+    try:
+        completed = subprocess.run(command, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        RESULTS.append((case, "hung (no exit within 120 s)"))
+        return
+    stderr = completed.stderr.decode("utf-8", "replace")
+    errors = [line for line in stderr.splitlines() if line.startswith("dnmf: error:")]
+    problems = []
+    if completed.returncode == 0:
+        problems.append("exit code 0")
+    if len(errors) != 1:
+        problems.append("%d error lines: %r" % (len(errors), errors))
+    else:
+        for fragment in fragments:
+            if fragment not in errors[0]:
+                problems.append("message %r lacks %r" % (errors[0], fragment))
+    if output and leftovers(output):
+        problems.append("left files behind: %s" % leftovers(output))
+    RESULTS.append((case, "; ".join(problems)))
+    print("%-34s %s" % (case, errors[0] if errors and not problems else "FAIL: " + "; ".join(problems)))
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def corpus(root, files):
+    for name, data in files.items():
+        write(os.path.join(root, name), data)
+    return root
+
+
+def main(work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    out = os.path.join(work, "out", "result.h5")
+    os.makedirs(os.path.dirname(out))
+    good = {"g1/a": b"Some words about space.\n", "g1/b": b"More words here.\n", "g2/c": b"Other text\n",
+            "g2/d": b"", "g2/e": b"the and of\n", "g1/f": b"orbit orbit\n"}
+
+    expect_failure("missing path", ["vectorize", os.path.join(work, "nowhere"), "-o", out], out,
+                   os.path.join(work, "nowhere"), "no such file")
+    os.makedirs(os.path.join(work, "empty"))
+    expect_failure("empty folder", ["vectorize", os.path.join(work, "empty"), "-o", out], out,
+                   os.path.join(work, "empty"), "no documents")
+
+    bad_utf8 = corpus(os.path.join(work, "bad_utf8"), dict(good, **{"g2/z": b"fine text\nthen caf\xe9 here\n"}))
+    expect_failure("invalid utf-8", ["vectorize", bad_utf8, "-o", out], out,
+                   os.path.join(bad_utf8, "g2/z"), "invalid UTF-8 at byte offset 18")
+    binary = corpus(os.path.join(work, "binary"), dict(good, **{"g1/zz": b"text\x00\x01\x02binary"}))
+    expect_failure("binary file", ["vectorize", binary, "-o", out], out,
+                   os.path.join(binary, "g1/zz"), "binary file", "byte offset 4")
+    groups = corpus(os.path.join(work, "groups"), good)
+    expect_failure("--groups names no folder", ["vectorize", groups, "--groups", "g1,nope", "-o", out], out,
+                   "nope", groups)
+
+    unreadable = corpus(os.path.join(work, "unreadable"), good)
+    secret = os.path.join(unreadable, "g2/c")
+    os.chmod(secret, 0)
+    run_as = None
+    if os.geteuid() == 0:
+        # root reads any file: run this case as an unprivileged user instead.
+        os.chmod(work, 0o755)
+        os.chmod(os.path.dirname(out), 0o777)
+        run_as = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    expect_failure("unreadable file", ["vectorize", unreadable, "-o", out], out, secret, "cannot", run_as=run_as)
+
+    uci = os.path.join(work, "docword.bad.txt")
+    write(uci, b"3\n4\n3\n1 1 2\n2 x 1\n3 4 1\n")
+    write(os.path.join(work, "vocab.bad.txt"), b"a\nb\nc\nd\n")
+    expect_failure("malformed UCI line", ["vectorize", "--format", "uci", uci, "-o", out], out, uci + ":5:")
+    uci_range = os.path.join(work, "docword.range.txt")
+    write(uci_range, b"3\n4\n3\n1 1 2\n2 2 1\n3 9 1\n")
+    write(os.path.join(work, "vocab.range.txt"), b"a\nb\nc\nd\n")
+    expect_failure("UCI word out of range", ["vectorize", "--format", "uci", uci_range, "-o", out], out,
+                   uci_range + ":6:", "1..4")
+    uci_gz = os.path.join(work, "docword.gz.txt.gz")
+    with gzip.open(uci_gz, "wb") as f:
+        f.write(b"3\n4\n3\n1 1 2\n2 2 1\n3 4 -1\n")
+    write(os.path.join(work, "vocab.gz.txt"), b"a\nb\nc\nd\n")
+    expect_failure("malformed gzip UCI line", ["vectorize", "--format", "uci", uci_gz, "-o", out], out,
+                   uci_gz + ":6:")
+    truncated = os.path.join(work, "docword.short.txt")
+    write(truncated, b"3\n4\n5\n1 1 2\n2 2 1\n")
+    write(os.path.join(work, "vocab.short.txt"), b"a\nb\nc\nd\n")
+    expect_failure("truncated UCI file", ["vectorize", "--format", "uci", truncated, "-o", out], out,
+                   truncated, "declares 5 entries")
+    wrong_vocabulary = os.path.join(work, "docword.vocab.txt")
+    write(wrong_vocabulary, b"3\n4\n1\n1 1 2\n")
+    write(os.path.join(work, "vocab.vocab.txt"), b"a\nb\n")
+    expect_failure("UCI vocabulary too short", ["vectorize", "--format", "uci", wrong_vocabulary, "-o", out], out,
+                   os.path.join(work, "vocab.vocab.txt"), "2 terms")
+    mtx = os.path.join(work, "bad.mtx")
+    write(mtx, b"%%MatrixMarket matrix coordinate integer general\n% comment\n3 3 2\n1 1 1\n2 2 1 7\n")
+    expect_failure("malformed Matrix Market line", ["vectorize", "--format", "mtx", mtx, "-o", out], out,
+                   mtx + ":5:")
+    not_mtx = os.path.join(work, "dense.mtx")
+    write(not_mtx, b"%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n")
+    expect_failure("dense Matrix Market file", ["vectorize", "--format", "mtx", not_mtx, "-o", out], out,
+                   not_mtx + ":1:", "coordinate")
+
+    blocker = os.path.join(work, "a_file")
+    write(blocker, b"x")
+    expect_failure("unwritable output path", ["vectorize", groups, "-o", os.path.join(blocker, "out.h5")], None,
+                   os.path.join(blocker, "out.h5"), "cannot write")
+    expect_failure("output is a directory", ["vectorize", groups, "-o", os.path.join(work, "out")], None,
+                   os.path.join(work, "out"), "directory")
+    expect_failure("unknown option", ["vectorize", groups, "--frobnicate", "-o", out], out, "--frobnicate")
+    expect_failure("bad --min-df", ["vectorize", groups, "--min-df", "1.5", "-o", out], out, "--min-df", "1.5")
+    expect_failure("bad --format", ["vectorize", groups, "--format", "pdf", "-o", out], out, "--format", "pdf")
+    expect_failure("max-df below min-df", ["vectorize", groups, "--min-df", "3", "--max-df", "2", "-o", out], out,
+                   "--max-df", "--min-df")
+    expect_failure("missing stop-word file", ["vectorize", groups, "--stop-words", "/no/such/list", "-o", out], out,
+                   "/no/such/list")
+    only_stop_words = corpus(os.path.join(work, "stop_only"), {"g/a": b"the and of", "g/b": b"a an"})
+    expect_failure("only stop words", ["vectorize", only_stop_words, "-o", out], out, "empty vocabulary")
+    expect_failure("info on a non-HDF5 file", ["info", blocker], None, blocker, "not an HDF5 file")
+
+    # Empty documents are kept as empty rows and counted.
+    completed = run_dnmf(["vectorize", groups, "-o", out])
+    empty_ok = "(2 empty)" in completed.stdout and os.path.exists(out) and leftovers(out) == ["result.h5"]
+    RESULTS.append(("empty documents kept", "" if empty_ok else "summary: " + completed.stdout))
+    print("%-34s %s" % ("empty documents kept", "ok" if empty_ok else "FAIL"))
+    plain = os.path.join(work, "plain.h5")
+    write_plain_h5(plain)
+    expect_failure("info on a non-dnmf HDF5 file", ["info", plain], None, plain, "not a dnmf TF-IDF file")
+
+    failed = [case for case, problem in RESULTS if problem]
+    print("%d passed, %d failed (%d ranks)" % (len(RESULTS) - len(failed), len(failed), ranks()))
+    return 1 if failed else 0
+
+
+def write_plain_h5(path):
+    import h5py
+    with h5py.File(path, "w") as f:
+        f["x"] = [1, 2, 3]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

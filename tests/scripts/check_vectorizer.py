@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Cross-check of `dnmf vectorize` against scikit-learn on generated corpora.
+
+Usage: check_vectorizer.py WORKDIR   (dnmf and the rank count come from the environment,
+see harness.py)
+
+Each case writes a corpus, runs dnmf on it and runs scikit-learn's TfidfVectorizer (or,
+for count input, TfidfTransformer) with the same parameters; the vocabulary, idf and
+every matrix entry must agree to 1e-12. The text mixes the Unicode cases the analyzer has
+to get right: final sigma, dotted capital I, superscripts and other numerics, combining
+marks (not word characters in Python), CJK, fullwidth and titlecase letters, and
+Python-only whitespace (U+001C..U+001F) next to the newsgroup cleaning rules.
+"""
+import os
+import random
+import sys
+
+import numpy as np
+import scipy.io
+import scipy.sparse as sp
+from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,
+                                                 strip_newsgroup_quoting)
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer, CountVectorizer
+
+from dnmf_h5 import read_tfidf
+from harness import ranks, run_dnmf
+
+PIECES = [
+    "space", "nasa", "orbit", "shuttle", "launch", "god", "jesus", "bible", "image", "graphics", "files",
+    "Data", "DATA", "the", "and", "about", "x", "a1", "_", "__init__", "foo_bar", "3d", "1993", "0x1f",
+    "ΟΔΟΣ", "ΣΟΦΙΑ", "σοφός", "İstanbul", "İİ", "STRASSE", "Straße", "ǅemal", "ǄEMAL", "ﬁne",
+    "in¹", "with¹", "x²y", "½cup", "ⅫⅣ", "٣٤", "১২", "漢字", "かな", "한국어", "ｆｕｌｌ", "ＡＢ",
+    "cafe\u0301", "e\u0301t\u0301", "naïve", "CAFÉ", "ingénieur", "deluxeý", "Ωmega", "ΑΣ",
+    "हिन्दी", "ไทย", "Ꮳherokee", "ꭰꭱ", "𝐁𝐨𝐥𝐝", "𝟙𝟚", "emoji😀ok", "a\u200db", "x\u00a0y",
+    "tab\tsep", "dash-word", "apostrophe's", "don't", "e-mail", "U.S.A.", "3.14159", "---", "|",
+]
+
+
+def random_text(rng, words):
+    separators = [" ", " ", " ", "\n", ", ", ". ", "\t", "\u00a0", "\u3000", "\u001c", "\u0085", "-", "/"]
+    return "".join(rng.choice(PIECES) + rng.choice(separators) for _ in range(words))
+
+
+def compare(case, dnmf_file, expected, expected_vocabulary, expected_idf, order=None):
+    matrix, vocabulary, documents, labels, attributes, idf = read_tfidf(dnmf_file)
+    if order is not None:
+        matrix = matrix[order]
+    problems = []
+    if vocabulary != list(expected_vocabulary):
+        extra = sorted(set(vocabulary) - set(expected_vocabulary))[:10]
+        missing = sorted(set(expected_vocabulary) - set(vocabulary))[:10]
+        problems.append("vocabulary differs: extra %r, missing %r" % (extra, missing))
+    elif matrix.shape != expected.shape:
+        problems.append("shape %s, expected %s" % (matrix.shape, expected.shape))
+    else:
+        if np.max(np.abs(idf - expected_idf)) > 1e-12:
+            problems.append("idf differs by %g" % np.max(np.abs(idf - expected_idf)))
+        difference = abs(matrix - sp.csr_matrix(expected))
+        if difference.nnz and difference.max() > 1e-12:
+            problems.append("matrix differs by %g" % difference.max())
+    print("%-36s %s" % (case, "ok" if not problems else "FAIL: " + "; ".join(problems)))
+    return not problems
+
+
+def vectorizer_case(work, case, documents, dnmf_options, sklearn_options):
+    path = os.path.join(work, case + ".txt")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for document in documents:
+            f.write(document.replace("\n", " ").replace("\r", " ").replace("\u0085", " ") + "\n")
+    with open(path, encoding="utf-8", newline="\n") as f:
+        lines = f.read().split("\n")[:-1]
+    output = os.path.join(work, case + ".h5")
+    run_dnmf(["vectorize", path, "--format", "lines", "-o", output] + dnmf_options)
+    vectorizer = TfidfVectorizer(**sklearn_options)
+    expected = vectorizer.fit_transform(lines)
+    return compare(case, output, expected, vectorizer.get_feature_names_out(), vectorizer.idf_)
+
+
+def main(work):
+    os.makedirs(work, exist_ok=True)
+    rng = random.Random(20261128)
+    documents = [random_text(rng, rng.randint(0, 60)) for _ in range(300)]
+    documents += ["", "the and about", "ΟΔΟΣ ΟΔΟΣ"]
+    results = []
+    results.append(vectorizer_case(work, "lines-defaults", documents, [], dict(stop_words="english")))
+    results.append(vectorizer_case(
+        work, "lines-df-sublinear-l1-nosmooth", documents,
+        ["--min-df", "2", "--max-df", "0.5", "--sublinear-tf", "--norm", "l1", "--no-smooth-idf"],
+        dict(stop_words="english", min_df=2, max_df=0.5, sublinear_tf=True, norm="l1", smooth_idf=False)))
+    results.append(vectorizer_case(work, "lines-fraction-min-count-max", documents,
+                                   ["--min-df", "0.05", "--max-df", "150", "--norm", "none"],
+                                   dict(stop_words="english", min_df=0.05, max_df=150, norm=None)))
+
+    # --max-features: pick a cut-off where the term counts do not tie, since scikit-learn
+    # breaks ties arbitrarily (numpy's unstable argsort).
+    counts = np.asarray(CountVectorizer(stop_words=None).fit_transform(documents).sum(axis=0)).ravel()
+    ordered = np.sort(counts)[::-1]
+    limit = next(k for k in range(20, len(ordered)) if ordered[k - 1] != ordered[k])
+    results.append(vectorizer_case(work, "lines-max-features-no-stop-words", documents,
+                                   ["--max-features", str(limit), "--stop-words", "none"],
+                                   dict(stop_words=None, max_features=limit)))
+    stop_file = os.path.join(work, "stop.txt")
+    with open(stop_file, "w", encoding="utf-8") as f:
+        f.write("space\nnasa\nοδος\n漢字\n")
+    results.append(vectorizer_case(work, "lines-stop-word-file", documents, ["--stop-words", stop_file],
+                                   dict(stop_words=["space", "nasa", "οδος", "漢字"])))
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    stop_documents = [w + " keepme " + w.upper() for w in sorted(ENGLISH_STOP_WORDS)] + ["abouts amoungst2 thereof"]
+    results.append(vectorizer_case(work, "lines-every-english-stop-word", stop_documents, [],
+                                   dict(stop_words="english")))
+
+    # Records (the fortune format) and newsgroup cleaning on a folder of posts.
+    records_path = os.path.join(work, "records.txt")
+    records = documents[:80]
+    with open(records_path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n%\n".join(records) + "\n%\n")
+    output = os.path.join(work, "records.h5")
+    run_dnmf(["vectorize", records_path, "--format", "records", "--separator", "%", "-o", output])
+    vectorizer = TfidfVectorizer(stop_words="english")
+    expected = vectorizer.fit_transform(records)
+    results.append(compare("records-percent-separator", output, expected, vectorizer.get_feature_names_out(),
+                           vectorizer.idf_))
+
+    posts_dir = os.path.join(work, "posts")
+    posts = []
+    for group in ("alpha", "beta"):
+        os.makedirs(os.path.join(posts_dir, group), exist_ok=True)
+    post_rng = random.Random(7)
+    for i in range(60):
+        header = "From: someone@example.org\nSubject: %s\n" % random_text(post_rng, 3).replace("\n", " ")
+        body_lines = [random_text(post_rng, post_rng.randint(0, 12)).replace("\n", " ") for _ in range(post_rng.randint(0, 8))]
+        quote_lines = ["In article <1@x> you write:", "> quoted " + random_text(post_rng, 3).replace("\n", " "),
+                       "| piped", "Someone writes: hi", "He said: no", "wrote: yes"]
+        for q in quote_lines:
+            if post_rng.random() < 0.4:
+                body_lines.insert(post_rng.randint(0, len(body_lines)), q)
+        signature = post_rng.choice(["", "\n\n-- \nSig Nature nasa", "\n--------\nsignature orbit",
+                                     "\n\u00a0\n\u001cfooter space\n", "\n\n\n", "   \n"])
+        separator = post_rng.choice(["\n\n", "\n", "\n\n\n"])
+        text = header + separator + "\n".join(body_lines) + signature
+        if post_rng.random() < 0.2:
+            text = text.replace("\n", "\r\n")
+        group = "alpha" if i % 2 else "beta"
+        name = os.path.join(posts_dir, group, "%03d" % i)
+        with open(name, "wb") as f:
+            f.write(text.encode("latin-1", "replace") if i % 3 == 0 else text.encode("utf-8"))
+        posts.append(name)
+    # Read every post as latin-1, as fetch_20newsgroups does.
+    posts.sort()
+    cleaned = []
+    for name in posts:
+        with open(name, "rb") as f:
+            text = f.read().decode("latin-1")
+        text = strip_newsgroup_header(text)
+        text = strip_newsgroup_footer(text)
+        text = strip_newsgroup_quoting(text)
+        cleaned.append(text)
+    output = os.path.join(work, "posts.h5")
+    run_dnmf(["vectorize", posts_dir, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", output])
+    vectorizer = TfidfVectorizer(stop_words="english")
+    expected = vectorizer.fit_transform(cleaned)
+    results.append(compare("files-latin1-strip-all", output, expected, vectorizer.get_feature_names_out(),
+                           vectorizer.idf_))
+
+    # Invalid UTF-8 replaced as Python's errors='replace' does.
+    broken = os.path.join(work, "broken.txt")
+    raw = b"caf\xc3\xa9 ok\xffword \xe2\x82 tail\xed\xa0\x80x \xf0\x9f\x98 end\xc3\n\xf4\x90\x80\x80zz last\n"
+    with open(broken, "wb") as f:
+        f.write(raw)
+    output = os.path.join(work, "broken.h5")
+    run_dnmf(["vectorize", broken, "--format", "lines", "--decode-error", "replace", "-o", output])
+    lines = raw.decode("utf-8", "replace").split("\n")[:-1]
+    vectorizer = TfidfVectorizer(stop_words="english")
+    expected = vectorizer.fit_transform(lines)
+    results.append(compare("lines-utf8-replace", output, expected, vectorizer.get_feature_names_out(),
+                           vectorizer.idf_))
+
+    # Count input: UCI bag of words and Matrix Market, against TfidfTransformer.
+    count_rng = np.random.default_rng(5)
+    counts = sp.random(120, 50, density=0.1, random_state=count_rng, format="csr")
+    counts.data = np.ceil(counts.data * 5)
+    counts = counts.tolil()
+    counts[7, :] = 0  # an empty document
+    counts[:, 3] = 0  # a word no document uses: dropped, as min_df = 1 drops it
+    counts = counts.tocsr()
+    counts.eliminate_zeros()
+    words = ["w%02d" % j for j in range(50)]
+    coo = counts.tocoo()
+    order = count_rng.permutation(coo.nnz)  # entries in any order
+    uci = os.path.join(work, "docword.test.txt")
+    with open(uci, "w") as f:
+        f.write("%d\n%d\n%d\n" % (120, 50, coo.nnz))
+        for k in order:
+            f.write("%d %d %d\n" % (coo.row[k] + 1, coo.col[k] + 1, coo.data[k]))
+    with open(os.path.join(work, "vocab.test.txt"), "w") as f:
+        f.write("\n".join(words) + "\n")
+    used = np.asarray((counts != 0).sum(axis=0)).ravel() > 0
+    transformer = TfidfTransformer()
+    expected = transformer.fit_transform(counts[:, used])
+    for kind, path in (("uci", uci), ("mtx", os.path.join(work, "counts.mtx"))):
+        if kind == "mtx":
+            scipy.io.mmwrite(path, counts.astype(np.int64), field="integer")
+            extra = [os.path.join(work, "vocab.test.txt")]
+        else:
+            extra = []
+        output = os.path.join(work, kind + ".h5")
+        run_dnmf(["vectorize", "--format", kind, path] + extra + ["-o", output])
+        results.append(compare("counts-" + kind, output, expected, [w for w, u in zip(words, used) if u],
+                               transformer.idf_))
+
+    passed = sum(results)
+    print("%d passed, %d failed (%d ranks)" % (passed, len(results) - passed, ranks()))
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,50 @@
+"""Running dnmf under MPI from the Python checks.
+
+The test registration (tests/CMakeLists.txt) passes the dnmf binary and the launcher
+through the environment: DNMF_BINARY, DNMF_MPIEXEC (the launcher with its flags, e.g.
+"mpiexec --oversubscribe"), DNMF_RANKS.
+"""
+import os
+import shlex
+import subprocess
+
+
+def ranks():
+    return int(os.environ.get("DNMF_RANKS", "1"))
+
+
+def dnmf_command(arguments, nranks=None):
+    launcher = shlex.split(os.environ.get("DNMF_MPIEXEC", "mpiexec --oversubscribe"))
+    binary = os.environ.get("DNMF_BINARY", "dnmf")
+    return launcher + ["-n", str(nranks or ranks()), binary] + list(arguments)
+
+
+def run_dnmf(arguments, nranks=None, timeout=300, check=True):
+    """Runs dnmf; returns the CompletedProcess (stdout/stderr as text)."""
+    completed = subprocess.run(dnmf_command(arguments, nranks), capture_output=True, timeout=timeout,
+                               stdin=subprocess.DEVNULL)
+    completed.stdout = completed.stdout.decode("utf-8", "replace")
+    completed.stderr = completed.stderr.decode("utf-8", "replace")
+    if check and completed.returncode != 0:
+        raise AssertionError("dnmf %s failed (exit %d):\n%s%s" % (" ".join(arguments), completed.returncode,
+                                                                completed.stdout, completed.stderr))
+    return completed
+
+
+def data_dir(name):
+    """Path of a shared data set under DNMF_DATA (default ../shared/data beside the project).
+
+    A missing data set skips the test (exit 77), except under CI=true, where it fails.
+    """
+    import sys
+    default = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data")
+    root = os.environ.get("DNMF_DATA") or default
+    path = os.path.join(root, name)
+    if os.path.isdir(path):
+        return path
+    message = "data set %s not found under %s (set DNMF_DATA)" % (name, root)
+    if os.environ.get("CI") == "true":
+        print("FAIL: " + message)
+        sys.exit(1)
+    print("SKIP: " + message)
+    sys.exit(77)

@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "src/tfidf_weighting.hpp"
+
+using namespace dnmf;
+
+TEST_CASE("idf as scikit-learn defines it") {
+  // n = 4 documents, df = 1: smooth ln(5/2) + 1, plain ln(4/1) + 1
+  CHECK(inverse_document_frequency(1, 4, true) == Approx(std::log(2.5) + 1).epsilon(1e-15));
+  CHECK(inverse_document_frequency(1, 4, false) == Approx(std::log(4.0) + 1).epsilon(1e-15));
+  CHECK(inverse_document_frequency(4, 4, true) == 1.0);
+}
+
+TEST_CASE("rows are sorted, weighted and normalized") {
+  CsrRows rows;
+  // counts 3 and 4 with idf 1 (df = n): l2 norm 5 -> 0.6, 0.8
+  std::vector<TermCount> terms{{7, 4.0, 10}, {2, 3.0, 10}};
+  append_tfidf_row(rows, terms, 10, TfidfWeighting{});
+  CHECK(rows.indices == std::vector<int32_t>{2, 7});
+  CHECK(rows.data[0] == Approx(0.6));
+  CHECK(rows.data[1] == Approx(0.8));
+  // sublinear tf, l1: weights 1 + ln 3 and 1 + ln 4, divided by their sum
+  terms = {{2, 3.0, 10}, {7, 4.0, 10}};
+  append_tfidf_row(rows, terms, 10, TfidfWeighting{true, true, RowNorm::l1});
+  const double a = 1 + std::log(3.0), b = 1 + std::log(4.0);
+  CHECK(rows.data[2] == Approx(a / (a + b)));
+  CHECK(rows.data[3] == Approx(b / (a + b)));
+  // an empty row stays empty
+  terms.clear();
+  append_tfidf_row(rows, terms, 10, TfidfWeighting{});
+  CHECK(rows.indptr == std::vector<int64_t>{0, 2, 4, 4});
+}
