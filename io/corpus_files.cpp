@@ -36,53 +36,142 @@ std::string base_name(const std::string& path) {
 
 }  // namespace
 
-std::vector<InputFile> list_input_files(const std::vector<std::string>& inputs, const ListingOptions& options) {
+namespace {
+
+// One unit of the parallel walk: a file input, or one first-level entry of a folder input.
+struct WalkItem {
+  uint32_t input = 0;
+  std::string first_level;  // empty for a file input
+  bool is_directory = false;
+};
+
+std::string input_list(const std::vector<std::string>& inputs) {
+  std::string where;
+  for (const auto& input : inputs) where += (where.empty() ? "" : ", ") + input;
+  return where;
+}
+
+// Rank 0: checks the inputs and lists their first-level entries.
+std::vector<WalkItem> first_level_items(const std::vector<std::string>& inputs, const ListingOptions& options) {
   if (inputs.empty()) throw UserError("no input given (see --help)");
-  std::vector<InputFile> files;
+  std::vector<WalkItem> items;
   std::set<std::string> groups_seen;
-  for (const auto& input : inputs) {
+  for (uint32_t index = 0; index < inputs.size(); ++index) {
+    const auto& input = inputs[index];
     std::error_code error;
     const auto status = fs::status(input, error);
     if (error || !fs::exists(status)) throw UserError(input + ": no such file or directory");
     if (fs::is_regular_file(status)) {
-      const std::string name = base_name(input);
       if (!options.groups.empty()) throw UserError(input + ": --groups needs folder inputs, this is a file");
-      files.push_back({input, name, "", static_cast<uint64_t>(fs::file_size(input, error))});
+      items.push_back({index, "", false});
       continue;
     }
     if (!fs::is_directory(status)) throw UserError(input + ": neither a regular file nor a directory");
-
-    std::vector<InputFile> found;
-    fs::recursive_directory_iterator walker(input, fs::directory_options::none, error);
+    fs::directory_iterator entries(input, error);
     if (error) throw UserError(input + ": cannot read directory (" + error.message() + ")");
-    for (auto entry = fs::begin(walker); entry != fs::end(walker); entry.increment(error)) {
-      if (error) throw UserError(input + ": cannot read directory (" + error.message() + ")");
+    for (const auto& entry : entries) {
       std::error_code entry_error;
-      if (!entry->is_regular_file(entry_error)) continue;
-      const fs::path relative = entry->path().lexically_relative(input);
-      const std::string relative_text = relative.generic_string();
-      if (excluded(entry->path().filename().string(), options)) continue;
-      std::string group;
-      if (auto first = relative.begin(); std::next(first) != relative.end()) group = first->string();
-      if (!options.groups.empty()) {
-        if (std::find(options.groups.begin(), options.groups.end(), group) == options.groups.end()) continue;
-        groups_seen.insert(group);
+      const std::string name = entry.path().filename().string();
+      if (entry.is_directory(entry_error)) {
+        if (!options.groups.empty() &&
+            std::find(options.groups.begin(), options.groups.end(), name) == options.groups.end())
+          continue;
+        groups_seen.insert(name);
+        items.push_back({index, name, true});
+      } else if (entry.is_regular_file(entry_error) && options.groups.empty()) {
+        items.push_back({index, name, false});
       }
-      found.push_back({entry->path().string(), base_name(input) + "/" + relative_text, group,
-                       static_cast<uint64_t>(entry->file_size(entry_error))});
     }
-    if (error) throw UserError(input + ": cannot read directory (" + error.message() + ")");
-    std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.id < b.id; });
-    if (found.empty() && options.groups.empty()) throw UserError(input + ": no documents found (empty folder)");
-    files.insert(files.end(), found.begin(), found.end());
   }
   for (const auto& group : options.groups)
-    if (groups_seen.count(group) == 0) {
-      std::string where;
-      for (const auto& input : inputs) where += (where.empty() ? "" : ", ") + input;
-      throw UserError("--groups: no folder '" + group + "' in " + where);
+    if (groups_seen.count(group) == 0) throw UserError("--groups: no folder '" + group + "' in " + input_list(inputs));
+  return items;
+}
+
+// Any rank: the files of one walk item.
+void walk(const WalkItem& item, const std::vector<std::string>& inputs, const ListingOptions& options,
+          std::vector<InputFile>& files) {
+  const std::string& input = inputs[item.input];
+  std::error_code error;
+  if (item.first_level.empty()) {
+    files.push_back({input, base_name(input), "", static_cast<uint64_t>(fs::file_size(input, error)), item.input});
+    if (error) throw UserError(input + ": cannot read (" + error.message() + ")");
+    return;
+  }
+  const std::string prefix = base_name(input) + "/";
+  const fs::path top = fs::path(input) / item.first_level;
+  if (!item.is_directory) {
+    if (excluded(item.first_level, options)) return;
+    files.push_back({top.string(), prefix + item.first_level, "", static_cast<uint64_t>(fs::file_size(top, error)),
+                     item.input});
+    if (error) throw UserError(top.string() + ": cannot read (" + error.message() + ")");
+    return;
+  }
+  fs::recursive_directory_iterator walker(top, fs::directory_options::none, error);
+  if (error) throw UserError(top.string() + ": cannot read directory (" + error.message() + ")");
+  for (auto entry = fs::begin(walker); entry != fs::end(walker); entry.increment(error)) {
+    if (error) throw UserError(top.string() + ": cannot read directory (" + error.message() + ")");
+    std::error_code entry_error;
+    if (!entry->is_regular_file(entry_error)) continue;
+    if (excluded(entry->path().filename().string(), options)) continue;
+    const std::string relative = entry->path().lexically_relative(input).generic_string();
+    files.push_back({entry->path().string(), prefix + relative, item.first_level,
+                     static_cast<uint64_t>(entry->file_size(entry_error)), item.input});
+  }
+  if (error) throw UserError(top.string() + ": cannot read directory (" + error.message() + ")");
+}
+
+}  // namespace
+
+std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::string>& inputs,
+                                        const ListingOptions& options) {
+  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  std::string packed_items;
+  run_collectively(comm, [&] {
+    if (rank != 0) return;
+    ByteWriter writer;
+    for (const auto& item : first_level_items(inputs, options)) {
+      writer.put<uint32_t>(item.input);
+      writer.put_string(item.first_level);
+      writer.put<char>(item.is_directory ? 1 : 0);
     }
-  if (files.empty()) throw UserError(inputs.front() + ": no documents found");
+    packed_items = std::move(writer.bytes());
+  });
+  broadcast_bytes(comm, packed_items);
+  std::vector<WalkItem> items;
+  for (ByteReader reader(packed_items); !reader.done();) {
+    WalkItem item;
+    item.input = reader.get<uint32_t>();
+    item.first_level = reader.get_string();
+    item.is_directory = reader.get<char>() != 0;
+    items.push_back(std::move(item));
+  }
+
+  // Folders are dealt round-robin: stat-ing millions of files is the slow part.
+  std::vector<InputFile> mine;
+  run_collectively(comm, [&] {
+    for (size_t i = static_cast<size_t>(rank); i < items.size(); i += static_cast<size_t>(ranks))
+      walk(items[i], inputs, options, mine);
+  });
+  const auto gathered = gather_bytes(comm, pack_input_files(mine, 0, mine.size()));
+
+  std::vector<InputFile> files;
+  run_collectively(comm, [&] {
+    if (rank != 0) return;
+    for (const auto& block : gathered) {
+      auto part = unpack_input_files(block);
+      files.insert(files.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) {
+      return a.input != b.input ? a.input < b.input : a.id < b.id;
+    });
+    std::vector<size_t> per_input(inputs.size(), 0);
+    for (const auto& file : files) ++per_input[file.input];
+    for (size_t index = 0; index < inputs.size(); ++index)
+      if (per_input[index] == 0 && options.groups.empty())
+        throw UserError(inputs[index] + ": no documents found (empty folder)");
+    if (files.empty()) throw UserError(input_list(inputs) + ": no documents found");
+  });
   return files;
 }
 
@@ -93,6 +182,7 @@ std::string pack_input_files(const std::vector<InputFile>& files, size_t begin, 
     writer.put_string(files[i].id);
     writer.put_string(files[i].group);
     writer.put<uint64_t>(files[i].bytes);
+    writer.put<uint32_t>(files[i].input);
   }
   return std::move(writer.bytes());
 }
@@ -106,6 +196,7 @@ std::vector<InputFile> unpack_input_files(const std::string& bytes) {
     file.id = reader.get_string();
     file.group = reader.get_string();
     file.bytes = reader.get<uint64_t>();
+    file.input = reader.get<uint32_t>();
     files.push_back(std::move(file));
   }
   return files;
@@ -133,26 +224,34 @@ std::string read_file_range(const std::string& path, uint64_t offset, uint64_t s
   std::string bytes(size, '\0');
   uint64_t done = 0;
   while (done < size) {
-    const ssize_t got = ::pread(descriptor, bytes.data() + done, size - done, static_cast<off_t>(offset + done));
+    const uint64_t wanted = size - done;
+    const ssize_t got = ::pread(descriptor, bytes.data() + done, wanted, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR) continue;
       const std::string reason = system_reason();
       ::close(descriptor);
       throw UserError(path + ": cannot read (" + reason + ")");
     }
-    if (got == 0) break;
     done += static_cast<uint64_t>(got);
+    // A regular file reads short only at its end: no need for a call that returns 0.
+    if (static_cast<uint64_t>(got) < wanted) break;
   }
   ::close(descriptor);
   bytes.resize(done);
   return bytes;
 }
 
-std::string read_file_bytes(const std::string& path) {
-  std::error_code error;
-  const auto size = fs::file_size(path, error);
-  if (error) throw UserError(path + ": cannot read (" + error.message() + ")");
-  return read_file_range(path, 0, size);
+std::string read_file_bytes(const std::string& path, uint64_t expected_size) {
+  // Read one byte past the expected size to notice a file that grew since it was listed.
+  std::string bytes = read_file_range(path, 0, expected_size + 1);
+  if (bytes.size() <= expected_size) return bytes;
+  std::string more;
+  uint64_t offset = bytes.size();
+  while (!(more = read_file_range(path, offset, 1u << 20)).empty()) {
+    bytes += more;
+    offset += more.size();
+  }
+  return bytes;
 }
 
 }  // namespace dnmf::io

@@ -7,6 +7,8 @@
 // name joined with that relative path ("20news-bydate-train/sci.space/61092"), and its
 // label is its first-level folder ("sci.space"). A file input is one file, id and label
 // its name.
+#include <mpi.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ struct InputFile {
   std::string id;    // to report and store
   std::string group; // first-level folder, empty when the file is not inside one
   uint64_t bytes = 0;
+  uint32_t input = 0;  // index of the INPUT argument it came from
 };
 
 struct ListingOptions {
@@ -25,9 +28,12 @@ struct ListingOptions {
   std::vector<std::string> exclude_patterns; // fnmatch patterns on the file name
 };
 
-// Walks the inputs. Throws UserError naming the path for a missing input, an empty
-// folder, or a --groups entry that matches no folder.
-std::vector<InputFile> list_input_files(const std::vector<std::string>& inputs, const ListingOptions& options);
+// Walks the inputs, collectively: rank 0 checks them and lists their first-level
+// entries, the ranks walk those round-robin, and rank 0 gathers and sorts the result
+// (other ranks get an empty list). A missing input, an empty folder or a --groups entry
+// that matches no folder ends all ranks with one message naming the path.
+std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::string>& inputs,
+                                        const ListingOptions& options);
 
 // Serialization of a listing for sending between ranks.
 std::string pack_input_files(const std::vector<InputFile>& files, size_t begin, size_t end);
@@ -37,8 +43,9 @@ std::vector<InputFile> unpack_input_files(const std::string& bytes);
 // (parts + 1 values, the last = files.size()).
 std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, int parts);
 
-// The whole file; UserError "<path>: <reason>" when it cannot be read.
-std::string read_file_bytes(const std::string& path);
+// The whole file, which was `expected_size` bytes when listed; UserError
+// "<path>: <reason>" when it cannot be read.
+std::string read_file_bytes(const std::string& path, uint64_t expected_size);
 // Bytes [offset, offset + size) (fewer at the end of the file).
 std::string read_file_range(const std::string& path, uint64_t offset, uint64_t size);
 

@@ -37,13 +37,12 @@ void normalize_row(double* values, int64_t count, RowNorm norm) {
   for (int64_t i = 0; i < count; ++i) values[i] /= total;
 }
 
-void append_tfidf_row(CsrRows& rows, std::vector<TermCount>& terms, int64_t documents, const TfidfWeighting& weighting) {
+void append_tfidf_row(CsrRows& rows, std::vector<TermCount>& terms, const TfidfWeighting& weighting) {
   std::sort(terms.begin(), terms.end(), [](const TermCount& a, const TermCount& b) { return a.column < b.column; });
   const size_t row_start = rows.data.size();
   for (const auto& term : terms) {
     rows.indices.push_back(static_cast<int32_t>(term.column));
-    rows.data.push_back(term_frequency_weight(term.count, weighting.sublinear_tf) *
-                        inverse_document_frequency(term.document_frequency, documents, weighting.smooth_idf));
+    rows.data.push_back(term_frequency_weight(term.count, weighting.sublinear_tf) * term.idf);
   }
   normalize_row(rows.data.data() + row_start, static_cast<int64_t>(terms.size()), weighting.norm);
   rows.indptr.push_back(static_cast<int64_t>(rows.data.size()));

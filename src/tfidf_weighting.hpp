@@ -38,10 +38,10 @@ void normalize_row(double* values, int64_t count, RowNorm norm);
 struct TermCount {
   int64_t column;
   double count;
-  int64_t document_frequency;
+  double idf;  // inverse_document_frequency of the column, computed once per column
 };
 
 // Appends one document's row to `rows`: entries sorted by column, weighted, normalized.
-void append_tfidf_row(CsrRows& rows, std::vector<TermCount>& terms, int64_t documents, const TfidfWeighting& weighting);
+void append_tfidf_row(CsrRows& rows, std::vector<TermCount>& terms, const TfidfWeighting& weighting);
 
 }  // namespace dnmf

@@ -150,32 +150,41 @@ std::vector<std::string> unpack_strings(const std::string& bytes) {
   return strings;
 }
 
-// Distinct terms of this rank's documents, and each document as (term, count) pairs.
+// Each of this rank's documents as (term id, count) pairs, ids from the analyzer's
+// term table, plus every term's local document frequency and total count.
 class LocalTermCounts {
  public:
-  void add_document(const std::vector<std::string_view>& tokens) {
-    document_terms_.clear();
-    for (std::string_view token : tokens) document_terms_.push_back(id_of(token));
-    std::sort(document_terms_.begin(), document_terms_.end());
-    for (size_t i = 0; i < document_terms_.size();) {
-      size_t j = i;
-      while (j < document_terms_.size() && document_terms_[j] == document_terms_[i]) ++j;
-      const uint32_t term = document_terms_[i];
+  void add_document(const std::vector<uint32_t>& tokens, size_t known_terms) {
+    if (statistics_.size() < known_terms) {
+      statistics_.resize(known_terms);
+      entry_in_document_.resize(known_terms, -1);
+    }
+    // Count in one pass: entry_in_document_[term] is the term's entry in this document
+    // (or an entry of an earlier one, which the bound check tells apart).
+    const auto first_entry = static_cast<int64_t>(term_ids_.size());
+    for (uint32_t term : tokens) {
+      const int64_t entry = entry_in_document_[term];
+      if (entry >= first_entry) {
+        ++counts_[static_cast<size_t>(entry)];
+        continue;
+      }
+      entry_in_document_[term] = static_cast<int64_t>(term_ids_.size());
       term_ids_.push_back(term);
-      counts_.push_back(static_cast<uint32_t>(j - i));
-      statistics_[term].document_frequency += 1;
-      statistics_[term].total_count += static_cast<double>(j - i);
-      i = j;
+      counts_.push_back(1);
+    }
+    for (size_t i = static_cast<size_t>(first_entry); i < term_ids_.size(); ++i) {
+      statistics_[term_ids_[i]].document_frequency += 1;
+      statistics_[term_ids_[i]].total_count += counts_[i];
     }
     document_ends_.push_back(static_cast<int64_t>(term_ids_.size()));
   }
 
   int64_t documents() const { return static_cast<int64_t>(document_ends_.size()); }
-  const std::vector<std::string_view>& terms() const { return terms_; }
   const std::vector<TermStatistics>& statistics() const { return statistics_; }
 
-  // Weighted rows of all documents, dropping terms the vocabulary left out.
-  CsrRows weighted_rows(const GlobalVocabulary& vocabulary, int64_t documents, const TfidfWeighting& weighting) const {
+  // Weighted rows of all documents; column_of_id[id] < 0 drops a term.
+  CsrRows weighted_rows(const std::vector<int64_t>& column_of_id, const std::vector<double>& idf_of_id,
+                        const TfidfWeighting& weighting) const {
     CsrRows rows;
     rows.indices.reserve(term_ids_.size());
     rows.data.reserve(term_ids_.size());
@@ -184,61 +193,55 @@ class LocalTermCounts {
     for (int64_t end : document_ends_) {
       row.clear();
       for (int64_t i = begin; i < end; ++i) {
-        const int64_t column = vocabulary.column_of_term[term_ids_[i]];
-        if (column >= 0) row.push_back({column, static_cast<double>(counts_[i]), vocabulary.frequency_of_term[term_ids_[i]]});
+        const int64_t column = column_of_id[term_ids_[i]];
+        if (column >= 0) row.push_back({column, static_cast<double>(counts_[i]), idf_of_id[term_ids_[i]]});
       }
-      append_tfidf_row(rows, row, documents, weighting);
+      append_tfidf_row(rows, row, weighting);
       begin = end;
     }
     return rows;
   }
 
  private:
-  uint32_t id_of(std::string_view token) {
-    const auto found = ids_.find(token);
-    if (found != ids_.end()) return found->second;
-    storage_.emplace_back(token);
-    const auto id = static_cast<uint32_t>(terms_.size());
-    terms_.push_back(storage_.back());
-    ids_.emplace(storage_.back(), id);
-    statistics_.push_back({});
-    return id;
-  }
-
-  std::deque<std::string> storage_;  // stable addresses for the views below
-  std::vector<std::string_view> terms_;
-  std::unordered_map<std::string_view, uint32_t> ids_;
   std::vector<TermStatistics> statistics_;
-  std::vector<uint32_t> document_terms_;
+  std::vector<int64_t> entry_in_document_;
   std::vector<uint32_t> term_ids_;
   std::vector<uint32_t> counts_;
   std::vector<int64_t> document_ends_;
 };
 
-struct LocalDocuments {
-  LocalTermCounts counts;
-  std::vector<std::string> ids;
-  std::vector<int32_t> labels;
-  std::vector<std::string> label_names;
-  uint64_t input_bytes = 0;
-};
-
-// Turns raw document bytes into tokens, the same way for every input kind.
+// Turns raw document bytes into counted terms, the same way for every input kind.
 class DocumentPipeline {
  public:
   explicit DocumentPipeline(const VectorizeSettings& settings)
       : settings_(settings), analyzer_(text::load_stop_words(settings.stop_words_choice)) {}
 
-  void add(std::string_view raw, const std::string& source, uint64_t base_offset, LocalTermCounts& counts) {
+  void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
     text::reject_binary(raw, source, base_offset);
     std::string decoded = text::decode_to_utf8(raw, settings_.encoding, settings_.decode_errors, source, base_offset);
-    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(std::move(decoded), settings_.cleaning);
-    counts.add_document(analyzer_.analyze(decoded));
+    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(decoded, settings_.cleaning);
+    if (decoded.size() > static_cast<size_t>(INT32_MAX))
+      throw UserError(source + ": a document larger than 2 GiB (split it, e.g. with --format lines)");
+    const auto& tokens = analyzer_.analyze(decoded);
+    counts_.add_document(tokens, analyzer_.term_count());
   }
+
+  const LocalTermCounts& counts() const { return counts_; }
+  const text::Analyzer& analyzer() const { return analyzer_; }
 
  private:
   const VectorizeSettings& settings_;
   text::Analyzer analyzer_;
+  LocalTermCounts counts_;
+};
+
+struct LocalDocuments {
+  explicit LocalDocuments(const VectorizeSettings& settings) : pipeline(settings) {}
+  DocumentPipeline pipeline;
+  std::vector<std::string> ids;
+  std::vector<int32_t> labels;
+  std::vector<std::string> label_names;
+  uint64_t input_bytes = 0;
 };
 
 // Labels of a listing: first-level folders for one-document files when every file has
@@ -259,13 +262,13 @@ int32_t label_of(const std::vector<std::string>& label_names, const std::string&
 }
 
 // --format files: each rank gets a contiguous share of whole files.
-void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local) {
+void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   std::vector<std::string> shares;
   std::string label_bytes;
+  const auto files = io::list_input_files(comm, settings.inputs, settings.listing);
   run_collectively(comm, [&] {
     if (comm_rank(comm) != 0) return;
-    const auto files = io::list_input_files(settings.inputs, settings.listing);
     const auto starts = io::byte_balanced_starts(files, ranks);
     for (int r = 0; r < ranks; ++r) shares.push_back(io::pack_input_files(files, starts[r], starts[r + 1]));
     label_bytes = pack_strings(label_names_of(files, true));
@@ -274,12 +277,12 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
   broadcast_bytes(comm, label_bytes);
   local.label_names = unpack_strings(label_bytes);
 
+  timer.start("tokenize");
   run_collectively(comm, [&] {
-    DocumentPipeline pipeline(settings);
     for (const auto& file : my_files) {
-      const std::string raw = io::read_file_bytes(file.path);
+      const std::string raw = io::read_file_bytes(file.path, file.bytes);
       local.input_bytes += raw.size();
-      pipeline.add(raw, file.path, 0, local.counts);
+      local.pipeline.add(raw, file.path, 0);
       local.ids.push_back(file.id);
       if (!local.label_names.empty()) local.labels.push_back(label_of(local.label_names, file.group));
     }
@@ -287,15 +290,11 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
 }
 
 // --format lines/records: ranks split the concatenated files by bytes.
-void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local) {
+void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   const int rank = comm_rank(comm);
-  std::string listing;
-  run_collectively(comm, [&] {
-    if (rank != 0) return;
-    const auto files = io::list_input_files(settings.inputs, settings.listing);
-    listing = io::pack_input_files(files, 0, files.size());
-  });
+  const auto listed = io::list_input_files(comm, settings.inputs, settings.listing);
+  std::string listing = io::pack_input_files(listed, 0, listed.size());
   broadcast_bytes(comm, listing);
   const auto files = io::unpack_input_files(listing);
   local.label_names = label_names_of(files, false);
@@ -305,11 +304,11 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   const auto begin = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank, ranks));
   const auto end = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank + 1, ranks));
 
+  timer.start("tokenize");
   // Record numbers need the counts of lower ranks, so ids are made after tokenizing.
   std::vector<int64_t> records_in_file(files.size(), 0);
   std::vector<std::pair<size_t, int64_t>> document_positions;  // (file, record index on this rank)
   run_collectively(comm, [&] {
-    DocumentPipeline pipeline(settings);
     uint64_t file_offset = 0;
     for (size_t f = 0; f < files.size(); ++f) {
       const uint64_t file_begin = file_offset, file_end = file_offset + files[f].bytes;
@@ -320,7 +319,7 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
       local.input_bytes += range_end - range_begin;
       io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
                                    [&](std::string_view record, uint64_t first_byte) {
-                                     pipeline.add(record, files[f].path, first_byte, local.counts);
+                                     local.pipeline.add(record, files[f].path, first_byte);
                                      document_positions.emplace_back(f, records_in_file[f]++);
                                    });
     }
@@ -407,37 +406,55 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   });
 
   PhaseTimer timer;
-  timer.start("list+tokenize");
-  LocalDocuments local;
+  timer.start("list");
+  LocalDocuments local(settings);
   io::TfidfFileSlices slices;
   const bool counts_input = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
   if (!counts_input) {
     if (settings.kind == InputKind::files)
-      tokenize_files(comm, settings, local);
+      tokenize_files(comm, settings, local, timer);
     else
-      tokenize_records(comm, settings, local);
+      tokenize_records(comm, settings, local, timer);
 
     timer.start("vocabulary");
-    const int64_t documents = sum_over_ranks(comm, local.counts.documents());
+    const auto& counts = local.pipeline.counts();
+    const int64_t documents = sum_over_ranks(comm, counts.documents());
+    // Stop words have term ids but never occur: only occurring terms take part.
+    std::vector<std::string_view> terms;
+    std::vector<TermStatistics> statistics;
+    std::vector<uint32_t> id_of_term;
+    for (uint32_t id = 0; id < counts.statistics().size(); ++id) {
+      if (counts.statistics()[id].document_frequency == 0) continue;
+      terms.push_back(local.pipeline.analyzer().term(id));
+      statistics.push_back(counts.statistics()[id]);
+      id_of_term.push_back(id);
+    }
     GlobalVocabulary vocabulary;
     run_collectively(comm, [&] {
       check_vocabulary_filter(settings.filter, documents);
-      vocabulary = merge_text_vocabulary(comm, local.counts.terms(), local.counts.statistics(), documents,
-                                         settings.filter);
+      vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
       if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
     });
 
     timer.start("weight");
+    std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
+    std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
+    for (size_t i = 0; i < id_of_term.size(); ++i) {
+      column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
+      idf_of_id[id_of_term[i]] =
+          inverse_document_frequency(vocabulary.frequency_of_term[i], documents, settings.weighting.smooth_idf);
+    }
     slices.rows = documents;
     slices.columns = vocabulary.size;
-    slices.matrix = local.counts.weighted_rows(vocabulary, documents, settings.weighting);
-    slices.matrix.first_row = sum_over_lower_ranks(comm, local.counts.documents());
+    slices.matrix = counts.weighted_rows(column_of_id, idf_of_id, settings.weighting);
+    slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
     slices.first_column = vocabulary.owned_first_column;
     slices.terms = std::move(vocabulary.owned_terms);
     slices.document_frequency = std::move(vocabulary.owned_document_frequency);
   } else {
     const std::string& counts_path = settings.inputs[0];
     io::CountMatrix matrix;
+    timer.start("read");
     run_collectively(comm, [&] {
       matrix = io::read_count_matrix(comm, counts_path,
                                      settings.kind == InputKind::uci ? io::CountFormat::uci : io::CountFormat::mtx);
@@ -476,6 +493,9 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
     slices.rows = matrix.rows;
     slices.columns = static_cast<int64_t>(kept_frequency.size());
     slices.matrix.first_row = matrix.first_row;
+    std::vector<double> kept_idf;
+    for (int64_t df : kept_frequency)
+      kept_idf.push_back(inverse_document_frequency(df, matrix.rows, settings.weighting.smooth_idf));
     std::vector<TermCount> row;
     size_t next_entry = 0;
     for (int64_t r = matrix.first_row; r < matrix.first_row + matrix.local_rows; ++r) {
@@ -483,9 +503,9 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
       for (; next_entry < matrix.entries.size() && matrix.entries[next_entry].row == r; ++next_entry) {
         const auto& entry = matrix.entries[next_entry];
         const int64_t column = new_column[entry.column];
-        if (column >= 0) row.push_back({column, entry.count, kept_frequency[column]});
+        if (column >= 0) row.push_back({column, entry.count, kept_idf[column]});
       }
-      append_tfidf_row(slices.matrix, row, matrix.rows, settings.weighting);
+      append_tfidf_row(slices.matrix, row, settings.weighting);
       local.ids.push_back(std::to_string(r + 1));
     }
     // Vocabulary slices: columns split evenly over ranks.

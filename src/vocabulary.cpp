@@ -129,9 +129,17 @@ GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::str
       incoming.push_back(item);
     }
   }
-  // Stable on (term, source), so the floating-point sum of counts has a fixed order.
-  std::stable_sort(incoming.begin(), incoming.end(),
-                   [](const Incoming& a, const Incoming& b) { return a.term < b.term; });
+  // Each sender's block is sorted: merge the blocks pairwise. Merging is stable, so equal
+  // terms stay in source order and the sum of their counts has a fixed order.
+  std::vector<size_t> block_starts{0};
+  for (int source = 0; source < ranks; ++source) block_starts.push_back(block_starts.back() + received_from[source]);
+  for (size_t width = 1; width < static_cast<size_t>(ranks); width *= 2)
+    for (size_t left = 0; left + width < static_cast<size_t>(ranks); left += 2 * width) {
+      const size_t right_end = std::min(left + 2 * width, static_cast<size_t>(ranks));
+      std::inplace_merge(incoming.begin() + block_starts[left], incoming.begin() + block_starts[left + width],
+                         incoming.begin() + block_starts[right_end],
+                         [](const Incoming& a, const Incoming& b) { return a.term < b.term; });
+    }
 
   struct OwnedTerm {
     std::string_view term;

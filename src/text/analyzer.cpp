@@ -18,10 +18,6 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-bool is_ascii_word_character(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 void check_icu(UErrorCode status, const char* what) {
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU ") + what + " failed: " + u_errorName(status));
 }
@@ -48,17 +44,22 @@ StopWords load_stop_words(const std::string& choice) {
   return words;
 }
 
-Analyzer::Analyzer(StopWords stop_words) : stop_words_(std::move(stop_words)) {
-  for (const auto& word : stop_words_) stop_lookup_.insert(word);
+Analyzer::Analyzer(StopWords stop_words) : stop_words_(std::move(stop_words)) {}
+
+void Analyzer::add_token(std::string_view token) {
+  bool added = false;
+  const uint32_t id = terms_.insert(token, added);
+  if (added) is_stop_word_.push_back(stop_words_.count(std::string(token)) > 0);
+  if (!is_stop_word_[id]) term_ids_.push_back(id);
+}
+
+std::vector<std::string_view> Analyzer::tokens(std::string_view text) {
+  std::vector<std::string_view> views;
+  for (uint32_t id : analyze(text)) views.push_back(term(id));
+  return views;
 }
 
 std::string_view Analyzer::lowercase(std::string_view text) {
-  if (is_ascii(text)) {
-    lowered_.assign(text);
-    for (char& c : lowered_)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return lowered_;
-  }
   // ICU's root-locale full lowercasing is Python's str.lower(): SpecialCasing's
   // unconditional mappings plus the Final_Sigma context.
   UErrorCode status = U_ZERO_ERROR;
@@ -84,8 +85,27 @@ std::string_view Analyzer::lowercase(std::string_view text) {
   return lowered_;
 }
 
-const std::vector<std::string_view>& Analyzer::analyze(std::string_view text) {
-  tokens_.clear();
+const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
+  term_ids_.clear();
+  if (is_ascii(text)) {
+    // Most documents are ASCII: lowercase each token as it is cut, without a copy of the
+    // whole text and without decoding.
+    size_t position = 0;
+    while (position < text.size()) {
+      while (position < text.size() && !is_ascii_word_character(static_cast<unsigned char>(text[position])))
+        ++position;
+      const size_t start = position;
+      while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position])))
+        ++position;
+      if (position - start < 2) continue;
+      lowered_.assign(text.data() + start, position - start);
+      for (char& c : lowered_)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      add_token(lowered_);
+    }
+    return term_ids_;
+  }
+
   const std::string_view lowered = lowercase(text);
   const auto* bytes = reinterpret_cast<const uint8_t*>(lowered.data());
   const int32_t length = static_cast<int32_t>(lowered.size());
@@ -93,22 +113,22 @@ const std::vector<std::string_view>& Analyzer::analyze(std::string_view text) {
   int32_t token_start = -1;
   int32_t token_characters = 0;
   auto finish_token = [&](int32_t end) {
-    if (token_start >= 0 && token_characters >= 2) {
-      std::string_view token(lowered.data() + token_start, static_cast<size_t>(end - token_start));
-      if (stop_lookup_.find(token) == stop_lookup_.end()) tokens_.push_back(token);
-    }
+    if (token_start >= 0 && token_characters >= 2)
+      add_token(std::string_view(lowered.data() + token_start, static_cast<size_t>(end - token_start)));
     token_start = -1;
     token_characters = 0;
   };
   while (position < length) {
     const int32_t start = position;
-    UChar32 c;
+    bool word_character;
     if (bytes[position] < 0x80) {
-      c = bytes[position++];
+      word_character = is_ascii_word_character(bytes[position++]);
     } else {
+      UChar32 c;
       U8_NEXT(bytes, position, length, c);
+      word_character = c >= 0 && is_python_word_character(static_cast<char32_t>(c));
     }
-    if (c >= 0 && is_python_word_character(static_cast<char32_t>(c))) {
+    if (word_character) {
       if (token_start < 0) token_start = start;
       ++token_characters;
     } else {
@@ -116,7 +136,7 @@ const std::vector<std::string_view>& Analyzer::analyze(std::string_view text) {
     }
   }
   finish_token(length);
-  return tokens_;
+  return term_ids_;
 }
 
 }  // namespace dnmf::text

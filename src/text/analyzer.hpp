@@ -12,6 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "src/text/term_table.hpp"
+
 namespace dnmf::text {
 
 using StopWords = std::unordered_set<std::string>;
@@ -24,23 +26,36 @@ StopWords load_stop_words(const std::string& choice);
 
 bool is_python_word_character(char32_t c);
 
+inline bool is_ascii_word_character(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Tokens are numbered as they are met (a TermTable), so each token costs one lookup and
+// the stop list is consulted once per distinct term, not once per token.
 class Analyzer {
  public:
   explicit Analyzer(StopWords stop_words);
 
-  // The tokens of `text` (UTF-8) in order, stop words removed. The views stay valid
+  // The term ids of the tokens of `text` (UTF-8) in order, stop words removed. Valid
   // until the next call.
-  const std::vector<std::string_view>& analyze(std::string_view text);
+  const std::vector<uint32_t>& analyze(std::string_view text);
+  // The tokens themselves, as views valid until the next call.
+  std::vector<std::string_view> tokens(std::string_view text);
+
+  size_t term_count() const { return terms_.size(); }
+  std::string_view term(uint32_t id) const { return terms_.term_view(id); }
 
  private:
   std::string_view lowercase(std::string_view text);
+  void add_token(std::string_view token);
 
   StopWords stop_words_;
-  std::unordered_set<std::string_view> stop_lookup_;  // views into stop_words_, no allocation per token
+  TermTable terms_;
+  std::vector<bool> is_stop_word_;  // per term id
   std::string lowered_;
   std::u16string utf16_;
   std::u16string utf16_lowered_;
-  std::vector<std::string_view> tokens_;
+  std::vector<uint32_t> term_ids_;
 };
 
 }  // namespace dnmf::text

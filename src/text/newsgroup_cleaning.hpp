@@ -27,7 +27,7 @@ NewsgroupCleaning parse_newsgroup_cleaning(const std::string& list);
 std::string strip_newsgroup_header(std::string_view text);
 std::string strip_newsgroup_footer(std::string_view text);
 std::string strip_newsgroup_quoting(std::string_view text);
-std::string clean_newsgroup_post(std::string text, const NewsgroupCleaning& cleaning);
+std::string clean_newsgroup_post(std::string_view text, const NewsgroupCleaning& cleaning);
 
 // Python's str.strip() with no argument, on UTF-8.
 std::string_view strip_python_whitespace(std::string_view text);

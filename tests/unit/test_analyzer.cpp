@@ -9,7 +9,7 @@ using Tokens = std::vector<std::string>;
 
 namespace {
 Tokens tokens_of(Analyzer& analyzer, const std::string& text) {
-  const auto& views = analyzer.analyze(text);
+  const auto views = analyzer.tokens(text);
   return Tokens(views.begin(), views.end());
 }
 }  // namespace

@@ -16,19 +16,24 @@ TEST_CASE("idf as scikit-learn defines it") {
 TEST_CASE("rows are sorted, weighted and normalized") {
   CsrRows rows;
   // counts 3 and 4 with idf 1 (df = n): l2 norm 5 -> 0.6, 0.8
-  std::vector<TermCount> terms{{7, 4.0, 10}, {2, 3.0, 10}};
-  append_tfidf_row(rows, terms, 10, TfidfWeighting{});
+  std::vector<TermCount> terms{{7, 4.0, 1.0}, {2, 3.0, 1.0}};
+  append_tfidf_row(rows, terms, TfidfWeighting{});
   CHECK(rows.indices == std::vector<int32_t>{2, 7});
   CHECK(rows.data[0] == Approx(0.6));
   CHECK(rows.data[1] == Approx(0.8));
   // sublinear tf, l1: weights 1 + ln 3 and 1 + ln 4, divided by their sum
-  terms = {{2, 3.0, 10}, {7, 4.0, 10}};
-  append_tfidf_row(rows, terms, 10, TfidfWeighting{true, true, RowNorm::l1});
+  terms = {{2, 3.0, 1.0}, {7, 4.0, 1.0}};
+  append_tfidf_row(rows, terms, TfidfWeighting{true, true, RowNorm::l1});
   const double a = 1 + std::log(3.0), b = 1 + std::log(4.0);
   CHECK(rows.data[2] == Approx(a / (a + b)));
   CHECK(rows.data[3] == Approx(b / (a + b)));
   // an empty row stays empty
   terms.clear();
-  append_tfidf_row(rows, terms, 10, TfidfWeighting{});
+  append_tfidf_row(rows, terms, TfidfWeighting{});
   CHECK(rows.indptr == std::vector<int64_t>{0, 2, 4, 4});
+  // idf multiplies the term frequency: counts 1 and 1 with idf 3 and 4 -> 0.6, 0.8
+  terms = {{0, 1.0, 3.0}, {1, 1.0, 4.0}};
+  append_tfidf_row(rows, terms, TfidfWeighting{});
+  CHECK(rows.data[4] == Approx(0.6));
+  CHECK(rows.data[5] == Approx(0.8));
 }

@@ -1,0 +1,96 @@
+#pragma once
+// Distinct terms of a rank's documents, numbered in order of first appearance.
+//
+// Tokenizing spends most of its time looking terms up, so this is an open-addressing
+// table over one byte arena (no allocation per term, one probe sequence per token)
+// rather than std::unordered_map<std::string, ...>.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dnmf::text {
+
+class TermTable {
+ public:
+  TermTable() : slots_(1024, Slot{kEmpty, 0}) {}
+
+  // The id of `term`, adding it if new; `added` says which.
+  uint32_t insert(std::string_view term, bool& added) {
+    const uint64_t hash = hash_of(term);
+    const auto tag = static_cast<uint32_t>(hash >> 32);
+    size_t slot = static_cast<size_t>(hash) & (slots_.size() - 1);
+    while (slots_[slot].id != kEmpty) {
+      // The tag settles almost every mismatch without touching the arena.
+      if (slots_[slot].tag == tag && term_view(slots_[slot].id) == term) {
+        added = false;
+        return slots_[slot].id;
+      }
+      slot = (slot + 1) & (slots_.size() - 1);
+    }
+    const auto id = static_cast<uint32_t>(hashes_.size());
+    slots_[slot] = Slot{id, tag};
+    hashes_.push_back(hash);
+    offsets_.push_back(arena_.size());
+    arena_.append(term);
+    added = true;
+    if (hashes_.size() * 2 > slots_.size()) grow();
+    return id;
+  }
+
+  size_t size() const { return hashes_.size(); }
+  // Valid until the next insert.
+  std::string_view term_view(uint32_t id) const {
+    const size_t end = id + 1 < offsets_.size() ? offsets_[id + 1] : arena_.size();
+    return std::string_view(arena_.data() + offsets_[id], end - offsets_[id]);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    uint32_t id;
+    uint32_t tag;  // high half of the term's hash
+  };
+
+  // Eight bytes at a time, each step a multiply-xorshift (splitmix64's finalizer).
+  static uint64_t hash_of(std::string_view text) {
+    uint64_t hash = 0x9E3779B97F4A7C15ull ^ text.size();
+    const char* bytes = text.data();
+    size_t left = text.size();
+    while (left >= 8) {
+      uint64_t word;
+      std::memcpy(&word, bytes, 8);
+      hash = mix(hash ^ word);
+      bytes += 8;
+      left -= 8;
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, bytes, left);
+    return mix(hash ^ tail);
+  }
+  static uint64_t mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+  }
+
+  void grow() {
+    std::vector<Slot> bigger(slots_.size() * 2, Slot{kEmpty, 0});
+    for (uint32_t id = 0; id < hashes_.size(); ++id) {
+      size_t slot = static_cast<size_t>(hashes_[id]) & (bigger.size() - 1);
+      while (bigger[slot].id != kEmpty) slot = (slot + 1) & (bigger.size() - 1);
+      bigger[slot] = Slot{id, static_cast<uint32_t>(hashes_[id] >> 32)};
+    }
+    slots_.swap(bigger);
+  }
+
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> hashes_;
+  std::vector<size_t> offsets_;
+  std::string arena_;
+};
+
+}  // namespace dnmf::text
