@@ -218,14 +218,14 @@ std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, in
   return starts;
 }
 
-std::string read_file_range(const std::string& path, uint64_t offset, uint64_t size) {
+uint64_t read_file_range_into(const std::string& path, uint64_t offset, uint64_t size, std::string& bytes, size_t at) {
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (descriptor < 0) throw UserError(path + ": cannot open (" + system_reason() + ")");
-  std::string bytes(size, '\0');
+  bytes.resize(at + size);
   uint64_t done = 0;
   while (done < size) {
     const uint64_t wanted = size - done;
-    const ssize_t got = ::pread(descriptor, bytes.data() + done, wanted, static_cast<off_t>(offset + done));
+    const ssize_t got = ::pread(descriptor, bytes.data() + at + done, wanted, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR) continue;
       const std::string reason = system_reason();
@@ -237,20 +237,26 @@ std::string read_file_range(const std::string& path, uint64_t offset, uint64_t s
     if (static_cast<uint64_t>(got) < wanted) break;
   }
   ::close(descriptor);
-  bytes.resize(done);
+  bytes.resize(at + done);
+  return done;
+}
+
+std::string read_file_range(const std::string& path, uint64_t offset, uint64_t size) {
+  std::string bytes;
+  read_file_range_into(path, offset, size, bytes, 0);
   return bytes;
 }
 
-std::string read_file_bytes(const std::string& path, uint64_t expected_size) {
+void read_file_bytes(const std::string& path, uint64_t expected_size, std::string& bytes) {
   // Read one byte past the expected size to notice a file that grew since it was listed.
-  std::string bytes = read_file_range(path, 0, expected_size + 1);
-  if (bytes.size() <= expected_size) return bytes;
-  std::string more;
-  uint64_t offset = bytes.size();
-  while (!(more = read_file_range(path, offset, 1u << 20)).empty()) {
-    bytes += more;
-    offset += more.size();
-  }
+  uint64_t size = read_file_range_into(path, 0, expected_size + 1, bytes, 0);
+  if (size <= expected_size) return;
+  while (const uint64_t more = read_file_range_into(path, size, 1u << 20, bytes, size)) size += more;
+}
+
+std::string read_file_bytes(const std::string& path, uint64_t expected_size) {
+  std::string bytes;
+  read_file_bytes(path, expected_size, bytes);
   return bytes;
 }
 

@@ -46,7 +46,11 @@ std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, in
 // The whole file, which was `expected_size` bytes when listed; UserError
 // "<path>: <reason>" when it cannot be read.
 std::string read_file_bytes(const std::string& path, uint64_t expected_size);
+// The same into `bytes`, reusing its memory.
+void read_file_bytes(const std::string& path, uint64_t expected_size, std::string& bytes);
 // Bytes [offset, offset + size) (fewer at the end of the file).
 std::string read_file_range(const std::string& path, uint64_t offset, uint64_t size);
+// Reads into bytes[at..] (resizing it); returns the number of bytes read.
+uint64_t read_file_range_into(const std::string& path, uint64_t offset, uint64_t size, std::string& bytes, size_t at);
 
 }  // namespace dnmf::io

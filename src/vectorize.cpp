@@ -218,8 +218,9 @@ class DocumentPipeline {
 
   void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
     text::reject_binary(raw, source, base_offset);
-    std::string decoded = text::decode_to_utf8(raw, settings_.encoding, settings_.decode_errors, source, base_offset);
-    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(decoded, settings_.cleaning);
+    std::string_view decoded =
+        text::decode_to_utf8(raw, settings_.encoding, settings_.decode_errors, source, base_offset, decoded_);
+    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(decoded, settings_.cleaning, cleaned_);
     if (decoded.size() > static_cast<size_t>(INT32_MAX))
       throw UserError(source + ": a document larger than 2 GiB (split it, e.g. with --format lines)");
     const auto& tokens = analyzer_.analyze(decoded);
@@ -233,6 +234,7 @@ class DocumentPipeline {
   const VectorizeSettings& settings_;
   text::Analyzer analyzer_;
   LocalTermCounts counts_;
+  std::string decoded_, cleaned_;  // reused from document to document
 };
 
 struct LocalDocuments {
@@ -279,8 +281,9 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
 
   timer.start("tokenize");
   run_collectively(comm, [&] {
+    std::string raw;
     for (const auto& file : my_files) {
-      const std::string raw = io::read_file_bytes(file.path, file.bytes);
+      io::read_file_bytes(file.path, file.bytes, raw);
       local.input_bytes += raw.size();
       local.pipeline.add(raw, file.path, 0);
       local.ids.push_back(file.id);

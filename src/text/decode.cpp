@@ -57,6 +57,15 @@ size_t valid_sequence_length(const unsigned char* bytes, size_t available, size_
 std::string decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
                            size_t base_offset) {
   std::string decoded;
+  return std::string(decode_to_utf8(raw, encoding, errors, source, base_offset, decoded));
+}
+
+std::string_view decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
+                                size_t base_offset, std::string& decoded) {
+  size_t ascii_prefix = 0;
+  while (ascii_prefix < raw.size() && static_cast<unsigned char>(raw[ascii_prefix]) < 0x80) ++ascii_prefix;
+  if (ascii_prefix == raw.size()) return raw;
+  decoded.clear();
   decoded.reserve(raw.size() + raw.size() / 16);
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
   const size_t size = raw.size();

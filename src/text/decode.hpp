@@ -19,6 +19,11 @@ DecodeErrors parse_decode_errors(const std::string& name);  // "strict", "replac
 std::string decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
                            size_t base_offset = 0);
 
+// The same, without a copy when `raw` is ASCII (valid as is in every encoding): returns
+// `raw` itself or a view of `buffer`, which it reuses.
+std::string_view decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
+                                size_t base_offset, std::string& buffer);
+
 // Throws UserError "<source>: binary file (NUL byte at byte offset N)" if `raw` holds a NUL.
 void reject_binary(std::string_view raw, const std::string& source, size_t base_offset = 0);
 

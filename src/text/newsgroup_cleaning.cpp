@@ -101,20 +101,31 @@ std::string_view footer_removed(std::string_view text) {
   }
 }
 
-void append_unquoted(std::string_view text, std::string& kept) {
+// Appends the lines of `text` that are not quotes to `kept`; returns false, appending
+// nothing, when there is no quote line at all (the caller can then keep `text` itself).
+bool append_unquoted(std::string_view text, std::string& kept) {
+  bool copying = false;
   bool first = true;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(start, end - start);
-    if (!is_quote_line(line)) {
+    if (is_quote_line(line)) {
+      if (!copying) {
+        // First quote line: everything before it is kept as it stands.
+        kept.append(text.substr(0, start > 0 ? start - 1 : 0));
+        first = start == 0;
+        copying = true;
+      }
+    } else if (copying) {
       if (!first) kept.push_back('\n');
       kept.append(line);
       first = false;
     }
     start = end + 1;
   }
+  return copying;
 }
 
 }  // namespace
@@ -125,18 +136,20 @@ std::string strip_newsgroup_footer(std::string_view text) { return std::string(f
 
 std::string strip_newsgroup_quoting(std::string_view text) {
   std::string kept;
-  append_unquoted(text, kept);
-  return kept;
+  return append_unquoted(text, kept) ? kept : std::string(text);
+}
+
+std::string_view clean_newsgroup_post(std::string_view text, const NewsgroupCleaning& cleaning, std::string& buffer) {
+  if (cleaning.headers) text = header_removed(text);
+  if (cleaning.footers) text = footer_removed(text);
+  if (!cleaning.quotes) return text;
+  buffer.clear();
+  return append_unquoted(text, buffer) ? std::string_view(buffer) : text;
 }
 
 std::string clean_newsgroup_post(std::string_view text, const NewsgroupCleaning& cleaning) {
-  if (cleaning.headers) text = header_removed(text);
-  if (cleaning.footers) text = footer_removed(text);
-  if (!cleaning.quotes) return std::string(text);
-  std::string kept;
-  kept.reserve(text.size());
-  append_unquoted(text, kept);
-  return kept;
+  std::string buffer;
+  return std::string(clean_newsgroup_post(text, cleaning, buffer));
 }
 
 }  // namespace dnmf::text

@@ -28,6 +28,8 @@ std::string strip_newsgroup_header(std::string_view text);
 std::string strip_newsgroup_footer(std::string_view text);
 std::string strip_newsgroup_quoting(std::string_view text);
 std::string clean_newsgroup_post(std::string_view text, const NewsgroupCleaning& cleaning);
+// The same as a view of `text` when no quote line goes (most posts), else of `buffer`.
+std::string_view clean_newsgroup_post(std::string_view text, const NewsgroupCleaning& cleaning, std::string& buffer);
 
 // Python's str.strip() with no argument, on UTF-8.
 std::string_view strip_python_whitespace(std::string_view text);
