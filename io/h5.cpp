@@ -1,5 +1,12 @@
 #include "io/h5.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <type_traits>
 
@@ -78,6 +85,42 @@ void Handle::close() noexcept {
 
 void quiet_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+void check_output_writable(const std::string& output) {
+  struct stat status {};
+  if (::stat(output.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+    throw UserError(output + ": is a directory, not a file name");
+  const std::string probe = temporary_path_for(output, static_cast<uint64_t>(getpid())) + ".probe";
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (descriptor < 0) throw UserError(output + ": cannot write the output (" + std::strerror(errno) + ")");
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+}
+
+std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
+  return final_path + ".partial-" + std::to_string(unique);
+}
+
+void write_file_atomically(MPI_Comm comm, const std::string& final_path, const std::function<void(File&)>& fill) {
+  const int rank = comm_rank(comm);
+  std::string temporary;
+  if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
+  broadcast_bytes(comm, temporary);
+  try {
+    run_collectively(comm, [&] {
+      auto file = File::create(comm, temporary);
+      fill(file);
+      file.close();
+    });
+    run_collectively(comm, [&] {
+      if (rank == 0 && std::rename(temporary.c_str(), final_path.c_str()) != 0)
+        throw UserError(final_path + ": cannot move the finished file into place (" + std::strerror(errno) + ")");
+    });
+  } catch (...) {
+    if (rank == 0) std::remove(temporary.c_str());
+    throw;
+  }
+}
+
 File File::create(MPI_Comm comm, const std::string& path) {
   quiet_library_errors();
   Handle access = file_access(comm);
@@ -134,52 +177,79 @@ std::vector<int64_t> File::dataset_shape(const std::string& name) const {
 }
 
 template <class T>
-void File::write_slice(const std::string& name, int64_t global_size, int64_t offset, const std::vector<T>& values) {
-  const hsize_t global_dims[1] = {static_cast<hsize_t>(global_size)};
-  Handle file_space(H5Screate_simple(1, global_dims, nullptr));
+void File::write_block(const std::string& name, int64_t total_rows, int64_t width, int64_t first_row, int64_t rows,
+                       const T* values) {
+  const int dimensions = width > 0 ? 2 : 1;
+  const hsize_t global_dims[2] = {static_cast<hsize_t>(total_rows), static_cast<hsize_t>(width)};
+  Handle file_space(H5Screate_simple(dimensions, global_dims, nullptr));
   Handle dataset(H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dataset.valid()) fail("creating dataset '" + name + "'");
-  const hsize_t start[1] = {static_cast<hsize_t>(offset)};
-  const hsize_t count[1] = {static_cast<hsize_t>(values.size())};
-  Handle memory_space(H5Screate_simple(1, count, nullptr));
-  if (values.empty()) {
+  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
+  Handle memory_space(H5Screate_simple(dimensions, count, nullptr));
+  if (rows == 0) {
     H5Sselect_none(file_space.id());
     H5Sselect_none(memory_space.id());
   } else {
     H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   }
   Handle transfer = collective_transfer();
-  if (H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values.data()) < 0)
+  if (H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
     fail("writing dataset '" + name + "'");
 }
 
 template <class T>
-std::vector<T> File::read_slice(const std::string& name, int64_t offset, int64_t count) const {
-  if (!exists(name)) throw UserError(path_ + ": no dataset '" + name + "' (not a dnmf file?)");
+void File::read_block(const std::string& name, int64_t first_row, int64_t rows, int64_t width, T* values) const {
+  const auto shape = dataset_shape(name);
+  const size_t dimensions = width > 0 ? 2 : 1;
+  if (shape.size() != dimensions || (width > 0 && shape[1] != width))
+    throw UserError(path_ + ": '" + name + "' has the wrong shape");
+  if (first_row < 0 || rows < 0 || first_row + rows > shape[0])
+    throw UserError(path_ + ": '" + name + "' is shorter than expected (truncated file?)");
   Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("opening dataset '" + name + "'");
   Handle file_space(H5Dget_space(dataset.id()));
-  hsize_t size = 0;
-  if (H5Sget_simple_extent_ndims(file_space.id()) != 1) throw UserError(path_ + ": '" + name + "' is not a vector");
-  H5Sget_simple_extent_dims(file_space.id(), &size, nullptr);
-  if (offset < 0 || count < 0 || static_cast<hsize_t>(offset + count) > size)
-    throw UserError(path_ + ": '" + name + "' is shorter than the matrix needs (truncated file?)");
-  std::vector<T> values(static_cast<size_t>(count));
-  const hsize_t start[1] = {static_cast<hsize_t>(offset)};
-  const hsize_t extent[1] = {static_cast<hsize_t>(count)};
-  Handle memory_space(H5Screate_simple(1, extent, nullptr));
-  if (count == 0) {
+  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
+  Handle memory_space(H5Screate_simple(static_cast<int>(dimensions), count, nullptr));
+  if (rows == 0) {
     H5Sselect_none(file_space.id());
     H5Sselect_none(memory_space.id());
   } else {
-    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, extent, nullptr);
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   }
   Handle transfer = collective_transfer();
-  if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values.data()) < 0)
+  if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
     fail("reading dataset '" + name + "'");
+}
+
+template <class T>
+void File::write_slice(const std::string& name, int64_t global_size, int64_t offset, const std::vector<T>& values) {
+  write_block(name, global_size, 0, offset, static_cast<int64_t>(values.size()), values.data());
+}
+
+template <class T>
+std::vector<T> File::read_slice(const std::string& name, int64_t offset, int64_t count) const {
+  std::vector<T> values(static_cast<size_t>(std::max<int64_t>(count, 0)));
+  read_block(name, offset, count, 0, values.data());
   return values;
 }
 
+template <class T>
+void File::write_rows(const std::string& name, int64_t total_rows, int64_t width, int64_t first_row,
+                      const std::vector<T>& values) {
+  write_block(name, total_rows, width, first_row, static_cast<int64_t>(values.size()) / width, values.data());
+}
+
+template <class T>
+std::vector<T> File::read_rows(const std::string& name, int64_t first_row, int64_t count, int64_t width) const {
+  std::vector<T> values(static_cast<size_t>(std::max<int64_t>(count * width, 0)));
+  read_block(name, first_row, count, width, values.data());
+  return values;
+}
+
+template void File::write_rows<double>(const std::string&, int64_t, int64_t, int64_t, const std::vector<double>&);
+template std::vector<double> File::read_rows<double>(const std::string&, int64_t, int64_t, int64_t) const;
 template void File::write_slice<double>(const std::string&, int64_t, int64_t, const std::vector<double>&);
 template void File::write_slice<int64_t>(const std::string&, int64_t, int64_t, const std::vector<int64_t>&);
 template void File::write_slice<int32_t>(const std::string&, int64_t, int64_t, const std::vector<int32_t>&);

@@ -7,6 +7,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,14 @@ class File {
   template <class T>
   std::vector<T> read_slice(const std::string& name, int64_t offset, int64_t count) const;
 
+  // The same for a 2-D dataset (total_rows x width, row-major): this rank's rows
+  // first_row .. first_row + values.size() / width.
+  template <class T>
+  void write_rows(const std::string& name, int64_t total_rows, int64_t width, int64_t first_row,
+                  const std::vector<T>& values);
+  template <class T>
+  std::vector<T> read_rows(const std::string& name, int64_t first_row, int64_t count, int64_t width) const;
+
   // Attributes on the object at `object_path` ("/" for the file). Collective: every rank
   // passes the same value.
   void write_attribute(const std::string& object_path, const std::string& name, const std::string& value);
@@ -80,6 +89,12 @@ class File {
  private:
   File(MPI_Comm comm, std::string path, Handle handle) : comm_(comm), path_(std::move(path)), handle_(std::move(handle)) {}
   [[noreturn]] void fail(const std::string& what) const;
+  // A 1-D (width 0) or 2-D (rows x width) block of a dataset, collectively.
+  template <class T>
+  void write_block(const std::string& name, int64_t total_rows, int64_t width, int64_t first_row, int64_t rows,
+                   const T* values);
+  template <class T>
+  void read_block(const std::string& name, int64_t first_row, int64_t rows, int64_t width, T* values) const;
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   std::string path_;
@@ -88,5 +103,17 @@ class File {
 
 // Silences HDF5's own error-stack printing: dnmf reports errors itself, once.
 void quiet_library_errors();
+
+// Fails early, before any work, when `path` cannot be written (UserError naming it).
+void check_output_writable(const std::string& path);
+
+// Temporary name used while writing `final_path` (same directory, so rename is atomic).
+std::string temporary_path_for(const std::string& final_path, uint64_t unique);
+
+// Creates the file under a temporary name, lets `fill` write it (collectively), closes
+// it and renames it over `final_path`. On any error on any rank the temporary file is
+// removed and every rank throws CollectiveFailure: `final_path` is either the old file or
+// the complete new one, never half written.
+void write_file_atomically(MPI_Comm comm, const std::string& final_path, const std::function<void(File&)>& fill);
 
 }  // namespace dnmf::h5

@@ -39,59 +39,39 @@ std::vector<int64_t> matrix_shape(const h5::File& file) {
 
 }  // namespace
 
-std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
-  return final_path + ".partial-" + std::to_string(unique);
-}
-
 void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfFileSlices& slices) {
   const int rank = comm_rank(comm);
-  std::string temporary;
-  if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
-  broadcast_bytes(comm, temporary);
+  h5::write_file_atomically(comm, final_path, [&](h5::File& file) {
+    for (const auto& [name, value] : slices.text_attributes) file.write_attribute("/", name, value);
+    for (const auto& [name, value] : slices.integer_attributes) file.write_attribute("/", name, value);
+    file.write_attribute("/", "format", std::string(kFormatName));
+    file.write_attribute("/", "format_version", kFormatVersion);
 
-  try {
-    run_collectively(comm, [&] {
-      auto file = h5::File::create(comm, temporary);
-      for (const auto& [name, value] : slices.text_attributes) file.write_attribute("/", name, value);
-      for (const auto& [name, value] : slices.integer_attributes) file.write_attribute("/", name, value);
-      file.write_attribute("/", "format", std::string(kFormatName));
-      file.write_attribute("/", "format_version", kFormatVersion);
+    const auto& rows = slices.matrix;
+    const int64_t nnz_before = sum_over_lower_ranks(comm, rows.nnz());
+    const int64_t nnz = sum_over_ranks(comm, rows.nnz());
+    file.create_group("/tfidf");
+    file.write_attribute("/tfidf", "encoding-type", std::string("csr_matrix"));
+    file.write_attribute("/tfidf", "encoding-version", std::string("0.1.0"));
+    file.write_attribute("/tfidf", "shape", std::vector<int64_t>{slices.rows, slices.columns});
+    file.write_slice<double>("/tfidf/data", nnz, nnz_before, rows.data);
+    file.write_slice<int32_t>("/tfidf/indices", nnz, nnz_before, rows.indices);
+    // Global indptr: rank 0 writes entry 0, each rank the ends of its rows.
+    std::vector<int64_t> indptr;
+    if (rank == 0) indptr.push_back(0);
+    for (int64_t r = 1; r <= rows.rows(); ++r) indptr.push_back(nnz_before + rows.indptr[r]);
+    file.write_slice<int64_t>("/tfidf/indptr", slices.rows + 1, rank == 0 ? 0 : rows.first_row + 1, indptr);
 
-      const auto& rows = slices.matrix;
-      const int64_t nnz_before = sum_over_lower_ranks(comm, rows.nnz());
-      const int64_t nnz = sum_over_ranks(comm, rows.nnz());
-      file.create_group("/tfidf");
-      file.write_attribute("/tfidf", "encoding-type", std::string("csr_matrix"));
-      file.write_attribute("/tfidf", "encoding-version", std::string("0.1.0"));
-      file.write_attribute("/tfidf", "shape", std::vector<int64_t>{slices.rows, slices.columns});
-      file.write_slice<double>("/tfidf/data", nnz, nnz_before, rows.data);
-      file.write_slice<int32_t>("/tfidf/indices", nnz, nnz_before, rows.indices);
-      // Global indptr: rank 0 writes entry 0, each rank the ends of its rows.
-      std::vector<int64_t> indptr;
-      if (rank == 0) indptr.push_back(0);
-      for (int64_t r = 1; r <= rows.rows(); ++r) indptr.push_back(nnz_before + rows.indptr[r]);
-      file.write_slice<int64_t>("/tfidf/indptr", slices.rows + 1, rank == 0 ? 0 : rows.first_row + 1, indptr);
-
-      file.write_strings("/vocabulary", slices.first_column, slices.terms);
-      file.write_slice<double>("/idf", slices.columns, slices.first_column, slices.idf);
-      file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column,
-                                slices.document_frequency);
-      file.write_strings("/documents", rows.first_row, slices.document_ids);
-      if (!slices.label_names.empty()) {
-        file.write_slice<int32_t>("/labels", slices.rows, rows.first_row, slices.labels);
-        std::vector<std::string> names_here = rank == 0 ? slices.label_names : std::vector<std::string>{};
-        file.write_strings("/label_names", 0, names_here);
-      }
-      file.close();
-    });
-    run_collectively(comm, [&] {
-      if (rank == 0 && std::rename(temporary.c_str(), final_path.c_str()) != 0)
-        throw UserError(final_path + ": cannot move the finished file into place (" + std::strerror(errno) + ")");
-    });
-  } catch (...) {
-    if (rank == 0) std::remove(temporary.c_str());
-    throw;
-  }
+    file.write_strings("/vocabulary", slices.first_column, slices.terms);
+    file.write_slice<double>("/idf", slices.columns, slices.first_column, slices.idf);
+    file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column, slices.document_frequency);
+    file.write_strings("/documents", rows.first_row, slices.document_ids);
+    if (!slices.label_names.empty()) {
+      file.write_slice<int32_t>("/labels", slices.rows, rows.first_row, slices.labels);
+      std::vector<std::string> names_here = rank == 0 ? slices.label_names : std::vector<std::string>{};
+      file.write_strings("/label_names", 0, names_here);
+    }
+  });
 }
 
 TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {

@@ -38,9 +38,6 @@ struct TfidfFileSlices {
 // Collective; `final_path` appears only once the file is complete.
 void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfFileSlices& slices);
 
-// Temporary name used while writing `final_path` (same directory, so rename is atomic).
-std::string temporary_path_for(const std::string& final_path, uint64_t unique);
-
 struct TfidfFileSummary {
   int64_t rows = 0, columns = 0, nnz = 0;
   bool has_labels = false;

@@ -69,6 +69,12 @@ int64_t sum_over_ranks(MPI_Comm comm, int64_t value) {
   return total;
 }
 
+double sum_over_ranks(MPI_Comm comm, double value) {
+  double total = 0;
+  check(MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
+  return total;
+}
+
 int64_t max_over_ranks(MPI_Comm comm, int64_t value) {
   int64_t result = 0;
   check(MPI_Allreduce(&value, &result, 1, MPI_INT64_T, MPI_MAX, comm), "MPI_Allreduce");

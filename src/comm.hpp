@@ -20,6 +20,10 @@ void barrier(MPI_Comm comm);
 int lowest_rank_with(MPI_Comm comm, bool flag);
 
 int64_t sum_over_ranks(MPI_Comm comm, int64_t value);
+double sum_over_ranks(MPI_Comm comm, double value);
+// Overloads only: an int or float argument must not silently pick one of them.
+void sum_over_ranks(MPI_Comm comm, int value) = delete;
+void sum_over_ranks(MPI_Comm comm, float value) = delete;
 int64_t max_over_ranks(MPI_Comm comm, int64_t value);
 double max_over_ranks(MPI_Comm comm, double value);
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "src/collective.hpp"
+#include "src/factorize.hpp"
 #include "src/info.hpp"
+#include "src/topics.hpp"
 #include "src/vectorize.hpp"
 
 namespace {
@@ -17,6 +19,8 @@ const char* const kUsage =
     "\n"
     "commands:\n"
     "  vectorize   TF-IDF matrix of a corpus (scikit-learn's TfidfVectorizer), to HDF5\n"
+    "  factorize   NMF of a TF-IDF file: W (documents x topics) and H (topics x terms), to HDF5\n"
+    "  topics      the top words of each topic of a model\n"
     "  info        what a dnmf HDF5 file holds, and its row split over ranks\n"
     "\n"
     "dnmf COMMAND --help describes a command's options.\n";
@@ -49,6 +53,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "vectorize") return dnmf::run_vectorize(comm, argc, argv, 2);
     if (command == "info") return dnmf::run_info(comm, argc, argv, 2);
+    if (command == "factorize") return dnmf::run_factorize(comm, argc, argv, 2);
+    if (command == "topics") return dnmf::run_topics(comm, argc, argv, 2);
     if (command == "--help" || command == "-h" || command == "help") {
       if (rank == 0) std::fputs(kUsage, stdout);
       return 0;

@@ -10,7 +10,6 @@
 // No rank ever holds more than its own documents' rows.
 #include "src/vectorize.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +21,7 @@
 #include <unordered_map>
 
 #include "io/corpus_files.hpp"
+#include "io/h5.hpp"
 #include "io/count_formats.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
@@ -123,18 +123,6 @@ VectorizeSettings settings_from(const CommandLine& line) {
   if (counts && (settings.cleaning.any() || !settings.listing.groups.empty()))
     throw UserError("--strip and --groups apply to text input, not to --format uci/mtx counts");
   return settings;
-}
-
-// Fails early, before any work, when the output cannot be written.
-void check_output_writable(const std::string& output) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  if (fs::is_directory(output, error)) throw UserError(output + ": is a directory, not a file name");
-  const std::string probe = io::temporary_path_for(output, static_cast<uint64_t>(getpid())) + ".probe";
-  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (descriptor < 0) throw UserError(output + ": cannot write the output (" + std::strerror(errno) + ")");
-  ::close(descriptor);
-  ::unlink(probe.c_str());
 }
 
 std::string pack_strings(const std::vector<std::string>& strings) {
@@ -404,7 +392,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
     return 0;
   }
   run_collectively(comm, [&] {
-    if (comm_rank(comm) == 0) check_output_writable(settings.output);
+    if (comm_rank(comm) == 0) h5::check_output_writable(settings.output);
     text::load_stop_words(settings.stop_words_choice);  // a bad --stop-words file fails before any reading
   });
 

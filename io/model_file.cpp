@@ -1,0 +1,78 @@
+#include "io/model_file.hpp"
+
+#include "io/h5.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/row_partition.hpp"
+
+namespace dnmf::io {
+namespace {
+
+constexpr const char* kFormatName = "dnmf-model";
+constexpr int64_t kFormatVersion = 1;
+
+// Copies string table `name` from `input` to `output`, each rank a contiguous share.
+void copy_strings(const h5::File& input, h5::File& output, const std::string& name, int64_t first, int64_t count) {
+  output.write_strings(name, first, input.read_strings(name, first, count));
+}
+
+}  // namespace
+
+void write_model_file(MPI_Comm comm, const std::string& path, const std::string& input_path,
+                      const ModelSlices& model) {
+  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  auto input = h5::File::open(comm, input_path);
+  h5::write_file_atomically(comm, path, [&](h5::File& file) {
+    file.write_attribute("/", "format", std::string(kFormatName));
+    file.write_attribute("/", "format_version", kFormatVersion);
+    for (const auto& [name, value] : model.text_attributes) file.write_attribute("/", name, value);
+    for (const auto& [name, value] : model.integer_attributes) file.write_attribute("/", name, value);
+    for (const auto& [name, value] : model.real_attributes) file.write_attribute("/", name, value);
+
+    file.write_rows<double>("/W", model.rows, model.k, model.first_row, model.w);
+    file.write_rows<double>("/H", model.k, model.columns, 0, rank == 0 ? model.h : std::vector<double>{});
+
+    const int64_t local_rows = static_cast<int64_t>(model.w.size()) / model.k;
+    const int64_t first_column = even_split_start(model.columns, rank, ranks);
+    copy_strings(input, file, "/vocabulary", first_column, even_split_start(model.columns, rank + 1, ranks) - first_column);
+    copy_strings(input, file, "/documents", model.first_row, local_rows);
+    if (input.exists("/labels")) {
+      file.write_slice<int32_t>("/labels", model.rows, model.first_row,
+                                input.read_slice<int32_t>("/labels", model.first_row, local_rows));
+      const int64_t names = input.string_count("/label_names");
+      copy_strings(input, file, "/label_names", 0, rank == 0 ? names : 0);
+    }
+
+    file.create_group("/history");
+    const auto& h = model.history;
+    const int64_t entries = static_cast<int64_t>(h.iteration.size());
+    auto mine = [&](const auto& values) { return rank == 0 ? values : std::decay_t<decltype(values)>{}; };
+    file.write_slice<int64_t>("/history/iteration", entries, 0, mine(h.iteration));
+    file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
+    file.write_slice<double>("/history/error", entries, 0, mine(h.error));
+    file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
+    file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
+    file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
+    file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
+    file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
+  });
+}
+
+ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
+  auto file = h5::File::open(comm, path);
+  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+    throw UserError(path + ": not a dnmf model (no format = \"dnmf-model\" attribute; make one with dnmf factorize)");
+  ModelSummary summary;
+  const auto w = file.dataset_shape("/W");
+  const auto h = file.dataset_shape("/H");
+  if (w.size() != 2 || h.size() != 2 || w[1] != h[0]) throw UserError(path + ": /W and /H do not fit together");
+  summary.rows = w[0];
+  summary.k = w[1];
+  summary.columns = h[1];
+  summary.has_labels = file.exists("/labels");
+  for (const char* name : {"solver", "input", "stop_reason", "init"})
+    if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
+  return summary;
+}
+
+}  // namespace dnmf::io

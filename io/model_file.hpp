@@ -1,0 +1,47 @@
+#pragma once
+// The dnmf model file (format "dnmf-model", docs/formats.md):
+//   /W (rows x k, each rank writes its rows), /H (k x columns)
+//   /vocabulary, /documents, /labels, /label_names   carried over from the input matrix
+//   /history/{iteration, seconds, error, relative_error, min_w, min_h, negative_w, negative_h}
+//   root attributes: solver, k, every parameter, seed, iterations, final_error,
+//   solve_seconds, ranks, input, input_fingerprint, stop_reason
+// Written collectively and atomically (h5::write_file_atomically).
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dnmf::io {
+
+struct ModelHistory {
+  std::vector<int64_t> iteration, negative_w, negative_h;
+  std::vector<double> seconds, error, relative_error, min_w, min_h;
+};
+
+struct ModelSlices {
+  int64_t rows = 0, columns = 0, k = 0;
+  int64_t first_row = 0;
+  std::vector<double> w;  // this rank's rows, row-major
+  std::vector<double> h;  // k x columns, row-major (the same on every rank)
+  ModelHistory history;   // the same on every rank
+  std::map<std::string, std::string> text_attributes;
+  std::map<std::string, int64_t> integer_attributes;
+  std::map<std::string, double> real_attributes;
+};
+
+// `input` is the TF-IDF file the model was fitted to: its vocabulary, document ids and
+// labels are copied into the model so that the model file stands alone.
+void write_model_file(MPI_Comm comm, const std::string& path, const std::string& input, const ModelSlices& model);
+
+struct ModelSummary {
+  int64_t rows = 0, columns = 0, k = 0;
+  bool has_labels = false;
+  std::map<std::string, std::string> attributes;
+};
+
+// Collective; checks that `path` is a dnmf model.
+ModelSummary read_model_summary(MPI_Comm comm, const std::string& path);
+
+}  // namespace dnmf::io

@@ -1,0 +1,56 @@
+#pragma once
+// V, the documents x vocabulary TF-IDF matrix, as the factorization sees it: a PETSc
+// MATMPIAIJ whose rows are split over the ranks by nonzeros (io/tfidf_file.hpp), and
+// plain views of this rank's two CSR blocks (PETSc keeps the columns a rank "owns" in a
+// diagonal block and the others in an off-diagonal block with a column map), which the
+// kernels in kernels.hpp read directly.
+#include <mpi.h>
+#include <petscmat.h>
+
+#include <cstdint>
+#include <string>
+
+namespace dnmf::nmf {
+
+struct CsrBlock {
+  PetscInt rows = 0;
+  const PetscInt* row_start = nullptr;  // rows + 1
+  const PetscInt* column = nullptr;     // local column numbers
+  const PetscScalar* value = nullptr;
+  const PetscInt* column_map = nullptr;  // global column of a local one; nullptr: column_offset + local
+  PetscInt column_offset = 0;
+  int64_t global_column(PetscInt local) const { return column_map ? column_map[local] : column_offset + local; }
+};
+
+class DataMatrix {
+ public:
+  // Collective. Checks the values: a negative, NaN or infinite entry is a UserError that
+  // gives their count and the first one's position.
+  DataMatrix(MPI_Comm comm, const std::string& path);
+  ~DataMatrix();
+  DataMatrix(const DataMatrix&) = delete;
+  DataMatrix& operator=(const DataMatrix&) = delete;
+
+  MPI_Comm comm() const { return comm_; }
+  int64_t rows() const { return rows_; }
+  int64_t columns() const { return columns_; }
+  int64_t first_row() const { return first_row_; }
+  int64_t local_rows() const { return local_rows_; }
+  int64_t nnz() const { return nnz_; }
+  double squared_norm() const { return squared_norm_; }  // ||V||_F^2, over all ranks
+  double mean() const { return sum_ / (static_cast<double>(rows_) * static_cast<double>(columns_)); }
+  uint64_t fingerprint() const { return fingerprint_; }  // independent of the number of ranks
+  const CsrBlock& diagonal() const { return diagonal_; }
+  const CsrBlock& off_diagonal() const { return off_diagonal_; }
+  Mat petsc() const { return matrix_; }
+
+ private:
+  MPI_Comm comm_;
+  Mat matrix_ = nullptr;
+  int64_t rows_ = 0, columns_ = 0, first_row_ = 0, local_rows_ = 0, nnz_ = 0;
+  double squared_norm_ = 0, sum_ = 0;
+  uint64_t fingerprint_ = 0;
+  CsrBlock diagonal_, off_diagonal_;
+};
+
+}  // namespace dnmf::nmf

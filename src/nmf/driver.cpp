@@ -1,0 +1,95 @@
+#include "src/nmf/driver.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "src/comm.hpp"
+#include "src/resources.hpp"
+
+namespace dnmf::nmf {
+namespace {
+
+// The notebook's report: min of W and H and how many entries are negative (W summed over ranks).
+void record(History& history, const DataMatrix& v, const Factors& f, int64_t iteration, double seconds, double error) {
+  double min_w = std::numeric_limits<double>::infinity(), min_h = min_w;
+  int64_t negative_w = 0, negative_h = 0;
+  for (double x : f.W) {
+    min_w = std::min(min_w, x);
+    negative_w += x < 0;
+  }
+  for (double x : f.Ht) {
+    min_h = std::min(min_h, x);
+    negative_h += x < 0;
+  }
+  min_w = -max_over_ranks(v.comm(), -min_w);
+  negative_w = sum_over_ranks(v.comm(), negative_w);
+  history.iteration.push_back(iteration);
+  history.seconds.push_back(seconds);
+  history.error.push_back(error);
+  history.relative_error.push_back(error / std::sqrt(v.squared_norm()));
+  history.min_w.push_back(min_w);
+  history.min_h.push_back(min_h);
+  history.negative_w.push_back(negative_w);
+  history.negative_h.push_back(negative_h);
+}
+
+void print_report(const History& h, size_t at, double seconds_per_iteration, double seconds_left) {
+  std::printf("iter %5lld  |V-WH| %.6f  rel %.6f  min W %.3g  min H %.3g  W<0 %lld  H<0 %lld  %.4f s/iter",
+              static_cast<long long>(h.iteration[at]), h.error[at], h.relative_error[at], h.min_w[at], h.min_h[at],
+              static_cast<long long>(h.negative_w[at]), static_cast<long long>(h.negative_h[at]),
+              seconds_per_iteration);
+  if (seconds_left >= 0) std::printf("  ~%.1f s left", seconds_left);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop) {
+  const bool reporter = comm_rank(v.comm()) == 0;
+  RunResult result;
+  const double started = wall_seconds();
+  result.initial_error = solver.residual_norm(factors);
+  result.final_error = result.initial_error;
+  record(result.history, v, factors, 0, 0.0, result.initial_error);
+  double previous_check = result.initial_error;
+  result.stop_reason = "max-iter";
+
+  for (int64_t iteration = 1; iteration <= stop.max_iterations; ++iteration) {
+    const double error = solver.step(factors, iteration);
+    // Every rank uses the slowest rank's clock, so all stop at the same iteration.
+    const double elapsed = max_over_ranks(v.comm(), wall_seconds() - started);
+    if (std::isnan(error)) {
+      result.stop_reason = "diverged";
+      if (reporter)
+        std::printf("dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. "
+                    "Try a smaller --lr.\n",
+                    solver.settings().name.c_str(), static_cast<long long>(iteration),
+                    static_cast<long long>(iteration - 1));
+      break;
+    }
+    result.iterations = iteration;
+    result.final_error = error;
+    record(result.history, v, factors, iteration, elapsed, error);
+    const double per_iteration = elapsed / static_cast<double>(iteration);
+    if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
+      print_report(result.history, result.history.error.size() - 1, per_iteration,
+                   per_iteration * static_cast<double>(stop.max_iterations - iteration));
+    if (stop.tolerance > 0 && iteration % 10 == 0) {
+      if ((previous_check - error) / result.initial_error < stop.tolerance) {
+        result.stop_reason = "tol";
+        break;
+      }
+      previous_check = error;
+    }
+    if (stop.max_seconds > 0 && elapsed >= stop.max_seconds) {
+      result.stop_reason = "max-time";
+      break;
+    }
+  }
+  result.solve_seconds = wall_seconds() - started;
+  return result;
+}
+
+}  // namespace dnmf::nmf

@@ -1,0 +1,129 @@
+#include "src/nmf/initialize.hpp"
+
+#include <cmath>
+
+#include "io/h5.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/nmf/random.hpp"
+#include "src/nmf/randomized_svd.hpp"
+
+namespace dnmf::nmf {
+namespace {
+
+void random_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
+  const double scale = settings.scikit_learn_scale ? std::sqrt(v.mean() / static_cast<double>(f.k)) : 0.01;
+  for (int64_t i = 0; i < f.local_rows; ++i)
+    for (int64_t t = 0; t < f.k; ++t) {
+      const auto index = static_cast<uint64_t>((v.first_row() + i) * f.k + t);
+      f.W[i * f.k + t] = scale * std::fabs(random_normal(settings.seed, kStreamW, index));
+    }
+  for (int64_t j = 0; j < f.columns; ++j)
+    for (int64_t t = 0; t < f.k; ++t)
+      f.Ht[j * f.k + t] = scale * std::fabs(random_normal(settings.seed, kStreamH, static_cast<uint64_t>(t * f.columns + j)));
+}
+
+// scikit-learn's _initialize_nmf for the nndsvd family, on the distributed SVD.
+void nndsvd_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
+  const int64_t k = f.k;
+  const auto svd = randomized_svd(v, k, settings.seed);
+  // Norms of the positive and negative parts of every left vector (rows are distributed).
+  std::vector<double> left_norms(static_cast<size_t>(2 * k), 0.0);
+  for (int64_t i = 0; i < f.local_rows; ++i)
+    for (int64_t t = 0; t < k; ++t) {
+      const double x = svd.left[i * k + t];
+      left_norms[2 * t + (x >= 0 ? 0 : 1)] += x * x;
+    }
+  sum_over_ranks_in_place(v.comm(), left_norms);
+
+  for (int64_t t = 0; t < k; ++t) {
+    const double sigma = svd.singular_values[t];
+    if (t == 0) {
+      const double root = std::sqrt(sigma);
+      for (int64_t i = 0; i < f.local_rows; ++i) f.W[i * k] = root * std::fabs(svd.left[i * k]);
+      for (int64_t j = 0; j < f.columns; ++j) f.Ht[j * k] = root * std::fabs(svd.right[j * k]);
+      continue;
+    }
+    double right_positive = 0, right_negative = 0;
+    for (int64_t j = 0; j < f.columns; ++j) {
+      const double y = svd.right[j * k + t];
+      (y >= 0 ? right_positive : right_negative) += y * y;
+    }
+    const double x_positive = std::sqrt(left_norms[2 * t]), x_negative = std::sqrt(left_norms[2 * t + 1]);
+    const double y_positive = std::sqrt(right_positive), y_negative = std::sqrt(right_negative);
+    const double m_positive = x_positive * y_positive, m_negative = x_negative * y_negative;
+    // Keep the dominant sign pattern: u, v are the normalized positive (or negative) parts.
+    const bool positive = m_positive > m_negative;
+    const double sign = positive ? 1.0 : -1.0;
+    const double x_norm = positive ? x_positive : x_negative, y_norm = positive ? y_positive : y_negative;
+    const double lambda = std::sqrt(sigma * (positive ? m_positive : m_negative));
+    for (int64_t i = 0; i < f.local_rows; ++i) {
+      const double part = std::max(sign * svd.left[i * k + t], 0.0);
+      f.W[i * k + t] = x_norm > 0 ? lambda * part / x_norm : 0.0;
+    }
+    for (int64_t j = 0; j < f.columns; ++j) {
+      const double part = std::max(sign * svd.right[j * k + t], 0.0);
+      f.Ht[j * k + t] = y_norm > 0 ? lambda * part / y_norm : 0.0;
+    }
+  }
+  const double eps = 1e-6;
+  for (double& x : f.W) x = x < eps ? 0.0 : x;
+  for (double& x : f.Ht) x = x < eps ? 0.0 : x;
+  if (settings.method == "nndsvd") return;
+  const double average = v.mean();
+  for (int64_t i = 0; i < f.local_rows; ++i)
+    for (int64_t t = 0; t < k; ++t) {
+      double& x = f.W[i * k + t];
+      if (x != 0) continue;
+      x = settings.method == "nndsvda"
+              ? average
+              : std::fabs(average * random_normal(settings.seed, kStreamFill,
+                                                  static_cast<uint64_t>((v.first_row() + i) * k + t)) / 100);
+    }
+  for (int64_t j = 0; j < f.columns; ++j)
+    for (int64_t t = 0; t < k; ++t) {
+      double& x = f.Ht[j * k + t];
+      if (x != 0) continue;
+      x = settings.method == "nndsvda"
+              ? average
+              : std::fabs(average * random_normal(settings.seed, kStreamFill ^ 0xABCDEFull,
+                                                  static_cast<uint64_t>(t * f.columns + j)) / 100);
+    }
+}
+
+void file_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
+  if (settings.file.empty()) throw UserError("--init file needs --init-file PATH");
+  auto file = h5::File::open(v.comm(), settings.file);
+  const auto w_shape = file.dataset_shape("/W");
+  const auto h_shape = file.dataset_shape("/H");
+  if (w_shape != std::vector<int64_t>{v.rows(), f.k} || h_shape != std::vector<int64_t>{f.k, v.columns()})
+    throw UserError(settings.file + ": /W and /H must be " + std::to_string(v.rows()) + " x " + std::to_string(f.k) +
+                    " and " + std::to_string(f.k) + " x " + std::to_string(v.columns()) + " for this matrix and k");
+  f.W = file.read_rows<double>("/W", v.first_row(), f.local_rows, f.k);
+  const auto h = file.read_rows<double>("/H", 0, f.k, v.columns());
+  for (int64_t t = 0; t < f.k; ++t)
+    for (int64_t j = 0; j < f.columns; ++j) f.Ht[j * f.k + t] = h[t * f.columns + j];
+  for (double x : f.W)
+    if (!std::isfinite(x) || x < 0) throw UserError(settings.file + ": /W holds negative or non-finite values");
+  for (double x : f.Ht)
+    if (!std::isfinite(x) || x < 0) throw UserError(settings.file + ": /H holds negative or non-finite values");
+}
+
+}  // namespace
+
+void check_init_method(const std::string& method) {
+  for (const char* known : {"random", "nndsvd", "nndsvda", "nndsvdar", "file"})
+    if (method == known) return;
+  throw UserError("--init: unknown method '" + method + "' (use random, nndsvd, nndsvda, nndsvdar or file)");
+}
+
+Factors initialize(const DataMatrix& v, int64_t k, const InitSettings& settings) {
+  check_init_method(settings.method);
+  Factors f(k, v.local_rows(), v.columns());
+  if (settings.method == "random") random_init(v, f, settings);
+  else if (settings.method == "file") file_init(v, f, settings);
+  else nndsvd_init(v, f, settings);
+  return f;
+}
+
+}  // namespace dnmf::nmf

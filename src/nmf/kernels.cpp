@@ -1,0 +1,97 @@
+#include "src/nmf/kernels.hpp"
+
+#include <algorithm>
+
+namespace dnmf::nmf {
+namespace {
+
+class EventScope {
+ public:
+  explicit EventScope(PetscLogEvent event) : event_(event) { PetscLogEventBegin(event_, 0, 0, 0, 0); }
+  ~EventScope() { PetscLogEventEnd(event_, 0, 0, 0, 0); }
+
+ private:
+  PetscLogEvent event_;
+};
+
+// row (k numbers) += value * source (k numbers)
+inline void axpy(double* row, double value, const double* source, int64_t k) {
+  for (int64_t c = 0; c < k; ++c) row[c] += value * source[c];
+}
+
+void v_ht_row(const CsrBlock& block, PetscInt row, const double* ht, int64_t k, double* out) {
+  for (PetscInt p = block.row_start[row]; p < block.row_start[row + 1]; ++p)
+    axpy(out, block.value[p], ht + block.global_column(block.column[p]) * k, k);
+}
+
+void vt_w_row(const CsrBlock& block, PetscInt row, const double* w_row, int64_t k, double* out) {
+  for (PetscInt p = block.row_start[row]; p < block.row_start[row + 1]; ++p)
+    axpy(out + block.global_column(block.column[p]) * k, block.value[p], w_row, k);
+}
+
+}  // namespace
+
+const Events& Events::get() {
+  static const Events events = [] {
+    Events e{};
+    PetscClassId id = 0;
+    PetscClassIdRegister("dnmf factorization", &id);
+    PetscLogEventRegister("V*Ht", id, &e.v_ht);
+    PetscLogEventRegister("Vt*W", id, &e.vt_w);
+    PetscLogEventRegister("Gram", id, &e.gram);
+    PetscLogEventRegister("Allreduce", id, &e.allreduce);
+    PetscLogEventRegister("Update", id, &e.update);
+    PetscLogEventRegister("Error", id, &e.error);
+    return e;
+  }();
+  return events;
+}
+
+void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>& rows) {
+  EventScope scope(Events::get().v_ht);
+  product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
+  auto one_row = [&](int64_t r) {
+    double* out = product.data() + r * k;
+    v_ht_row(v.diagonal(), static_cast<PetscInt>(r), ht.data(), k, out);
+    v_ht_row(v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), k, out);
+  };
+  if (rows.empty()) {
+    for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
+  } else {
+    for (int64_t r : rows) one_row(r);
+  }
+}
+
+void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>& rows) {
+  EventScope scope(Events::get().vt_w);
+  product.assign(static_cast<size_t>(v.columns() * k), 0.0);
+  auto one_row = [&](int64_t r) {
+    const double* w_row = w.data() + r * k;
+    vt_w_row(v.diagonal(), static_cast<PetscInt>(r), w_row, k, product.data());
+    vt_w_row(v.off_diagonal(), static_cast<PetscInt>(r), w_row, k, product.data());
+  };
+  if (rows.empty()) {
+    for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
+  } else {
+    for (int64_t r : rows) one_row(r);
+  }
+}
+
+void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
+  EventScope scope(Events::get().gram);
+  result.assign(static_cast<size_t>(k * k), 0.0);
+  for (int64_t i = 0; i < count; ++i) {
+    const double* row = x.data() + i * k;
+    for (int64_t a = 0; a < k; ++a) axpy(result.data() + a * k, row[a], row, k);
+  }
+}
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double total = 0;
+  for (size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
+  return total;
+}
+
+}  // namespace dnmf::nmf

@@ -1,0 +1,35 @@
+#pragma once
+// The products every solver is built from, on this rank's rows of V:
+//   V Ht  = (V H^T)_loc   local_rows x k   (no communication)
+//   Vt W  = (W^T V)^T     columns x k      partial sum over this rank's rows
+//   Gram(X) = X^T X       k x k            of a row-major (rows x k) block
+// and the squared residual ||V - W H||_F^2 = ||V||^2 - 2 <W, V H^T> + <W^T W, H H^T>,
+// which never forms W H. Sums over ranks go through src/comm (allreduce).
+// Each kernel is a PETSc log event, so -log_view shows where an iteration's time goes.
+#include <petscsys.h>
+
+#include <vector>
+
+#include "src/nmf/data_matrix.hpp"
+
+namespace dnmf::nmf {
+
+// product (local_rows x k) = V_loc Ht, for the rows listed in `rows` (all when empty).
+void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>& rows = {});
+// product (columns x k) = sum over this rank's rows i of V[i,:]^T W[i,:] (only `rows` when
+// given); the caller sums over ranks.
+void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>& rows = {});
+// gram (k x k) = X^T X for X row-major (count x k).
+void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result);
+// sum of a[i] * b[i].
+double dot(const std::vector<double>& a, const std::vector<double>& b);
+
+// PETSc events for the factorization phases (registered on first use).
+struct Events {
+  PetscLogEvent v_ht, vt_w, gram, allreduce, update, error;
+  static const Events& get();
+};
+
+}  // namespace dnmf::nmf

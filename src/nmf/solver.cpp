@@ -1,0 +1,72 @@
+#include "src/nmf/solver.hpp"
+
+#include <cmath>
+
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+#include "src/nmf/kernels.hpp"
+
+namespace dnmf::nmf {
+
+std::unique_ptr<Solver> make_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
+std::unique_ptr<Solver> make_stochastic_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
+std::unique_ptr<Solver> make_adam(const DataMatrix& v, const SolverSettings& settings);
+std::unique_ptr<Solver> make_multiplicative_updates(const DataMatrix& v, const SolverSettings& settings);
+std::unique_ptr<Solver> make_hals(const DataMatrix& v, const SolverSettings& settings);
+
+const std::vector<std::string>& solver_names() {
+  static const std::vector<std::string> names{"hals", "mu", "gd", "sgd", "adam"};
+  return names;
+}
+
+std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings) {
+  if (settings.name == "gd") return make_gradient_descent(v, settings);
+  if (settings.name == "sgd") return make_stochastic_gradient_descent(v, settings);
+  if (settings.name == "adam") return make_adam(v, settings);
+  if (settings.name == "mu") return make_multiplicative_updates(v, settings);
+  if (settings.name == "hals") return make_hals(v, settings);
+  throw UserError("--solver: unknown solver '" + settings.name + "' (use hals, mu, gd, sgd or adam)");
+}
+
+void Solver::sum_over_ranks(std::vector<double>& values) const {
+  PetscLogEventBegin(Events::get().allreduce, 0, 0, 0, 0);
+  sum_over_ranks_in_place(v_.comm(), values);
+  PetscLogEventEnd(Events::get().allreduce, 0, 0, 0, 0);
+}
+
+bool Solver::any_not_finite(const std::vector<double>& a, const std::vector<double>& b) const {
+  bool bad = false;
+  for (double x : a) bad = bad || !std::isfinite(x);
+  for (double x : b) bad = bad || !std::isfinite(x);
+  return lowest_rank_with(v_.comm(), bad) >= 0;
+}
+
+double Solver::refresh_products(const Factors& factors) {
+  const int64_t k = factors.k;
+  multiply_v_ht(v_, factors.Ht, k, v_ht_);
+  gram(factors.W, factors.local_rows, k, wtw_);
+  gram(factors.Ht, factors.columns, k, hht_);
+  // One allreduce: W^T W and <W, V H^T> travel together.
+  wtw_.push_back(dot(factors.W, v_ht_));
+  sum_over_ranks(wtw_);
+  const double cross = wtw_.back();
+  wtw_.pop_back();
+  products_current_ = hht_current_ = true;
+  const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
+  current_residual_ = std::sqrt(std::max(squared, 0.0));
+  return current_residual_;
+}
+
+double Solver::residual_from_h_side(const Factors& factors) const {
+  const double squared = v_.squared_norm() - 2.0 * dot(factors.Ht, vt_w_) + dot(wtw_, hht_);
+  return std::sqrt(std::max(squared, 0.0));
+}
+
+double Solver::residual_norm(const Factors& factors) {
+  PetscLogEventBegin(Events::get().error, 0, 0, 0, 0);
+  const double residual = refresh_products(factors);
+  PetscLogEventEnd(Events::get().error, 0, 0, 0, 0);
+  return residual;
+}
+
+}  // namespace dnmf::nmf

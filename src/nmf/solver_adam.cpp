@@ -1,0 +1,84 @@
+// adam: the seed notebook's autograd variant, with its gradients derived by hand. Loss
+//   L(W, H) = ||V - WH||_F + lambda (mean(min(W, 0)^2) + mean(min(H, 0)^2))
+// (the norm itself, not its square), so with R = ||V - WH||_F:
+//   dL/dW = (W HHt - V H^T) / R + 2 lambda min(W, 0) / (m k)
+//   dL/dH = (WtW H - W^T V) / R + 2 lambda min(H, 0) / (k n)
+// Both gradients are taken at the same iterate and both factors take an Adam step
+// (Kingma & Ba 2015) in PyTorch's arithmetic: m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2,
+//   x <- x - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps),
+// with lr = 1e-3, b1 = b2 = 0.9, eps = 1e-8 as in the notebook.
+// tests/scripts/nmf_reference.py checks these gradients against finite differences.
+#include <cmath>
+
+#include "src/nmf/kernels.hpp"
+#include "src/nmf/solver.hpp"
+
+namespace dnmf::nmf {
+namespace {
+
+class Adam : public Solver {
+ public:
+  using Solver::Solver;
+
+  double step(Factors& f, int64_t iteration) override {
+    const int64_t k = f.k;
+    if (!products_current_) refresh_products(f);
+    multiply_vt_w(v_, f.W, k, vt_w_);
+    sum_over_ranks(vt_w_);
+    if (moment_w_.empty()) {
+      moment_w_.assign(f.W.size(), 0.0);
+      second_w_.assign(f.W.size(), 0.0);
+      moment_h_.assign(f.Ht.size(), 0.0);
+      second_h_.assign(f.Ht.size(), 0.0);
+    }
+    ++steps_;
+    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+    const double lambda = settings_.penalty_weight;
+    const double m = static_cast<double>(v_.rows()), n = static_cast<double>(v_.columns());
+    const double kk = static_cast<double>(k);
+    next_.W = f.W;
+    next_.Ht = f.Ht;
+    adam_step(f.W, f.local_rows, k, hht_, v_ht_, 2.0 * lambda / (m * kk), moment_w_, second_w_, next_.W);
+    adam_step(f.Ht, f.columns, k, wtw_, vt_w_, 2.0 * lambda / (kk * n), moment_h_, second_h_, next_.Ht);
+    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+    if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
+    f.W.swap(next_.W);
+    f.Ht.swap(next_.Ht);
+    (void)iteration;
+    return refresh_products(f);
+  }
+
+ private:
+  void adam_step(const std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                 const std::vector<double>& cross, double penalty_scale, std::vector<double>& moment,
+                 std::vector<double>& second, std::vector<double>& out) const {
+    const double b1 = settings_.adam_beta1, b2 = settings_.adam_beta2;
+    const double step_size = settings_.adam_learning_rate / (1.0 - std::pow(b1, static_cast<double>(steps_)));
+    const double correction2 = std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps_)));
+    for (int64_t i = 0; i < count; ++i) {
+      const double* row = x.data() + i * k;
+      for (int64_t t = 0; t < k; ++t) {
+        double gradient = -cross[i * k + t];
+        for (int64_t r = 0; r < k; ++r) gradient += row[r] * gram_matrix[r * k + t];
+        gradient /= current_residual_;
+        gradient += penalty_scale * std::min(row[t], 0.0);
+        const size_t at = static_cast<size_t>(i * k + t);
+        moment[at] = b1 * moment[at] + (1.0 - b1) * gradient;
+        second[at] = b2 * second[at] + (1.0 - b2) * gradient * gradient;
+        out[at] = row[t] - step_size * moment[at] / (std::sqrt(second[at]) / correction2 + settings_.adam_epsilon);
+      }
+    }
+  }
+
+  int64_t steps_ = 0;
+  std::vector<double> moment_w_, second_w_, moment_h_, second_h_;
+  Factors next_;
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_adam(const DataMatrix& v, const SolverSettings& settings) {
+  return std::make_unique<Adam>(v, settings);
+}
+
+}  // namespace dnmf::nmf

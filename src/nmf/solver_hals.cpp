@@ -1,0 +1,69 @@
+// hals: hierarchical alternating least squares, i.e. cyclic coordinate descent on the
+// Frobenius loss (Cichocki & Phan 2009; scikit-learn's NMF(solver="cd"), whose order of
+// updates this follows exactly).
+//
+// One iteration, with A = V H^T and HHt = H H^T:
+//   for t = 1..k, for every row i:   W[i,t] <- max(0, W[i,t] - (W[i,:] HHt[:,t] - A[i,t]) / HHt[t,t])
+// then, with B = V^T W and WtW = W^T W from the new W (summed over ranks):
+//   for t = 1..k, for every column j: H[t,j] <- max(0, H[t,j] - (WtW[t,:] H[:,j] - B[j,t]) / WtW[t,t])
+// (a column whose diagonal entry is 0 is left alone). Every update solves its coordinate
+// exactly, so ||V - WH|| never increases. The W half is local to each rank; the H half is
+// the same computation on every rank after two allreduces.
+#include <algorithm>
+
+#include "src/nmf/kernels.hpp"
+#include "src/nmf/solver.hpp"
+
+namespace dnmf::nmf {
+namespace {
+
+// One sweep of coordinate descent over the rows of X (count x k), given
+// gram = Y^T Y and cross = the data times Y.
+void coordinate_descent_sweep(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
+                              const std::vector<double>& cross) {
+  for (int64_t t = 0; t < k; ++t) {
+    const double hessian = gram[t * k + t];
+    if (hessian == 0) continue;
+    const double* gram_row = gram.data() + t * k;
+    for (int64_t i = 0; i < count; ++i) {
+      double* row = x.data() + i * k;
+      double gradient = -cross[i * k + t];
+      for (int64_t r = 0; r < k; ++r) gradient += gram_row[r] * row[r];
+      row[t] = std::max(row[t] - gradient / hessian, 0.0);
+    }
+  }
+}
+
+class Hals : public Solver {
+ public:
+  using Solver::Solver;
+
+  double step(Factors& f, int64_t) override {
+    const int64_t k = f.k;
+    multiply_v_ht(v_, f.Ht, k, v_ht_);
+    if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
+    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+    coordinate_descent_sweep(f.W, f.local_rows, k, hht_, v_ht_);
+    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+
+    gram(f.W, f.local_rows, k, wtw_);
+    multiply_vt_w(v_, f.W, k, vt_w_);
+    sum_over_ranks(wtw_);
+    sum_over_ranks(vt_w_);
+    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+    coordinate_descent_sweep(f.Ht, f.columns, k, wtw_, vt_w_);
+    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+
+    gram(f.Ht, f.columns, k, hht_);  // also serves the next iteration
+    hht_current_ = true;
+    return residual_from_h_side(f);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_hals(const DataMatrix& v, const SolverSettings& settings) {
+  return std::make_unique<Hals>(v, settings);
+}
+
+}  // namespace dnmf::nmf

@@ -1,0 +1,105 @@
+// sgd: stochastic gradient descent as the seed notebook describes it: each iteration
+// draws a mini-batch B of b documents (--batch-size), without replacement, from a
+// generator that depends only on --seed and the iteration, so the same documents are
+// drawn whatever the number of ranks. From the current iterate:
+//   W[i,:] <- W[i,:] - lr ((W[i,:] HHt - V[i,:] H^T) + lambda pen(W[i,:]))         for i in B
+//   H      <- H - lr ((m / b) W_B^T (W_B H - V_B) + lambda pen(H))
+// i.e. the batch's rows of W take their gradient step, and H a step along the batch
+// estimate of the full gradient (scaled by m / b, so that its expectation is the full
+// gradient gd uses). pen, lambda, mu and the learning-rate schedule are gd's.
+// The residual of the new iterate is computed over all of V every iteration.
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "src/nmf/kernels.hpp"
+#include "src/nmf/random.hpp"
+#include "src/nmf/solver.hpp"
+
+namespace dnmf::nmf {
+namespace {
+
+class StochasticGradientDescent : public Solver {
+ public:
+  StochasticGradientDescent(const DataMatrix& v, const SolverSettings& settings)
+      : Solver(v, settings), learning_rate_(settings.learning_rate) {}
+
+  double step(Factors& f, int64_t iteration) override {
+    const int64_t k = f.k;
+    const auto batch = local_batch(iteration);
+    const double batch_size = static_cast<double>(std::min<int64_t>(settings_.batch_size, v_.rows()));
+    const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
+
+    if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
+    multiply_v_ht(v_, f.Ht, k, v_ht_, batch);
+    // H's batch gradient: (m / b) (Ht W_B^T W_B - V_B^T W_B), summed over ranks.
+    batch_w_.clear();
+    for (int64_t r : batch) batch_w_.insert(batch_w_.end(), f.W.begin() + r * k, f.W.begin() + (r + 1) * k);
+    gram(batch_w_, static_cast<int64_t>(batch.size()), k, wtw_);
+    multiply_vt_w(v_, f.W, k, vt_w_, batch);
+    wtw_.insert(wtw_.end(), vt_w_.begin(), vt_w_.end());
+    sum_over_ranks(wtw_);
+    vt_w_.assign(wtw_.begin() + k * k, wtw_.end());
+    wtw_.resize(static_cast<size_t>(k * k));
+
+    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+    next_.W = f.W;
+    next_.Ht = f.Ht;
+    for (int64_t r : batch) {
+      const double* row = f.W.data() + r * k;
+      for (int64_t t = 0; t < k; ++t) {
+        double gradient = -v_ht_[r * k + t] + lambda * penalty(row[t], mu);
+        for (int64_t s = 0; s < k; ++s) gradient += row[s] * hht_[s * k + t];
+        next_.W[r * k + t] = row[t] - learning_rate_ * gradient;
+      }
+    }
+    const double scale = static_cast<double>(v_.rows()) / batch_size;
+    for (int64_t j = 0; j < f.columns; ++j) {
+      const double* row = f.Ht.data() + j * k;
+      for (int64_t t = 0; t < k; ++t) {
+        double gradient = -vt_w_[j * k + t];
+        for (int64_t s = 0; s < k; ++s) gradient += row[s] * wtw_[s * k + t];
+        next_.Ht[j * k + t] = row[t] - learning_rate_ * (scale * gradient + lambda * penalty(row[t], mu));
+      }
+    }
+    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+    if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
+    f.W.swap(next_.W);
+    f.Ht.swap(next_.Ht);
+    if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
+      learning_rate_ *= settings_.learning_rate_decay;
+    return residual_norm(f);
+  }
+
+ private:
+  // This rank's rows of the iteration's batch (local indices): Floyd's algorithm draws b
+  // distinct global rows in O(b) from the counter-based generator.
+  std::vector<int64_t> local_batch(int64_t iteration) const {
+    const int64_t rows = v_.rows();
+    const int64_t size = std::min<int64_t>(settings_.batch_size, rows);
+    std::unordered_set<int64_t> chosen;
+    uint64_t draw = 0;
+    for (int64_t j = rows - size; j < rows; ++j) {
+      const uint64_t bits = random_bits(settings_.seed, kStreamBatch ^ (static_cast<uint64_t>(iteration) << 8), draw++);
+      const int64_t candidate = static_cast<int64_t>(bits % static_cast<uint64_t>(j + 1));
+      chosen.insert(chosen.count(candidate) ? j : candidate);
+    }
+    std::vector<int64_t> mine;
+    for (int64_t row : chosen)
+      if (row >= v_.first_row() && row < v_.first_row() + v_.local_rows()) mine.push_back(row - v_.first_row());
+    std::sort(mine.begin(), mine.end());
+    return mine;
+  }
+
+  double learning_rate_;
+  std::vector<double> batch_w_;
+  Factors next_;
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_stochastic_gradient_descent(const DataMatrix& v, const SolverSettings& settings) {
+  return std::make_unique<StochasticGradientDescent>(v, settings);
+}
+
+}  // namespace dnmf::nmf
