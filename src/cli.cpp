@@ -2,6 +2,7 @@
 
 #include <petscsys.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "src/collective.hpp"
@@ -130,15 +131,33 @@ std::string CommandLine::help_text() const {
   return text.str();
 }
 
-int64_t parse_integer_option(const std::string& name, const std::string& text) {
+namespace {
+
+// Whole-string conversion with std::stoll / std::stod; a clear message otherwise.
+template <class T, class Convert>
+T parse_number(const std::string& name, const std::string& text, Convert convert, const char* kind) {
   size_t used = 0;
-  int64_t value = 0;
+  T value{};
   try {
-    value = std::stoll(text, &used);
+    value = convert(text, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != text.size()) throw UserError("--" + name + ": '" + text + "' is not a whole number");
+  if (used == 0 || used != text.size()) throw UserError("--" + name + ": '" + text + "' is not " + kind);
+  return value;
+}
+
+}  // namespace
+
+int64_t parse_integer_option(const std::string& name, const std::string& text) {
+  return parse_number<int64_t>(
+      name, text, [](const std::string& t, size_t* used) { return std::stoll(t, used); }, "a whole number");
+}
+
+double parse_real_option(const std::string& name, const std::string& text) {
+  const double value = parse_number<double>(
+      name, text, [](const std::string& t, size_t* used) { return std::stod(t, used); }, "a number");
+  if (!std::isfinite(value)) throw UserError("--" + name + ": '" + text + "' is not a finite number");
   return value;
 }
 

@@ -56,6 +56,7 @@ class CommandLine {
 
 // Parses a whole number / a number for option `name`, with a clear message otherwise.
 int64_t parse_integer_option(const std::string& name, const std::string& text);
+double parse_real_option(const std::string& name, const std::string& text);
 std::vector<std::string> split_list(const std::string& text, char separator = ',');
 
 }  // namespace dnmf

@@ -52,19 +52,6 @@ CommandLine factorize_command_line() {
       });
 }
 
-double parse_real(const std::string& option, const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value))
-    throw UserError("--" + option + ": '" + text + "' is not a number");
-  return value;
-}
-
 struct FactorizeSettings {
   std::string input, output;
   int64_t k = 0;
@@ -85,12 +72,12 @@ FactorizeSettings settings_from(const CommandLine& line) {
   bool known = false;
   for (const auto& name : nmf::solver_names()) known = known || name == s.solver.name;
   if (!known) throw UserError("--solver: unknown solver '" + s.solver.name + "' (use hals, mu, gd, sgd or adam)");
-  s.solver.learning_rate = parse_real("lr", line.value("lr"));
-  s.solver.penalty_weight = parse_real("lambda", line.value("lambda"));
-  s.solver.penalty_threshold = parse_real("mu", line.value("mu"));
-  s.solver.learning_rate_decay = parse_real("lr-decay", line.value("lr-decay"));
+  s.solver.learning_rate = parse_real_option("lr", line.value("lr"));
+  s.solver.penalty_weight = parse_real_option("lambda", line.value("lambda"));
+  s.solver.penalty_threshold = parse_real_option("mu", line.value("mu"));
+  s.solver.learning_rate_decay = parse_real_option("lr-decay", line.value("lr-decay"));
   s.solver.learning_rate_decay_every = parse_integer_option("lr-decay-every", line.value("lr-decay-every"));
-  s.solver.adam_learning_rate = parse_real("adam-lr", line.value("adam-lr"));
+  s.solver.adam_learning_rate = parse_real_option("adam-lr", line.value("adam-lr"));
   s.solver.batch_size = parse_integer_option("batch-size", line.value("batch-size"));
   if (s.solver.batch_size <= 0) throw UserError("--batch-size must be positive");
   const int64_t seed = parse_integer_option("seed", line.value("seed"));
@@ -101,8 +88,8 @@ FactorizeSettings settings_from(const CommandLine& line) {
   s.init.scikit_learn_scale = line.flag("init-scale");
   s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"));
   if (s.stop.max_iterations < 0) throw UserError("--max-iter must be >= 0");
-  s.stop.tolerance = parse_real("tol", line.value("tol"));
-  s.stop.max_seconds = parse_real("max-time", line.value("max-time"));
+  s.stop.tolerance = parse_real_option("tol", line.value("tol"));
+  s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"));
   s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"));
   return s;
 }

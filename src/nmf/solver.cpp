@@ -62,6 +62,37 @@ double Solver::residual_from_h_side(const Factors& factors) const {
   return std::sqrt(std::max(squared, 0.0));
 }
 
+double AlternatingSolver::step(Factors& f, int64_t) {
+  const int64_t k = f.k;
+  multiply_v_ht(v_, f.Ht, k, v_ht_);
+  if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
+  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+  update_factor(f.W, f.local_rows, k, hht_, v_ht_);
+  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+
+  gram(f.W, f.local_rows, k, wtw_);
+  multiply_vt_w(v_, f.W, k, vt_w_);
+  sum_over_ranks(wtw_);
+  sum_over_ranks(vt_w_);
+  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+  update_factor(f.Ht, f.columns, k, wtw_, vt_w_);
+  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+
+  gram(f.Ht, f.columns, k, hht_);  // also serves the next iteration
+  hht_current_ = true;
+  products_current_ = false;  // v_ht_ belongs to the old H
+  return residual_from_h_side(f);
+}
+
+void penalized_gradient_row(const double* x, const double* cross, const std::vector<double>& gram, int64_t k,
+                            double learning_rate, double scale, double lambda, double mu, double* out) {
+  for (int64_t t = 0; t < k; ++t) {
+    double gradient = -cross[t];
+    for (int64_t r = 0; r < k; ++r) gradient += x[r] * gram[r * k + t];
+    out[t] = x[t] - learning_rate * (scale * gradient + lambda * penalty(x[t], mu));
+  }
+}
+
 double Solver::residual_norm(const Factors& factors) {
   PetscLogEventBegin(Events::get().error, 0, 0, 0, 0);
   const double residual = refresh_products(factors);

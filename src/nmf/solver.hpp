@@ -66,6 +66,24 @@ class Solver {
   double current_residual_ = 0;    // set by refresh_products
 };
 
+// hals and mu: W is updated with H fixed (from A = V H^T and H H^T), then H with the new W
+// (from V^T W and W^T W summed over ranks). They differ only in the rule applied to one
+// factor, given gram = Y^T Y of the other factor Y and cross = the data times Y.
+class AlternatingSolver : public Solver {
+ public:
+  using Solver::Solver;
+  double step(Factors& factors, int64_t iteration) final;
+
+ protected:
+  virtual void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
+                             const std::vector<double>& cross) const = 0;
+};
+
+// One row of the penalized gradient step of gd and sgd:
+//   out[t] = x[t] - lr (scale (x gram - cross)[t] + lambda pen(x[t]))
+void penalized_gradient_row(const double* x, const double* cross, const std::vector<double>& gram, int64_t k,
+                            double learning_rate, double scale, double lambda, double mu, double* out);
+
 // Throws UserError for an unknown name.
 std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings);
 

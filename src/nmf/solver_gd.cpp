@@ -33,8 +33,10 @@ class GradientDescent : public Solver {
     const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
     next_.W = f.W;
     next_.Ht = f.Ht;
-    gradient_step(f.W, f.local_rows, k, hht_, v_ht_, lambda, mu, next_.W);
-    gradient_step(f.Ht, f.columns, k, wtw_, vt_w_, lambda, mu, next_.Ht);
+    for (int64_t i = 0; i < f.local_rows; ++i)
+      penalized_gradient_row(&f.W[i * k], &v_ht_[i * k], hht_, k, learning_rate_, 1.0, lambda, mu, &next_.W[i * k]);
+    for (int64_t j = 0; j < f.columns; ++j)
+      penalized_gradient_row(&f.Ht[j * k], &vt_w_[j * k], wtw_, k, learning_rate_, 1.0, lambda, mu, &next_.Ht[j * k]);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
     if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
 
@@ -46,20 +48,6 @@ class GradientDescent : public Solver {
   }
 
  private:
-  // out = x - lr (x gram - cross + lambda pen(x)), row by row (x is count x k).
-  void gradient_step(const std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                     const std::vector<double>& cross, double lambda, double mu, std::vector<double>& out) const {
-    for (int64_t i = 0; i < count; ++i) {
-      const double* row = x.data() + i * k;
-      for (int64_t t = 0; t < k; ++t) {
-        double gradient = -cross[i * k + t];
-        for (int64_t r = 0; r < k; ++r) gradient += row[r] * gram_matrix[r * k + t];
-        gradient += lambda * penalty(row[t], mu);
-        out[i * k + t] = row[t] - learning_rate_ * gradient;
-      }
-    }
-  }
-
   double learning_rate_;
   Factors next_;
 };

@@ -11,7 +11,6 @@
 // the same computation on every rank after two allreduces.
 #include <algorithm>
 
-#include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 
 namespace dnmf::nmf {
@@ -34,29 +33,14 @@ void coordinate_descent_sweep(std::vector<double>& x, int64_t count, int64_t k, 
   }
 }
 
-class Hals : public Solver {
+class Hals : public AlternatingSolver {
  public:
-  using Solver::Solver;
+  using AlternatingSolver::AlternatingSolver;
 
-  double step(Factors& f, int64_t) override {
-    const int64_t k = f.k;
-    multiply_v_ht(v_, f.Ht, k, v_ht_);
-    if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    coordinate_descent_sweep(f.W, f.local_rows, k, hht_, v_ht_);
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-
-    gram(f.W, f.local_rows, k, wtw_);
-    multiply_vt_w(v_, f.W, k, vt_w_);
-    sum_over_ranks(wtw_);
-    sum_over_ranks(vt_w_);
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    coordinate_descent_sweep(f.Ht, f.columns, k, wtw_, vt_w_);
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-
-    gram(f.Ht, f.columns, k, hht_);  // also serves the next iteration
-    hht_current_ = true;
-    return residual_from_h_side(f);
+ protected:
+  void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                     const std::vector<double>& cross) const override {
+    coordinate_descent_sweep(x, count, k, gram_matrix, cross);
   }
 };
 

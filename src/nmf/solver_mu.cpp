@@ -7,7 +7,6 @@
 // The loss never increases. W's update is local; H's needs W^T W and V^T W summed over ranks.
 #include <limits>
 
-#include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 
 namespace dnmf::nmf {
@@ -31,29 +30,14 @@ void multiplicative_update(std::vector<double>& x, int64_t count, int64_t k, con
   }
 }
 
-class MultiplicativeUpdates : public Solver {
+class MultiplicativeUpdates : public AlternatingSolver {
  public:
-  using Solver::Solver;
+  using AlternatingSolver::AlternatingSolver;
 
-  double step(Factors& f, int64_t) override {
-    const int64_t k = f.k;
-    multiply_v_ht(v_, f.Ht, k, v_ht_);
-    if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    multiplicative_update(f.W, f.local_rows, k, hht_, v_ht_);
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-
-    gram(f.W, f.local_rows, k, wtw_);
-    multiply_vt_w(v_, f.W, k, vt_w_);
-    sum_over_ranks(wtw_);
-    sum_over_ranks(vt_w_);
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    multiplicative_update(f.Ht, f.columns, k, wtw_, vt_w_);
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-
-    gram(f.Ht, f.columns, k, hht_);  // also serves the next iteration
-    hht_current_ = true;
-    return residual_from_h_side(f);
+ protected:
+  void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                     const std::vector<double>& cross) const override {
+    multiplicative_update(x, count, k, gram_matrix, cross);
   }
 };
 

@@ -45,23 +45,11 @@ class StochasticGradientDescent : public Solver {
     PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
     next_.W = f.W;
     next_.Ht = f.Ht;
-    for (int64_t r : batch) {
-      const double* row = f.W.data() + r * k;
-      for (int64_t t = 0; t < k; ++t) {
-        double gradient = -v_ht_[r * k + t] + lambda * penalty(row[t], mu);
-        for (int64_t s = 0; s < k; ++s) gradient += row[s] * hht_[s * k + t];
-        next_.W[r * k + t] = row[t] - learning_rate_ * gradient;
-      }
-    }
+    for (int64_t r : batch)
+      penalized_gradient_row(&f.W[r * k], &v_ht_[r * k], hht_, k, learning_rate_, 1.0, lambda, mu, &next_.W[r * k]);
     const double scale = static_cast<double>(v_.rows()) / batch_size;
-    for (int64_t j = 0; j < f.columns; ++j) {
-      const double* row = f.Ht.data() + j * k;
-      for (int64_t t = 0; t < k; ++t) {
-        double gradient = -vt_w_[j * k + t];
-        for (int64_t s = 0; s < k; ++s) gradient += row[s] * wtw_[s * k + t];
-        next_.Ht[j * k + t] = row[t] - learning_rate_ * (scale * gradient + lambda * penalty(row[t], mu));
-      }
-    }
+    for (int64_t j = 0; j < f.columns; ++j)
+      penalized_gradient_row(&f.Ht[j * k], &vt_w_[j * k], wtw_, k, learning_rate_, scale, lambda, mu, &next_.Ht[j * k]);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
     if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
     f.W.swap(next_.W);
