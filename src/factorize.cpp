@@ -86,6 +86,7 @@ FactorizeSettings settings_from(const CommandLine& line) {
   nmf::check_init_method(s.init.method);
   s.init.file = line.value("init-file");
   s.init.scikit_learn_scale = line.flag("init-scale");
+  s.init.require_nonnegative = s.solver.name == "hals" || s.solver.name == "mu";
   s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"));
   if (s.stop.max_iterations < 0) throw UserError("--max-iter must be >= 0");
   s.stop.tolerance = parse_real_option("tol", line.value("tol"));

@@ -103,10 +103,15 @@ void file_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
   const auto h = file.read_rows<double>("/H", 0, f.k, v.columns());
   for (int64_t t = 0; t < f.k; ++t)
     for (int64_t j = 0; j < f.columns; ++j) f.Ht[j * f.k + t] = h[t * f.columns + j];
-  for (double x : f.W)
-    if (!std::isfinite(x) || x < 0) throw UserError(settings.file + ": /W holds negative or non-finite values");
-  for (double x : f.Ht)
-    if (!std::isfinite(x) || x < 0) throw UserError(settings.file + ": /H holds negative or non-finite values");
+  auto check = [&](const std::vector<double>& values, const char* name) {
+    for (double x : values) {
+      if (!std::isfinite(x)) throw UserError(settings.file + ": " + name + " holds non-finite values");
+      if (x < 0 && settings.require_nonnegative)
+        throw UserError(settings.file + ": " + name + " holds negative values, which this solver cannot start from");
+    }
+  };
+  check(f.W, "/W");
+  check(f.Ht, "/H");
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct InitSettings {
   bool scikit_learn_scale = false;  // --init-scale
   std::string file;
   uint64_t seed = 0;
+  bool require_nonnegative = true;  // file: gradient solvers may start from negative entries
 };
 
 void check_init_method(const std::string& method);

@@ -19,9 +19,22 @@ inline void axpy(double* row, double value, const double* source, int64_t k) {
   for (int64_t c = 0; c < k; ++c) row[c] += value * source[c];
 }
 
-void v_ht_row(const CsrBlock& block, PetscInt row, const double* ht, int64_t k, double* out) {
-  for (PetscInt p = block.row_start[row]; p < block.row_start[row + 1]; ++p)
-    axpy(out, block.value[p], ht + block.global_column(block.column[p]) * k, k);
+void v_ht_entries(const CsrBlock& block, PetscInt begin, PetscInt end, const double* ht, int64_t k, double* out) {
+  for (PetscInt p = begin; p < end; ++p) axpy(out, block.value[p], ht + block.global_column(block.column[p]) * k, k);
+}
+
+// One row of V Ht, adding the row's entries in increasing global column whatever the
+// split into PETSc's diagonal block (columns this rank owns) and off-diagonal block
+// (the others, in increasing order), so the sum has the same rounding on any number
+// of ranks.
+void v_ht_row(const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const double* ht, int64_t k,
+              double* out) {
+  PetscInt split = off_diagonal.row_start[row];
+  const PetscInt off_end = off_diagonal.row_start[row + 1];
+  while (split < off_end && off_diagonal.global_column(off_diagonal.column[split]) < diagonal.column_offset) ++split;
+  v_ht_entries(off_diagonal, off_diagonal.row_start[row], split, ht, k, out);
+  v_ht_entries(diagonal, diagonal.row_start[row], diagonal.row_start[row + 1], ht, k, out);
+  v_ht_entries(off_diagonal, split, off_end, ht, k, out);
 }
 
 void vt_w_row(const CsrBlock& block, PetscInt row, const double* w_row, int64_t k, double* out) {
@@ -52,9 +65,7 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
   EventScope scope(Events::get().v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
   auto one_row = [&](int64_t r) {
-    double* out = product.data() + r * k;
-    v_ht_row(v.diagonal(), static_cast<PetscInt>(r), ht.data(), k, out);
-    v_ht_row(v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), k, out);
+    v_ht_row(v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), k, product.data() + r * k);
   };
   if (rows.empty()) {
     for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);

@@ -41,6 +41,18 @@ bool Solver::any_not_finite(const std::vector<double>& a, const std::vector<doub
   return lowest_rank_with(v_.comm(), bad) >= 0;
 }
 
+double Solver::adopt(Factors& factors, Factors& candidate) {
+  if (any_not_finite(candidate.W, candidate.Ht)) return std::nan("");
+  factors.W.swap(candidate.W);
+  factors.Ht.swap(candidate.Ht);
+  const double residual = refresh_products(factors);
+  if (std::isfinite(residual)) return residual;
+  factors.W.swap(candidate.W);
+  factors.Ht.swap(candidate.Ht);
+  products_current_ = hht_current_ = false;
+  return std::nan("");
+}
+
 double Solver::refresh_products(const Factors& factors) {
   const int64_t k = factors.k;
   multiply_v_ht(v_, factors.Ht, k, v_ht_);

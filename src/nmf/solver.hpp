@@ -57,6 +57,9 @@ class Solver {
   void sum_over_ranks(std::vector<double>& values) const;
   // True when some rank holds a non-finite number in `a` or `b`.
   bool any_not_finite(const std::vector<double>& a, const std::vector<double>& b) const;
+  // Makes `candidate` the new iterate and returns its residual, unless the candidate or
+  // its residual is not finite: then `factors` keep the old iterate and the result is NaN.
+  double adopt(Factors& factors, Factors& candidate);
 
   const DataMatrix& v_;
   SolverSettings settings_;

@@ -41,11 +41,8 @@ class Adam : public Solver {
     adam_step(f.W, f.local_rows, k, hht_, v_ht_, 2.0 * lambda / (m * kk), moment_w_, second_w_, next_.W);
     adam_step(f.Ht, f.columns, k, wtw_, vt_w_, 2.0 * lambda / (kk * n), moment_h_, second_h_, next_.Ht);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-    if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
-    f.W.swap(next_.W);
-    f.Ht.swap(next_.Ht);
     (void)iteration;
-    return refresh_products(f);
+    return adopt(f, next_);
   }
 
  private:

@@ -38,13 +38,10 @@ class GradientDescent : public Solver {
     for (int64_t j = 0; j < f.columns; ++j)
       penalized_gradient_row(&f.Ht[j * k], &vt_w_[j * k], wtw_, k, learning_rate_, 1.0, lambda, mu, &next_.Ht[j * k]);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-    if (any_not_finite(next_.W, next_.Ht)) return std::nan("");
-
-    f.W.swap(next_.W);
-    f.Ht.swap(next_.Ht);
+    const double residual = adopt(f, next_);
     if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
       learning_rate_ *= settings_.learning_rate_decay;
-    return refresh_products(f);
+    return residual;
   }
 
  private:

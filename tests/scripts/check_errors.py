@@ -155,9 +155,52 @@ def main(work):
     write_plain_h5(plain)
     expect_failure("info on a non-dnmf HDF5 file", ["info", plain], None, plain, "not a dnmf TF-IDF file")
 
+    factorize_cases(work)
+
     failed = [case for case, problem in RESULTS if problem]
     print("%d passed, %d failed (%d ranks)" % (len(RESULTS) - len(failed), len(failed), ranks()))
     return 1 if failed else 0
+
+
+def factorize_cases(work):
+    import numpy as np
+    import scipy.sparse as sp
+    from dnmf_h5 import read_model, write_tfidf
+    rng = np.random.default_rng(1)
+    matrix = sp.random(40, 30, density=0.2, random_state=rng, format="csr")
+    good = os.path.join(work, "v.h5")
+    write_tfidf(good, matrix)
+    model = os.path.join(work, "out", "model.h5")
+    expect_failure("k = 0", ["factorize", good, "-k", "0", "-o", model], model, "-k 0", "between 1 and 30")
+    expect_failure("k too large", ["factorize", good, "-k", "31", "-o", model], model, "-k 31", good)
+    for name, value in (("negative", -1.0), ("NaN", float("nan")), ("infinite", float("inf"))):
+        bad = matrix.copy()
+        bad.data[[3, 5]] = value
+        path = os.path.join(work, "v_%s.h5" % name)
+        write_tfidf(path, bad)
+        row = int(np.searchsorted(bad.indptr, 3, side="right") - 1)
+        expect_failure("%s values in V" % name, ["factorize", path, "-k", "2", "-o", model], model, path,
+                       "2 entries", "first at row %d, column %d" % (row, bad.indices[3]))
+    expect_failure("unknown solver", ["factorize", good, "-k", "2", "--solver", "als", "-o", model], model,
+                   "--solver", "als")
+    expect_failure("unknown factorize option", ["factorize", good, "-k", "2", "--learning-rate", "1", "-o", model],
+                   model, "--learning-rate")
+    plain = os.path.join(work, "plain_matrix.h5")
+    write_plain_h5(plain)
+    expect_failure("not a dnmf matrix", ["factorize", plain, "-k", "2", "-o", model], model, plain, "not a dnmf")
+    text = os.path.join(work, "a_file")
+    expect_failure("not HDF5 at all", ["factorize", text, "-k", "2", "-o", model], model, text, "not an HDF5 file")
+    expect_failure("init file of the wrong shape", ["factorize", good, "-k", "3", "--init", "file", "--init-file", good,
+                                                    "-o", model], model, good, "/W")
+
+    # A diverging gd stops, says so, and keeps its last finite iterate.
+    completed = run_dnmf(["factorize", good, "-k", "3", "--solver", "gd", "--lr", "50", "--max-iter", "100",
+                          "--tol", "0", "-o", model])
+    W, H, history, attributes = read_model(model)
+    ok = ("diverged" in completed.stdout and attributes["stop_reason"] == "diverged" and np.isfinite(W).all()
+          and np.isfinite(H).all() and np.isfinite(history["error"]).all())
+    RESULTS.append(("diverging gd keeps its last finite iterate", "" if ok else completed.stdout))
+    print("%-34s %s" % ("diverging gd", "ok" if ok else "FAIL: " + completed.stdout))
 
 
 def write_plain_h5(path):

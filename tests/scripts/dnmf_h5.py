@@ -40,3 +40,40 @@ def identical_datasets(path_a, path_b):
             if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
                 differing.append(name)
     return differing
+
+
+def write_strings(group, strings):
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(e) for e in encoded])
+    group["utf8"] = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
+    group["offsets"] = offsets
+
+
+def write_tfidf(path, matrix, vocabulary=None, documents=None):
+    """Writes a scipy CSR matrix in dnmf's TF-IDF layout (docs/formats.md), for tests that
+    need a matrix dnmf vectorize would not make (planted values, negative entries...)."""
+    matrix = sp.csr_matrix(matrix)
+    matrix.sort_indices()
+    rows, columns = matrix.shape
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = np.bytes_(b"dnmf-tfidf")
+        f.attrs["format_version"] = np.int64(1)
+        g = f.create_group("tfidf")
+        g.attrs["shape"] = np.array([rows, columns], dtype=np.int64)
+        g.attrs["encoding-type"] = np.bytes_(b"csr_matrix")
+        g["data"] = matrix.data.astype(np.float64)
+        g["indices"] = matrix.indices.astype(np.int32)
+        g["indptr"] = matrix.indptr.astype(np.int64)
+        write_strings(f.create_group("vocabulary"), vocabulary or ["t%d" % j for j in range(columns)])
+        write_strings(f.create_group("documents"), documents or ["d%d" % i for i in range(rows)])
+        f["idf"] = np.ones(columns)
+        f["document_frequency"] = np.asarray((matrix != 0).sum(axis=0)).ravel().astype(np.int64)
+
+
+def read_model(path):
+    """(W, H, history dict, attributes) of a dnmf model file."""
+    with h5py.File(path, "r") as f:
+        history = {name: f["history"][name][:] for name in f["history"]}
+        attributes = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+        return f["W"][:], f["H"][:], history, attributes
