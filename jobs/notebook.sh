@@ -6,7 +6,8 @@
 #
 # The notebook dnmf grew from, as one job: 20 Newsgroups, its four groups (alt.atheism,
 # comp.graphics, sci.space, talk.religion.misc; headers, footers and quotes removed),
-# TF-IDF with scikit-learn's TfidfVectorizer(stop_words='english') semantics.
+# TF-IDF with scikit-learn's TfidfVectorizer(stop_words='english') semantics, then five
+# topics by NMF (hals from nndsvda), printed as the notebook's show_topics prints them.
 #
 #   bash jobs/notebook.sh          on a workstation (installs what is missing, builds, runs)
 #   sbatch jobs/notebook.sh        on a cluster (from the project folder)
@@ -16,7 +17,7 @@
 # cached in ~/.cache/dnmf), else, with no network, from the fortune cookies Debian ships
 # (about 15,000 short texts in some 30 categories), so a result comes out anywhere.
 # Environment: DNMF_RANKS (default: Slurm's task count, or 2), DNMF_OUTPUT (folder for
-# the results, default build/notebook).
+# the results, default build/notebook), DNMF_TOPICS (default 5).
 set -euo pipefail
 
 root=${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -89,3 +90,13 @@ echo "stage took $(elapsed "$started") s (including MPI start-up)"
 
 stage "matrix summary"
 "$dnmf" info "$output/tfidf.h5" --ranks "$ranks"
+
+topics=${DNMF_TOPICS:-5}
+stage "NMF, k = $topics, hals from nndsvda, on $ranks ranks"
+started=$(seconds)
+mpirun --oversubscribe -n "$ranks" "$dnmf" factorize "$output/tfidf.h5" -k "$topics" --solver hals \
+    --init nndsvda --monitor 10 -o "$output/model.h5"
+echo "stage took $(elapsed "$started") s (including MPI start-up)"
+
+stage "topics (top 8 words each)"
+"$dnmf" topics "$output/model.h5" --top 8

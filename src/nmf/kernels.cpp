@@ -93,10 +93,17 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k,
 void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
   EventScope scope(Events::get().gram);
   result.assign(static_cast<size_t>(k * k), 0.0);
+  // The upper triangle only, then mirrored: the matrix is symmetric.
   for (int64_t i = 0; i < count; ++i) {
     const double* row = x.data() + i * k;
-    for (int64_t a = 0; a < k; ++a) axpy(result.data() + a * k, row[a], row, k);
+    for (int64_t a = 0; a < k; ++a) {
+      double* out = result.data() + a * k;
+      const double scale = row[a];
+      for (int64_t b = a; b < k; ++b) out[b] += scale * row[b];
+    }
   }
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t b = 0; b < a; ++b) result[a * k + b] = result[b * k + a];
 }
 
 double dot(const std::vector<double>& a, const std::vector<double>& b) {

@@ -17,16 +17,19 @@ namespace dnmf::nmf {
 namespace {
 
 // One sweep of coordinate descent over the rows of X (count x k), given
-// gram = Y^T Y and cross = the data times Y.
+// gram = Y^T Y and cross = the data times Y. scikit-learn loops over components outside
+// and rows inside; each row's updates depend only on that row, so looping rows outside
+// gives the same updates and reads each row once.
 void coordinate_descent_sweep(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
                               const std::vector<double>& cross) {
-  for (int64_t t = 0; t < k; ++t) {
-    const double hessian = gram[t * k + t];
-    if (hessian == 0) continue;
-    const double* gram_row = gram.data() + t * k;
-    for (int64_t i = 0; i < count; ++i) {
-      double* row = x.data() + i * k;
-      double gradient = -cross[i * k + t];
+  for (int64_t i = 0; i < count; ++i) {
+    double* row = x.data() + i * k;
+    const double* cross_row = cross.data() + i * k;
+    for (int64_t t = 0; t < k; ++t) {
+      const double hessian = gram[t * k + t];
+      if (hessian == 0) continue;
+      const double* gram_row = gram.data() + t * k;
+      double gradient = -cross_row[t];
       for (int64_t r = 0; r < k; ++r) gradient += gram_row[r] * row[r];
       row[t] = std::max(row[t] - gradient / hessian, 0.0);
     }
