@@ -169,6 +169,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   run_collectively(comm, [&] { io::write_model_file(comm, settings.output, settings.input, model); });
   const double write_seconds = wall_seconds() - write_started;
 
+  const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
   if (reporter) {
     std::printf("dnmf factorize: %s, k = %lld, %lld x %lld matrix (%lld nonzeros) on %d ranks\n",
                 settings.solver.name.c_str(), static_cast<long long>(settings.k), static_cast<long long>(v->rows()),
@@ -180,7 +181,12 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
                 read_seconds, settings.init.method.c_str(), init_seconds, result.solve_seconds,
                 result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0,
                 write_seconds);
-    std::printf("  wrote    %s\n", settings.output.c_str());
+    std::printf("  traffic  %s allreduced per iteration by each rank\n",
+                format_bytes(result.allreduced_bytes_per_iteration).c_str());
+    std::printf("  memory   peak resident per rank:");
+    for (size_t r = 0; r < peak_memory.size(); ++r)
+      std::printf("%s %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str());
+    std::printf("\n  wrote    %s\n", settings.output.c_str());
     std::fflush(stdout);
   }
   return 0;

@@ -30,6 +30,7 @@ std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& s
 
 void Solver::sum_over_ranks(std::vector<double>& values) const {
   PetscLogEventBegin(Events::get().allreduce, 0, 0, 0, 0);
+  allreduced_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
   sum_over_ranks_in_place(v_.comm(), values);
   PetscLogEventEnd(Events::get().allreduce, 0, 0, 0, 0);
 }

@@ -45,6 +45,8 @@ class Solver {
   double residual_norm(const Factors& factors);
 
   const SolverSettings& settings() const { return settings_; }
+  // Bytes this rank has sent through allreduce so far.
+  int64_t allreduced_bytes() const { return allreduced_bytes_; }
 
  protected:
   // Recomputes v_ht_ = V Ht, wtw_ = sum over ranks of W^T W and hht_ = Ht^T Ht for
@@ -67,6 +69,7 @@ class Solver {
   bool products_current_ = false;  // v_ht_, wtw_, hht_ describe the factors as they stand
   bool hht_current_ = false;       // hht_ describes Ht as it stands
   double current_residual_ = 0;    // set by refresh_products
+  mutable int64_t allreduced_bytes_ = 0;
 };
 
 // hals and mu: W is updated with H fixed (from A = V H^T and H H^T), then H with the new W
