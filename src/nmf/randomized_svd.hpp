@@ -1,8 +1,8 @@
 #pragma once
 // Truncated SVD of the distributed V by randomized subspace iteration (Halko, Martinsson &
 // Tropp 2011, algorithms 4.4 and 5.1), built only from the row-partitioned products of
-// kernels.hpp: a Gaussian sketch V Omega (Omega columns x l, l = k + 10), q power iterations
-// re-orthonormalized by CholeskyQR2 (one allreduce of l x l each), then the small
+// kernels.hpp: a random sketch V Omega (Omega columns x l, l = k + 10), q power iterations
+// re-orthonormalized by CholeskyQR (one allreduce of l x l each), then the small
 // l x columns matrix B = Q^T V is decomposed through the eigenvectors of B B^T.
 // Left vectors come back row-partitioned like W, right vectors replicated like Ht.
 #include <cstdint>
