@@ -131,27 +131,62 @@ std::vector<int64_t> balanced_row_starts_of_file(MPI_Comm comm, const std::strin
   return find_row_starts(file, matrix_shape(file)[0], ranks);
 }
 
-CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts) {
+RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path) {
+  RowLayout layout;
   auto file = h5::File::open(comm, path);
   check_format(file);
   const auto shape = matrix_shape(file);
+  layout.rows = shape[0];
+  layout.columns = shape[1];
   const int rank = comm_rank(comm);
-  const auto starts = find_row_starts(file, shape[0], comm_size(comm));
-  if (row_starts) *row_starts = starts;
+  layout.row_starts = find_row_starts(file, shape[0], comm_size(comm));
+  layout.first_row = layout.row_starts[rank];
+  const int64_t local_rows = layout.row_starts[rank + 1] - layout.first_row;
+  auto indptr = file.read_slice<int64_t>("/tfidf/indptr", layout.first_row, local_rows + 1);
+  const int64_t entries = file.dataset_shape("/tfidf/indices").at(0);
+  bool malformed = indptr.front() < 0 || indptr.back() > entries;
+  for (size_t i = 1; i < indptr.size(); ++i) malformed = malformed || indptr[i] < indptr[i - 1];
+  // Every rank learns of a bad indptr before anyone reads entries with it.
+  if (lowest_rank_with(comm, malformed) >= 0)
+    throw UserError(path + ": /tfidf/indptr is not a nondecreasing list of offsets into the entries");
+  layout.first_entry = indptr.front();
+  for (auto& value : indptr) value -= layout.first_entry;
+  layout.indptr = std::move(indptr);
+  return layout;
+}
 
+void read_row_entries(MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values,
+                      int64_t chunk_entries,
+                      const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit) {
+  auto file = h5::File::open(comm, path);
+  const int64_t entries = layout.indptr.back();
+  // Reads are collective: every rank takes part in as many as the rank with the most.
+  const int64_t chunks = max_over_ranks(comm, (entries + chunk_entries - 1) / chunk_entries);
+  std::vector<double> values;
+  bool out_of_range = false;
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const int64_t begin = std::min(entries, chunk * chunk_entries);
+    const int64_t count = std::min(entries, begin + chunk_entries) - begin;
+    const auto indices = file.read_slice<int32_t>("/tfidf/indices", layout.first_entry + begin, count);
+    if (with_values) values = file.read_slice<double>("/tfidf/data", layout.first_entry + begin, count);
+    for (int32_t column : indices) out_of_range = out_of_range || column < 0 || column >= layout.columns;
+    if (count > 0 && !out_of_range) visit(begin, indices, values);
+  }
+  if (out_of_range) throw UserError(path + ": /tfidf/indices holds a column out of range");
+}
+
+CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts) {
+  const auto layout = read_balanced_layout(comm, path);
+  if (row_starts) *row_starts = layout.row_starts;
   CsrRows rows;
-  rows.first_row = starts[rank];
-  const int64_t local_rows = starts[rank + 1] - starts[rank];
-  auto indptr = file.read_slice<int64_t>("/tfidf/indptr", rows.first_row, local_rows + 1);
-  const int64_t nnz_first = indptr.front();
-  for (size_t i = 1; i < indptr.size(); ++i)
-    if (indptr[i] < indptr[i - 1]) throw UserError(path + ": /tfidf/indptr is not nondecreasing");
-  rows.indices = file.read_slice<int32_t>("/tfidf/indices", nnz_first, indptr.back() - nnz_first);
-  rows.data = file.read_slice<double>("/tfidf/data", nnz_first, indptr.back() - nnz_first);
-  for (auto& value : indptr) value -= nnz_first;
-  rows.indptr = std::move(indptr);
-  for (int32_t column : rows.indices)
-    if (column < 0 || column >= shape[1]) throw UserError(path + ": /tfidf/indices holds a column out of range");
+  rows.first_row = layout.first_row;
+  rows.indptr = layout.indptr;
+  const int64_t entries = layout.indptr.back();
+  read_row_entries(comm, path, layout, true, std::max<int64_t>(entries, 1),
+                   [&](int64_t, const std::vector<int32_t>& indices, const std::vector<double>& values) {
+                     rows.indices = indices;
+                     rows.data = values;
+                   });
   return rows;
 }
 

@@ -13,6 +13,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +53,27 @@ TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path);
 // nonzeros (src/row_partition.hpp), with collective hyperslab reads; no rank reads the
 // whole indptr. `row_starts` receives the first row of every rank (ranks + 1 values).
 CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts = nullptr);
+
+// This rank's balanced block of rows: its first row, its indptr (local, starting at 0),
+// and where its entries start in /tfidf/indices and /tfidf/data.
+struct RowLayout {
+  int64_t rows = 0, columns = 0;  // of the whole matrix
+  int64_t first_row = 0;
+  int64_t first_entry = 0;
+  std::vector<int64_t> indptr{0};
+  std::vector<int64_t> row_starts;  // first row of every rank, ranks + 1 values
+};
+
+// Collective. Throws UserError (on every rank) for a malformed indptr.
+RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path);
+
+// Collective: streams this rank's entries in chunks of at most `chunk_entries`, calling
+// visit(first local entry, column indices, values) in order; `values` is empty unless
+// `with_values`. Columns are checked against the matrix width. Lets a caller build its
+// own arrays without ever holding the file's copy of the block beside them.
+void read_row_entries(MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values,
+                      int64_t chunk_entries,
+                      const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit);
 
 // The row blocks `ranks` ranks would get (rank-count independent of the caller's comm).
 std::vector<int64_t> balanced_row_starts_of_file(MPI_Comm comm, const std::string& path, int ranks);

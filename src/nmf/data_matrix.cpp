@@ -6,6 +6,7 @@
 #include "io/tfidf_file.hpp"
 #include "src/collective.hpp"
 #include "src/comm.hpp"
+#include "src/row_partition.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -26,34 +27,96 @@ uint64_t mix(uint64_t x) {
 
 DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   const auto summary = io::read_tfidf_summary(comm, path);
-  rows_ = summary.rows;
-  columns_ = summary.columns;
-  CsrRows local = io::read_balanced_rows(comm, path);
-  first_row_ = local.first_row;
-  local_rows_ = local.rows();
   nnz_ = summary.nnz;
+  const auto layout = io::read_balanced_layout(comm, path);
+  rows_ = layout.rows;
+  columns_ = layout.columns;
+  first_row_ = layout.first_row;
+  local_rows_ = static_cast<int64_t>(layout.indptr.size()) - 1;
+  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  // The columns this rank "owns" form PETSc's diagonal block; any split will do, since H
+  // is replicated, so take the even one.
+  const int64_t column_start = even_split_start(columns_, rank, ranks);
+  const int64_t column_end = even_split_start(columns_, rank + 1, ranks);
+  // Entries are read twice in chunks, first to size the two blocks, then to fill them,
+  // so the block of V is never held twice.
+  constexpr int64_t kChunkEntries = int64_t{1} << 22;
 
-  // Values must be finite and nonnegative; report how many are not and the first one.
+  auto row_of = [&](int64_t entry, int64_t& row) {
+    while (layout.indptr[row + 1] <= entry) ++row;
+  };
+  std::vector<PetscInt> diagonal_count(static_cast<size_t>(local_rows_), 0);
+  int64_t row = 0;
+  io::read_row_entries(comm, path, layout, false, kChunkEntries,
+                       [&](int64_t first, const std::vector<int32_t>& columns, const std::vector<double>&) {
+                         for (size_t p = 0; p < columns.size(); ++p) {
+                           row_of(first + static_cast<int64_t>(p), row);
+                           diagonal_count[row] += columns[p] >= column_start && columns[p] < column_end;
+                         }
+                       });
+  diagonal_row_start_.assign(static_cast<size_t>(local_rows_) + 1, 0);
+  off_diagonal_row_start_.assign(static_cast<size_t>(local_rows_) + 1, 0);
+  for (int64_t r = 0; r < local_rows_; ++r) {
+    diagonal_row_start_[r + 1] = diagonal_row_start_[r] + diagonal_count[r];
+    off_diagonal_row_start_[r + 1] = off_diagonal_row_start_[r] +
+                                     static_cast<PetscInt>(layout.indptr[r + 1] - layout.indptr[r]) - diagonal_count[r];
+  }
+  diagonal_count = {};
+  diagonal_column_.resize(static_cast<size_t>(diagonal_row_start_.back()));
+  diagonal_value_.resize(diagonal_column_.size());
+  off_diagonal_column_.resize(static_cast<size_t>(off_diagonal_row_start_.back()));
+  off_diagonal_value_.resize(off_diagonal_column_.size());
+
+  // Fill the blocks; meanwhile check the values and take the norms and the fingerprint.
   int64_t bad_here = 0;
   int64_t first_bad = INT64_MAX;
   double local_squares = 0, local_sum = 0;
   uint64_t local_fingerprint = 0;
-  for (int64_t r = 0; r < local.rows(); ++r) {
-    uint64_t row_hash = mix(static_cast<uint64_t>(first_row_ + r) + 0x632BE59BD9B4E019ull);
-    for (int64_t p = local.indptr[r]; p < local.indptr[r + 1]; ++p) {
-      const double value = local.data[p];
-      if (!(value >= 0) || !std::isfinite(value)) {
-        ++bad_here;
-        first_bad = std::min(first_bad, (first_row_ + r) * columns_ + local.indices[p]);
-      }
-      local_squares += value * value;
-      local_sum += value;
-      uint64_t bits;
-      std::memcpy(&bits, &value, sizeof bits);
-      row_hash = mix(row_hash ^ mix(bits ^ (static_cast<uint64_t>(local.indices[p]) << 1)));
-    }
-    local_fingerprint += row_hash;  // a sum of row hashes: the same for any split into ranks
-  }
+  std::vector<PetscInt> diagonal_next(diagonal_row_start_.begin(), diagonal_row_start_.end() - 1);
+  std::vector<PetscInt> off_diagonal_next(off_diagonal_row_start_.begin(), off_diagonal_row_start_.end() - 1);
+  row = 0;
+  int64_t hashed_row = -1;
+  uint64_t row_hash = 0;
+  auto finish_row_hash = [&] {
+    if (hashed_row >= 0) local_fingerprint += row_hash;  // a sum of row hashes: any split gives the same
+  };
+  io::read_row_entries(
+      comm, path, layout, true, kChunkEntries,
+      [&](int64_t first, const std::vector<int32_t>& columns, const std::vector<double>& values) {
+        for (size_t p = 0; p < columns.size(); ++p) {
+          row_of(first + static_cast<int64_t>(p), row);
+          if (row != hashed_row) {
+            finish_row_hash();
+            hashed_row = row;
+            row_hash = mix(static_cast<uint64_t>(first_row_ + row) + 0x632BE59BD9B4E019ull);
+          }
+          const int64_t column = columns[p];
+          const double value = values[p];
+          if (!(value >= 0) || !std::isfinite(value)) {
+            ++bad_here;
+            first_bad = std::min(first_bad, (first_row_ + row) * columns_ + column);
+          }
+          local_squares += value * value;
+          local_sum += value;
+          uint64_t bits;
+          std::memcpy(&bits, &value, sizeof bits);
+          row_hash = mix(row_hash ^ mix(bits ^ (static_cast<uint64_t>(column) << 1)));
+          if (column >= column_start && column < column_end) {
+            const PetscInt at = diagonal_next[row]++;
+            diagonal_column_[at] = static_cast<PetscInt>(column - column_start);
+            diagonal_value_[at] = value;
+          } else {
+            const PetscInt at = off_diagonal_next[row]++;
+            off_diagonal_column_[at] = static_cast<PetscInt>(column);
+            off_diagonal_value_[at] = value;
+          }
+        }
+      });
+  finish_row_hash();
+  // Rows with no entries hash too, so that where empty rows are changes the fingerprint.
+  for (int64_t r = 0; r < local_rows_; ++r)
+    if (layout.indptr[r + 1] == layout.indptr[r]) local_fingerprint += mix(static_cast<uint64_t>(first_row_ + r) + 0x632BE59BD9B4E019ull);
+
   const int64_t bad = sum_over_ranks(comm, bad_here);
   if (bad > 0) {
     const int64_t first = -max_over_ranks(comm, -first_bad);
@@ -69,31 +132,28 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   fingerprint_ = static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(local_fingerprint)));
   fingerprint_ = mix(fingerprint_ ^ mix(static_cast<uint64_t>(rows_)) ^ mix(static_cast<uint64_t>(columns_) << 7));
 
-  // PETSc copies the arrays; the local CSR is freed when this constructor returns.
-  std::vector<PetscInt> row_start(local.indptr.begin(), local.indptr.end());
-  std::vector<PetscInt> column(local.indices.begin(), local.indices.end());
-  local.indices.clear();
-  local.indices.shrink_to_fit();
-  check_petsc(MatCreateMPIAIJWithArrays(comm, static_cast<PetscInt>(local_rows_), PETSC_DECIDE,
-                                        static_cast<PetscInt>(rows_), static_cast<PetscInt>(columns_),
-                                        row_start.data(), column.data(), local.data.data(), &matrix_),
-              "MatCreateMPIAIJWithArrays");
-
+  // PETSc uses these arrays as they are (no copy); they live as long as the matrix.
+  check_petsc(MatCreateMPIAIJWithSplitArrays(
+                  comm, static_cast<PetscInt>(local_rows_), static_cast<PetscInt>(column_end - column_start),
+                  static_cast<PetscInt>(rows_), static_cast<PetscInt>(columns_), diagonal_row_start_.data(),
+                  diagonal_column_.data(), diagonal_value_.data(), off_diagonal_row_start_.data(),
+                  off_diagonal_column_.data(), off_diagonal_value_.data(), &matrix_),
+              "MatCreateMPIAIJWithSplitArrays");
+  // Assembly renumbers the off-diagonal columns in place (compressed, with a map to the
+  // global ones), so the kernels read both blocks through PETSc's view of them.
   Mat diagonal = nullptr, off_diagonal = nullptr;
   const PetscInt* column_map = nullptr;
   check_petsc(MatMPIAIJGetSeqAIJ(matrix_, &diagonal, &off_diagonal, &column_map), "MatMPIAIJGetSeqAIJ");
-  PetscInt column_start = 0, column_end = 0;
-  check_petsc(MatGetOwnershipRangeColumn(matrix_, &column_start, &column_end), "MatGetOwnershipRangeColumn");
   auto view = [&](Mat block, CsrBlock& out) {
     PetscBool done = PETSC_FALSE;
-    PetscInt rows = 0;
-    check_petsc(MatGetRowIJ(block, 0, PETSC_FALSE, PETSC_FALSE, &rows, &out.row_start, &out.column, &done),
+    PetscInt block_rows = 0;
+    check_petsc(MatGetRowIJ(block, 0, PETSC_FALSE, PETSC_FALSE, &block_rows, &out.row_start, &out.column, &done),
                 "MatGetRowIJ");
     check_petsc(MatSeqAIJGetArrayRead(block, &out.value), "MatSeqAIJGetArrayRead");
-    out.rows = rows;
+    out.rows = block_rows;
   };
   view(diagonal, diagonal_);
-  diagonal_.column_offset = column_start;
+  diagonal_.column_offset = static_cast<PetscInt>(column_start);
   view(off_diagonal, off_diagonal_);
   off_diagonal_.column_map = column_map;
 }
@@ -104,12 +164,12 @@ DataMatrix::~DataMatrix() {
   const PetscInt* column_map = nullptr;
   if (MatMPIAIJGetSeqAIJ(matrix_, &diagonal, &off_diagonal, &column_map) == 0) {
     PetscBool done = PETSC_FALSE;
-    PetscInt rows = 0;
+    PetscInt block_rows = 0;
     MatSeqAIJRestoreArrayRead(diagonal, &diagonal_.value);
-    MatRestoreRowIJ(diagonal, 0, PETSC_FALSE, PETSC_FALSE, &rows, &diagonal_.row_start, &diagonal_.column, &done);
+    MatRestoreRowIJ(diagonal, 0, PETSC_FALSE, PETSC_FALSE, &block_rows, &diagonal_.row_start, &diagonal_.column, &done);
     MatSeqAIJRestoreArrayRead(off_diagonal, &off_diagonal_.value);
-    MatRestoreRowIJ(off_diagonal, 0, PETSC_FALSE, PETSC_FALSE, &rows, &off_diagonal_.row_start, &off_diagonal_.column,
-                    &done);
+    MatRestoreRowIJ(off_diagonal, 0, PETSC_FALSE, PETSC_FALSE, &block_rows, &off_diagonal_.row_start,
+                    &off_diagonal_.column, &done);
   }
   MatDestroy(&matrix_);
 }

@@ -1,14 +1,16 @@
 #pragma once
 // V, the documents x vocabulary TF-IDF matrix, as the factorization sees it: a PETSc
-// MATMPIAIJ whose rows are split over the ranks by nonzeros (io/tfidf_file.hpp), and
-// plain views of this rank's two CSR blocks (PETSc keeps the columns a rank "owns" in a
-// diagonal block and the others in an off-diagonal block with a column map), which the
-// kernels in kernels.hpp read directly.
+// MATMPIAIJ whose rows are split over the ranks by nonzeros (io/tfidf_file.hpp). PETSc
+// keeps the columns a rank "owns" in a diagonal block and the others in an off-diagonal
+// block; dnmf builds those two CSR blocks itself, straight from the file, hands them to
+// PETSc without a copy (MatCreateMPIAIJWithSplitArrays), and the kernels in kernels.hpp
+// read them directly. So the rank's share of V is in memory once.
 #include <mpi.h>
 #include <petscmat.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dnmf::nmf {
 
@@ -47,6 +49,9 @@ class DataMatrix {
  private:
   MPI_Comm comm_;
   Mat matrix_ = nullptr;
+  // The two CSR blocks PETSc's matrix is built on (off-diagonal columns are global).
+  std::vector<PetscInt> diagonal_row_start_, diagonal_column_, off_diagonal_row_start_, off_diagonal_column_;
+  std::vector<PetscScalar> diagonal_value_, off_diagonal_value_;
   int64_t rows_ = 0, columns_ = 0, first_row_ = 0, local_rows_ = 0, nnz_ = 0;
   double squared_norm_ = 0, sum_ = 0;
   uint64_t fingerprint_ = 0;
