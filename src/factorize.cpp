@@ -145,10 +145,12 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   model.columns = v->columns();
   model.k = settings.k;
   model.first_row = v->first_row();
-  model.w = factors.W;
+  model.w = std::move(factors.W);
   model.h.resize(static_cast<size_t>(settings.k * v->columns()));
   for (int64_t j = 0; j < v->columns(); ++j)
     for (int64_t t = 0; t < settings.k; ++t) model.h[t * v->columns() + j] = factors.Ht[j * settings.k + t];
+  factors = nmf::Factors();  // the solver's workspaces and the factors' copies go before writing
+  solver.reset();
   const auto& h = result.history;
   model.history = {h.iteration, h.negative_w, h.negative_h, h.seconds, h.error, h.relative_error, h.min_w, h.min_h};
   for (const auto& [name, value] : line.all_values()) {
