@@ -204,7 +204,10 @@ void File::read_block(const std::string& name, int64_t first_row, int64_t rows, 
   const size_t dimensions = width > 0 ? 2 : 1;
   if (shape.size() != dimensions || (width > 0 && shape[1] != width))
     throw UserError(path_ + ": '" + name + "' has the wrong shape");
-  if (first_row < 0 || rows < 0 || first_row + rows > shape[0])
+  // Every rank must learn of a bad request before the collective read, or the others
+  // would wait in it for a rank that has left.
+  const bool out_of_range = first_row < 0 || rows < 0 || first_row + rows > shape[0];
+  if (lowest_rank_with(comm_, out_of_range) >= 0)
     throw UserError(path_ + ": '" + name + "' is shorter than expected (truncated file?)");
   Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("opening dataset '" + name + "'");

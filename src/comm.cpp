@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <numeric>
 #include <stdexcept>
 
@@ -42,6 +43,8 @@ std::vector<std::string> split_blocks(const std::vector<char>& all, const std::v
 
 }  // namespace
 
+void prefer_reliable_mpi_io() { setenv("OMPI_MCA_io", "^ompio", 0); }
+
 int comm_rank(MPI_Comm comm) {
   int rank = 0;
   check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
@@ -70,9 +73,9 @@ int64_t sum_over_ranks(MPI_Comm comm, int64_t value) {
 }
 
 double sum_over_ranks(MPI_Comm comm, double value) {
-  double total = 0;
-  check(MPI_Allreduce(&value, &total, 1, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
-  return total;
+  std::vector<double> total{value};
+  sum_over_ranks_in_place(comm, total);
+  return total[0];
 }
 
 int64_t max_over_ranks(MPI_Comm comm, int64_t value) {
@@ -93,8 +96,15 @@ void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {
 }
 
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values) {
-  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_DOUBLE, MPI_SUM, comm),
-        "MPI_Allreduce");
+  // Reduce to rank 0, then broadcast: MPI_Allreduce may round differently on different
+  // ranks (for example at 3 ranks), and replicated factors must stay bit-identical, or
+  // ranks taking decisions from them could part ways in a collective.
+  const int count = as_count(values.size());
+  if (comm_rank(comm) == 0)
+    check(MPI_Reduce(MPI_IN_PLACE, values.data(), count, MPI_DOUBLE, MPI_SUM, 0, comm), "MPI_Reduce");
+  else
+    check(MPI_Reduce(values.data(), nullptr, count, MPI_DOUBLE, MPI_SUM, 0, comm), "MPI_Reduce");
+  check(MPI_Bcast(values.data(), count, MPI_DOUBLE, 0, comm), "MPI_Bcast");
 }
 
 void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {

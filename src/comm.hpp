@@ -12,6 +12,12 @@
 
 namespace dnmf {
 
+// Call before MPI starts. Open MPI 4.1's own MPI-IO component (ompio) has returned
+// another dataset's bytes to some ranks in small collective reads whose selections
+// overlap (seen with 3 ranks reading a 2-row matrix); ROMIO reads them right. Unless the
+// user chose an io component (OMPI_MCA_io), dnmf asks Open MPI to leave ompio out.
+void prefer_reliable_mpi_io();
+
 int comm_rank(MPI_Comm comm);
 int comm_size(MPI_Comm comm);
 void barrier(MPI_Comm comm);
@@ -27,6 +33,7 @@ void sum_over_ranks(MPI_Comm comm, float value) = delete;
 int64_t max_over_ranks(MPI_Comm comm, int64_t value);
 double max_over_ranks(MPI_Comm comm, double value);
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
+// Sums of doubles come out bit-identical on every rank (reduce, then broadcast).
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values);
 void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
 // Element-wise sum over the ranks below this one (zeros on rank 0).

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "src/collective.hpp"
+#include "src/comm.hpp"
 #include "src/factorize.hpp"
 #include "src/info.hpp"
 #include "src/topics.hpp"
@@ -41,6 +42,7 @@ class PetscSession {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dnmf::prefer_reliable_mpi_io();
   PetscSession petsc(&argc, &argv);
   if (!petsc.ok()) {
     std::fprintf(stderr, "dnmf: error: PETSc/MPI failed to start\n");

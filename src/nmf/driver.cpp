@@ -78,7 +78,9 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
       print_report(result.history, result.history.error.size() - 1, per_iteration,
                    per_iteration * static_cast<double>(stop.max_iterations - iteration));
     if (stop.tolerance > 0 && iteration % 10 == 0) {
-      if ((previous_check - error) / result.initial_error < stop.tolerance) {
+      // Every rank must take the same branch: the decision is rank 0's.
+      const bool converged = (previous_check - error) / result.initial_error < stop.tolerance;
+      if (lowest_rank_with(v.comm(), converged && comm_rank(v.comm()) == 0) >= 0) {
         result.stop_reason = "tol";
         break;
       }

@@ -36,8 +36,8 @@ class Adam : public Solver {
     const double lambda = settings_.penalty_weight;
     const double m = static_cast<double>(v_.rows()), n = static_cast<double>(v_.columns());
     const double kk = static_cast<double>(k);
-    next_.W = f.W;
-    next_.Ht = f.Ht;
+    next_.W.resize(f.W.size());  // every entry is written below
+    next_.Ht.resize(f.Ht.size());
     adam_step(f.W, f.local_rows, k, hht_, v_ht_, 2.0 * lambda / (m * kk), moment_w_, second_w_, next_.W);
     adam_step(f.Ht, f.columns, k, wtw_, vt_w_, 2.0 * lambda / (kk * n), moment_h_, second_h_, next_.Ht);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);

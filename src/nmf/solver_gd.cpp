@@ -31,8 +31,8 @@ class GradientDescent : public Solver {
 
     PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
     const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
-    next_.W = f.W;
-    next_.Ht = f.Ht;
+    next_.W.resize(f.W.size());  // every entry is written below
+    next_.Ht.resize(f.Ht.size());
     for (int64_t i = 0; i < f.local_rows; ++i)
       penalized_gradient_row(&f.W[i * k], &v_ht_[i * k], hht_, k, learning_rate_, 1.0, lambda, mu, &next_.W[i * k]);
     for (int64_t j = 0; j < f.columns; ++j)

@@ -59,6 +59,7 @@ void generate_row(const Plan& plan, int64_t row, std::map<int64_t, double>& coun
 }  // namespace
 
 int main(int argc, char** argv) {
+  prefer_reliable_mpi_io();
   MPI_Init(&argc, &argv);
   MPI_Comm comm = MPI_COMM_WORLD;
   const int rank = comm_rank(comm), ranks = comm_size(comm);

@@ -5,7 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "src/comm.hpp"
+
 int main(int argc, char** argv) {
+  dnmf::prefer_reliable_mpi_io();
   MPI_Init(&argc, &argv);
   const int failures = Catch::Session().run(argc, argv);
   MPI_Finalize();

@@ -82,7 +82,16 @@ def run(work):
         rate = ["--lr", "1e-3"] if solver in ("gd", "sgd") else []
         run_dnmf(["factorize", matrix, "-k", "5", "--solver", solver, "--init", "nndsvdar", "--seed", "7",
                   "--max-iter", "30", "--tol", "0", "--batch-size", "300", "-o", output] + rate)
-    print("ran %s at %d ranks" % (", ".join(SOLVERS), ranks()))
+    # More ranks than documents, and the default --tol: every rank must take the same
+    # stopping decision even where rounding could differ (a hang here once).
+    import scipy.sparse as sp
+    from dnmf_h5 import write_tfidf
+    tiny = os.path.join(work, "tiny.h5")
+    write_tfidf(tiny, sp.csr_matrix(np.array([[1.0, 2.0, 0.0, 0.5], [0.0, 1.0, 3.0, 0.0]])))
+    for solver in SOLVERS:
+        run_dnmf(["factorize", tiny, "-k", "2", "--solver", solver, "-o", os.path.join(work, "tiny_model.h5")],
+                 timeout=60)
+    print("ran %s at %d ranks, on the seed matrix and on a 2-row matrix" % (", ".join(SOLVERS), ranks()))
     return 0
 
 
