@@ -48,6 +48,22 @@ Handle utf8_string_type(size_t size) {
   return type;
 }
 
+// Selects rows first_row .. first_row + rows of `file_space` (1-D, or 2-D of `width`
+// columns) and returns the matching memory space; a rank with no rows selects nothing but
+// still takes part in the collective transfer.
+Handle select_rows(const Handle& file_space, int dimensions, int64_t first_row, int64_t rows, int64_t width) {
+  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
+  Handle memory_space(H5Screate_simple(dimensions, count, nullptr));
+  if (rows == 0) {
+    H5Sselect_none(file_space.id());
+    H5Sselect_none(memory_space.id());
+  } else {
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  }
+  return memory_space;
+}
+
 Handle file_access(MPI_Comm comm) {
   Handle access(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(access.id(), comm, MPI_INFO_NULL);
@@ -184,15 +200,7 @@ void File::write_block(const std::string& name, int64_t total_rows, int64_t widt
   Handle file_space(H5Screate_simple(dimensions, global_dims, nullptr));
   Handle dataset(H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dataset.valid()) fail("creating dataset '" + name + "'");
-  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
-  Handle memory_space(H5Screate_simple(dimensions, count, nullptr));
-  if (rows == 0) {
-    H5Sselect_none(file_space.id());
-    H5Sselect_none(memory_space.id());
-  } else {
-    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-  }
+  Handle memory_space = select_rows(file_space, dimensions, first_row, rows, width);
   Handle transfer = collective_transfer();
   if (H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
     fail("writing dataset '" + name + "'");
@@ -212,15 +220,7 @@ void File::read_block(const std::string& name, int64_t first_row, int64_t rows, 
   Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("opening dataset '" + name + "'");
   Handle file_space(H5Dget_space(dataset.id()));
-  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
-  Handle memory_space(H5Screate_simple(static_cast<int>(dimensions), count, nullptr));
-  if (rows == 0) {
-    H5Sselect_none(file_space.id());
-    H5Sselect_none(memory_space.id());
-  } else {
-    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-  }
+  Handle memory_space = select_rows(file_space, static_cast<int>(dimensions), first_row, rows, width);
   Handle transfer = collective_transfer();
   if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
     fail("reading dataset '" + name + "'");

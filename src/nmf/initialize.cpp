@@ -70,25 +70,23 @@ void nndsvd_init(const DataMatrix& v, Factors& f, const InitSettings& settings) 
   for (double& x : f.W) x = x < eps ? 0.0 : x;
   for (double& x : f.Ht) x = x < eps ? 0.0 : x;
   if (settings.method == "nndsvd") return;
+  // nndsvda fills the zeros with mean(V), nndsvdar with |mean(V) N(0,1) / 100|, drawn by
+  // global position so the fill does not depend on the number of ranks.
   const double average = v.mean();
-  for (int64_t i = 0; i < f.local_rows; ++i)
-    for (int64_t t = 0; t < k; ++t) {
-      double& x = f.W[i * k + t];
-      if (x != 0) continue;
-      x = settings.method == "nndsvda"
-              ? average
-              : std::fabs(average * random_normal(settings.seed, kStreamFill,
-                                                  static_cast<uint64_t>((v.first_row() + i) * k + t)) / 100);
-    }
-  for (int64_t j = 0; j < f.columns; ++j)
-    for (int64_t t = 0; t < k; ++t) {
-      double& x = f.Ht[j * k + t];
-      if (x != 0) continue;
-      x = settings.method == "nndsvda"
-              ? average
-              : std::fabs(average * random_normal(settings.seed, kStreamFill ^ 0xABCDEFull,
-                                                  static_cast<uint64_t>(t * f.columns + j)) / 100);
-    }
+  const bool random_fill = settings.method == "nndsvdar";
+  auto fill_zeros = [&](std::vector<double>& x, int64_t count, uint64_t stream, auto global_index) {
+    for (int64_t i = 0; i < count; ++i)
+      for (int64_t t = 0; t < k; ++t) {
+        double& value = x[i * k + t];
+        if (value != 0) continue;
+        value = random_fill ? std::fabs(average * random_normal(settings.seed, stream, global_index(i, t)) / 100)
+                            : average;
+      }
+  };
+  fill_zeros(f.W, f.local_rows, kStreamFill,
+             [&](int64_t i, int64_t t) { return static_cast<uint64_t>((v.first_row() + i) * k + t); });
+  fill_zeros(f.Ht, f.columns, kStreamFill ^ 0xABCDEFull,
+             [&](int64_t j, int64_t t) { return static_cast<uint64_t>(t * f.columns + j); });
 }
 
 void file_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
