@@ -49,8 +49,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   MPI_Comm comm = PETSC_COMM_WORLD;
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
+  const int rank = dnmf::comm_rank(comm);
   const std::string command = argc > 1 ? argv[1] : "";
   try {
     if (command == "vectorize") return dnmf::run_vectorize(comm, argc, argv, 2);
