@@ -87,6 +87,7 @@ struct VectorizeSettings {
   text::DecodeErrors decode_errors = text::DecodeErrors::strict;
   text::NewsgroupCleaning cleaning;
   std::string stop_words_choice;
+  text::StopWords stop_words;  // loaded once, before any reading
   VocabularyFilter filter;
   TfidfWeighting weighting;
 };
@@ -202,7 +203,7 @@ class LocalTermCounts {
 class DocumentPipeline {
  public:
   explicit DocumentPipeline(const VectorizeSettings& settings)
-      : settings_(settings), analyzer_(text::load_stop_words(settings.stop_words_choice)) {}
+      : settings_(settings), analyzer_(settings.stop_words) {}
 
   void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
     text::reject_binary(raw, source, base_offset);
@@ -393,7 +394,8 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   }
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) h5::check_output_writable(settings.output);
-    text::load_stop_words(settings.stop_words_choice);  // a bad --stop-words file fails before any reading
+    // A bad --stop-words file fails before any reading.
+    settings.stop_words = text::load_stop_words(settings.stop_words_choice);
   });
 
   PhaseTimer timer;

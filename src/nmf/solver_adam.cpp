@@ -20,7 +20,7 @@ class Adam : public Solver {
  public:
   using Solver::Solver;
 
-  double step(Factors& f, int64_t iteration) override {
+  double step(Factors& f, int64_t) override {
     const int64_t k = f.k;
     if (!products_current_) refresh_products(f);
     multiply_vt_w(v_, f.W, k, vt_w_);
@@ -41,7 +41,6 @@ class Adam : public Solver {
     adam_step(f.W, f.local_rows, k, hht_, v_ht_, 2.0 * lambda / (m * kk), moment_w_, second_w_, next_.W);
     adam_step(f.Ht, f.columns, k, wtw_, vt_w_, 2.0 * lambda / (kk * n), moment_h_, second_h_, next_.Ht);
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-    (void)iteration;
     return adopt(f, next_);
   }
 

@@ -20,10 +20,6 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-os.environ.setdefault("DNMF_BINARY", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                                  "build", "dnmf"))
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
@@ -31,7 +27,7 @@ import scipy.io  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 
 from dnmf_h5 import read_model  # noqa: E402
-from harness import data_dir, run_dnmf  # noqa: E402
+from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
 
 SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
 
@@ -63,6 +59,7 @@ def dnmf(matrix, work, solver, ranks, extra):
 
 
 def main():
+    use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook-iterations", type=int, default=50)
     arguments = parser.parse_args()

@@ -19,23 +19,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-here = os.path.dirname(os.path.abspath(__file__))
-os.environ.setdefault("DNMF_BINARY", os.path.join(here, "..", "..", "build", "dnmf"))
-os.environ.setdefault("DNMF_GENERATE", os.path.join(here, "..", "..", "build", "tests", "dnmf_generate"))
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
 import numpy as np  # noqa: E402
 
-from harness import dnmf_command, run_dnmf  # noqa: E402
-
-UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
-
-
-def size(text):
-    number, unit = text.split()
-    return float(number) * UNITS[unit]
-
+from harness import dnmf_command, run_dnmf, parse_size, use_build_tree  # noqa: E402
 
 def memory_bandwidth():
     """Bytes per second of a large numpy copy (read + write), best of 5."""
@@ -50,6 +37,7 @@ def memory_bandwidth():
 
 
 def main():
+    use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--columns", type=int, default=100_000)
@@ -86,7 +74,7 @@ def main():
                            nranks=arguments.ranks, timeout=7200).stdout
             per_iteration = float(re.search(r"\(([0-9.]+) s/iteration\)", out).group(1))
             traffic = re.search(r"traffic\s+(.*) allreduced", out).group(1)
-            peaks = [size(x.strip()) for x in re.search(r"peak resident per rank:(.*)", out).group(1).split(",")]
+            peaks = [parse_size(x.strip()) for x in re.search(r"peak resident per rank:(.*)", out).group(1).split(",")]
             print("%-6s %10.3f %16s %30s %7.2fx" % (solver, per_iteration, traffic,
                                                    ", ".join("%.0f MiB" % (p / 2**20) for p in peaks),
                                                    max(peaks) / budget))

@@ -19,10 +19,6 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-os.environ.setdefault("DNMF_BINARY", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                                  "build", "dnmf"))
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
 import numpy as np  # noqa: E402
 from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,  # noqa: E402
@@ -30,7 +26,7 @@ from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_n
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
 from dnmf_h5 import read_tfidf  # noqa: E402
-from harness import data_dir, run_dnmf  # noqa: E402
+from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
 
 
 def list_posts(folders):
@@ -68,6 +64,7 @@ def dnmf_tfidf(folders, output, ranks):
 
 
 def main():
+    use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()

@@ -19,13 +19,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-os.environ.setdefault("DNMF_BINARY", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                                  "build", "dnmf"))
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
-os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-from harness import run_dnmf  # noqa: E402
-
-UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+from harness import parse_size, run_dnmf, use_build_tree  # noqa: E402
 
 
 def write_corpus(path, target_bytes, seed=1):
@@ -47,12 +41,8 @@ def write_corpus(path, target_bytes, seed=1):
     return written, documents
 
 
-def parse_size(text):
-    number, unit = text.split()
-    return float(number) * UNITS[unit]
-
-
 def main():
+    use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gigabytes", type=float, default=1.1)
     parser.add_argument("--ranks", type=int, default=2)

@@ -62,18 +62,25 @@ def compare(case, dnmf_file, expected, expected_vocabulary, expected_idf, order=
     return not problems
 
 
+def sklearn_case(work, case, dnmf_arguments, texts, sklearn_options=None):
+    """Runs `dnmf vectorize` with the arguments, TfidfVectorizer on the same texts, and
+    compares the two."""
+    output = os.path.join(work, case + ".h5")
+    run_dnmf(["vectorize"] + dnmf_arguments + ["-o", output])
+    vectorizer = TfidfVectorizer(**(sklearn_options or dict(stop_words="english")))
+    expected = vectorizer.fit_transform(texts)
+    return compare(case, output, expected, vectorizer.get_feature_names_out(), vectorizer.idf_)
+
+
 def vectorizer_case(work, case, documents, dnmf_options, sklearn_options):
+    """One document per line of a file."""
     path = os.path.join(work, case + ".txt")
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for document in documents:
             f.write(document.replace("\n", " ").replace("\r", " ").replace("\u0085", " ") + "\n")
     with open(path, encoding="utf-8", newline="\n") as f:
         lines = f.read().split("\n")[:-1]
-    output = os.path.join(work, case + ".h5")
-    run_dnmf(["vectorize", path, "--format", "lines", "-o", output] + dnmf_options)
-    vectorizer = TfidfVectorizer(**sklearn_options)
-    expected = vectorizer.fit_transform(lines)
-    return compare(case, output, expected, vectorizer.get_feature_names_out(), vectorizer.idf_)
+    return sklearn_case(work, case, [path, "--format", "lines"] + dnmf_options, lines, sklearn_options)
 
 
 def main(work):
@@ -114,12 +121,8 @@ def main(work):
     records = documents[:80]
     with open(records_path, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n%\n".join(records) + "\n%\n")
-    output = os.path.join(work, "records.h5")
-    run_dnmf(["vectorize", records_path, "--format", "records", "--separator", "%", "-o", output])
-    vectorizer = TfidfVectorizer(stop_words="english")
-    expected = vectorizer.fit_transform(records)
-    results.append(compare("records-percent-separator", output, expected, vectorizer.get_feature_names_out(),
-                           vectorizer.idf_))
+    results.append(sklearn_case(work, "records-percent-separator",
+                                [records_path, "--format", "records", "--separator", "%"], records))
 
     posts_dir = os.path.join(work, "posts")
     posts = []
@@ -155,25 +158,17 @@ def main(work):
         text = strip_newsgroup_footer(text)
         text = strip_newsgroup_quoting(text)
         cleaned.append(text)
-    output = os.path.join(work, "posts.h5")
-    run_dnmf(["vectorize", posts_dir, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", output])
-    vectorizer = TfidfVectorizer(stop_words="english")
-    expected = vectorizer.fit_transform(cleaned)
-    results.append(compare("files-latin1-strip-all", output, expected, vectorizer.get_feature_names_out(),
-                           vectorizer.idf_))
+    results.append(sklearn_case(work, "files-latin1-strip-all",
+                                [posts_dir, "--encoding", "latin-1", "--strip", "headers,footers,quotes"], cleaned))
 
     # Invalid UTF-8 replaced as Python's errors='replace' does.
     broken = os.path.join(work, "broken.txt")
     raw = b"caf\xc3\xa9 ok\xffword \xe2\x82 tail\xed\xa0\x80x \xf0\x9f\x98 end\xc3\n\xf4\x90\x80\x80zz last\n"
     with open(broken, "wb") as f:
         f.write(raw)
-    output = os.path.join(work, "broken.h5")
-    run_dnmf(["vectorize", broken, "--format", "lines", "--decode-error", "replace", "-o", output])
     lines = raw.decode("utf-8", "replace").split("\n")[:-1]
-    vectorizer = TfidfVectorizer(stop_words="english")
-    expected = vectorizer.fit_transform(lines)
-    results.append(compare("lines-utf8-replace", output, expected, vectorizer.get_feature_names_out(),
-                           vectorizer.idf_))
+    results.append(sklearn_case(work, "lines-utf8-replace", [broken, "--format", "lines", "--decode-error", "replace"],
+                                lines))
 
     # Count input: UCI bag of words and Matrix Market, against TfidfTransformer.
     count_rng = np.random.default_rng(5)

@@ -48,3 +48,20 @@ def data_dir(name):
         sys.exit(1)
     print("SKIP: " + message)
     sys.exit(77)
+
+
+def use_build_tree():
+    """For benchmarks run by hand: dnmf and dnmf_generate from the project's build/ folder
+    and Open MPI allowed as root, unless the environment already says otherwise."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    os.environ.setdefault("DNMF_BINARY", os.path.join(root, "build", "dnmf"))
+    os.environ.setdefault("DNMF_GENERATE", os.path.join(root, "build", "tests", "dnmf_generate"))
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+    os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+
+
+def parse_size(text):
+    """Bytes in a size dnmf prints, such as "784.1 MiB"."""
+    units = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+    number, unit = text.split()
+    return float(number) * units[unit]
