@@ -112,6 +112,32 @@ void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {
         "MPI_Allreduce");
 }
 
+namespace {
+std::vector<int> block_counts(const std::vector<int64_t>& block_start) {
+  std::vector<int> counts(block_start.size() - 1);
+  for (size_t r = 0; r + 1 < block_start.size(); ++r)
+    counts[r] = as_count(static_cast<size_t>(block_start[r + 1] - block_start[r]));
+  return counts;
+}
+}  // namespace
+
+void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {
+  const auto counts = block_counts(block_start);
+  const int rank = comm_rank(comm);
+  as_count(values.size());
+  std::vector<double> own(static_cast<size_t>(counts[rank]));
+  check(MPI_Reduce_scatter(values.data(), own.data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm),
+        "MPI_Reduce_scatter");
+  std::copy(own.begin(), own.end(), values.begin() + block_start[rank]);
+}
+
+void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {
+  const auto counts = block_counts(block_start);
+  check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(),
+                       displacements_of(counts).data(), MPI_DOUBLE, comm),
+        "MPI_Allgatherv");
+}
+
 std::vector<int64_t> sum_over_lower_ranks(MPI_Comm comm, const std::vector<int64_t>& values) {
   std::vector<int64_t> result(values.size(), 0);
   check(MPI_Exscan(values.data(), result.data(), as_count(values.size()), MPI_INT64_T, MPI_SUM, comm), "MPI_Exscan");

@@ -36,6 +36,15 @@ void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
 // Sums of doubles come out bit-identical on every rank (reduce, then broadcast).
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values);
 void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
+// Block-wise sums and shares of a vector every rank holds whole; rank r's block is
+// values[block_start[r] .. block_start[r + 1]).
+// Sums `values` over ranks into each rank's own block only (reduce-scatter): half the
+// traffic of an allreduce when the next step needs only that block. Every sum is formed
+// once, so no two ranks can hold different roundings of it. The other blocks are left
+// as they were.
+void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start);
+// Every rank's own block, from that rank, on every rank (allgather).
+void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start);
 // Element-wise sum over the ranks below this one (zeros on rank 0).
 std::vector<int64_t> sum_over_lower_ranks(MPI_Comm comm, const std::vector<int64_t>& values);
 // Sum of `value` over the ranks below this one (0 on rank 0).

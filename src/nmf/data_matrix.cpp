@@ -34,10 +34,11 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   first_row_ = layout.first_row;
   local_rows_ = static_cast<int64_t>(layout.indptr.size()) - 1;
   const int rank = comm_rank(comm), ranks = comm_size(comm);
-  // The columns this rank "owns" form PETSc's diagonal block; any split will do, since H
-  // is replicated, so take the even one.
-  const int64_t column_start = even_split_start(columns_, rank, ranks);
-  const int64_t column_end = even_split_start(columns_, rank + 1, ranks);
+  // The columns this rank "owns" form PETSc's diagonal block and are the columns of H it
+  // updates; updating a column costs the same for every column, so split them evenly.
+  for (int r = 0; r <= ranks; ++r) column_split_.push_back(even_split_start(columns_, r, ranks));
+  const int64_t column_start = column_split_[rank];
+  const int64_t column_end = column_split_[rank + 1];
   // Entries are read twice in chunks, first to size the two blocks, then to fill them,
   // so the block of V is never held twice.
   constexpr int64_t kChunkEntries = int64_t{1} << 22;

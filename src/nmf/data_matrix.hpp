@@ -42,6 +42,9 @@ class DataMatrix {
   double squared_norm() const { return squared_norm_; }  // ||V||_F^2, over all ranks
   double mean() const { return sum_ / (static_cast<double>(rows_) * static_cast<double>(columns_)); }
   uint64_t fingerprint() const { return fingerprint_; }  // independent of the number of ranks
+  // Rank r owns columns [column_split()[r], column_split()[r + 1]): they form PETSc's
+  // diagonal block, and they are the columns of H that rank updates.
+  const std::vector<int64_t>& column_split() const { return column_split_; }
   const CsrBlock& diagonal() const { return diagonal_; }
   const CsrBlock& off_diagonal() const { return off_diagonal_; }
   Mat petsc() const { return matrix_; }
@@ -52,6 +55,7 @@ class DataMatrix {
   // The two CSR blocks PETSc's matrix is built on (off-diagonal columns are global).
   std::vector<PetscInt> diagonal_row_start_, diagonal_column_, off_diagonal_row_start_, off_diagonal_column_;
   std::vector<PetscScalar> diagonal_value_, off_diagonal_value_;
+  std::vector<int64_t> column_split_;
   int64_t rows_ = 0, columns_ = 0, first_row_ = 0, local_rows_ = 0, nnz_ = 0;
   double squared_norm_ = 0, sum_ = 0;
   uint64_t fingerprint_ = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "src/nmf/width.hpp"
+
 namespace dnmf::nmf {
 namespace {
 
@@ -15,31 +17,46 @@ class EventScope {
 };
 
 // row (k numbers) += value * source (k numbers)
-inline void axpy(double* row, double value, const double* source, int64_t k) {
-  for (int64_t c = 0; c < k; ++c) row[c] += value * source[c];
+template <class Wd>
+inline void axpy(Wd w, double* row, double value, const double* source) {
+  for (int64_t c = 0; c < w.k(); ++c) row[c] += value * source[c];
 }
 
-void v_ht_entries(const CsrBlock& block, PetscInt begin, PetscInt end, const double* ht, int64_t k, double* out) {
-  for (PetscInt p = begin; p < end; ++p) axpy(out, block.value[p], ht + block.global_column(block.column[p]) * k, k);
+template <class Wd>
+void v_ht_entries(Wd w, const CsrBlock& block, PetscInt begin, PetscInt end, const double* ht, double* out) {
+  for (PetscInt p = begin; p < end; ++p) axpy(w, out, block.value[p], ht + block.global_column(block.column[p]) * w.k());
 }
 
 // One row of V Ht, adding the row's entries in increasing global column whatever the
 // split into PETSc's diagonal block (columns this rank owns) and off-diagonal block
 // (the others, in increasing order), so the sum has the same rounding on any number
 // of ranks.
-void v_ht_row(const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const double* ht, int64_t k,
+template <class Wd>
+void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const double* ht,
               double* out) {
-  PetscInt split = off_diagonal.row_start[row];
-  const PetscInt off_end = off_diagonal.row_start[row + 1];
-  while (split < off_end && off_diagonal.global_column(off_diagonal.column[split]) < diagonal.column_offset) ++split;
-  v_ht_entries(off_diagonal, off_diagonal.row_start[row], split, ht, k, out);
-  v_ht_entries(diagonal, diagonal.row_start[row], diagonal.row_start[row + 1], ht, k, out);
-  v_ht_entries(off_diagonal, split, off_end, ht, k, out);
+  const PetscInt off_begin = off_diagonal.row_start[row], off_end = off_diagonal.row_start[row + 1];
+  const PetscInt split = static_cast<PetscInt>(
+      std::partition_point(off_diagonal.column + off_begin, off_diagonal.column + off_end,
+                           [&](PetscInt c) { return off_diagonal.global_column(c) < diagonal.column_offset; }) -
+      off_diagonal.column);
+  auto add_row = [&](double* sums) {
+    v_ht_entries(w, off_diagonal, off_begin, split, ht, sums);
+    v_ht_entries(w, diagonal, diagonal.row_start[row], diagonal.row_start[row + 1], ht, sums);
+    v_ht_entries(w, off_diagonal, split, off_end, ht, sums);
+  };
+  if constexpr (Wd::fixed > 0) {  // a local array the compiler knows nothing else writes
+    double sums[Wd::fixed] = {};
+    add_row(sums);
+    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
+  } else {
+    add_row(out);
+  }
 }
 
-void vt_w_row(const CsrBlock& block, PetscInt row, const double* w_row, int64_t k, double* out) {
+template <class Wd>
+void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, const double* w_row, double* out) {
   for (PetscInt p = block.row_start[row]; p < block.row_start[row + 1]; ++p)
-    axpy(out + block.global_column(block.column[p]) * k, block.value[p], w_row, k);
+    axpy(w, out + block.global_column(block.column[p]) * w.k(), block.value[p], w_row);
 }
 
 }  // namespace
@@ -53,6 +70,8 @@ const Events& Events::get() {
     PetscLogEventRegister("Vt*W", id, &e.vt_w);
     PetscLogEventRegister("Gram", id, &e.gram);
     PetscLogEventRegister("Allreduce", id, &e.allreduce);
+    PetscLogEventRegister("ReduceScatter", id, &e.reduce_scatter);
+    PetscLogEventRegister("Allgather", id, &e.allgather);
     PetscLogEventRegister("Update", id, &e.update);
     PetscLogEventRegister("Error", id, &e.error);
     return e;
@@ -64,51 +83,66 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
                    const std::vector<int64_t>& rows) {
   EventScope scope(Events::get().v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
-  auto one_row = [&](int64_t r) {
-    v_ht_row(v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), k, product.data() + r * k);
-  };
-  if (rows.empty()) {
-    for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
-  } else {
-    for (int64_t r : rows) one_row(r);
-  }
+  with_width(k, [&](auto w) {
+    auto one_row = [&](int64_t r) {
+      v_ht_row(w, v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), product.data() + r * k);
+    };
+    if (rows.empty()) {
+      for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
+    } else {
+      for (int64_t r : rows) one_row(r);
+    }
+  });
 }
 
-void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
+void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>& rows) {
   EventScope scope(Events::get().vt_w);
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
-  auto one_row = [&](int64_t r) {
-    const double* w_row = w.data() + r * k;
-    vt_w_row(v.diagonal(), static_cast<PetscInt>(r), w_row, k, product.data());
-    vt_w_row(v.off_diagonal(), static_cast<PetscInt>(r), w_row, k, product.data());
-  };
-  if (rows.empty()) {
-    for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
-  } else {
-    for (int64_t r : rows) one_row(r);
-  }
+  with_width(k, [&](auto w) {
+    auto one_row = [&](int64_t r) {
+      const double* w_row = w_factor.data() + r * k;
+      vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), w_row, product.data());
+      vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), w_row, product.data());
+    };
+    if (rows.empty()) {
+      for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
+    } else {
+      for (int64_t r : rows) one_row(r);
+    }
+  });
 }
 
-void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
+void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result) {
   EventScope scope(Events::get().gram);
   result.assign(static_cast<size_t>(k * k), 0.0);
   // The upper triangle only, then mirrored: the matrix is symmetric.
-  for (int64_t i = 0; i < count; ++i) {
-    const double* row = x.data() + i * k;
-    for (int64_t a = 0; a < k; ++a) {
-      double* out = result.data() + a * k;
-      const double scale = row[a];
-      for (int64_t b = a; b < k; ++b) out[b] += scale * row[b];
+  with_width(k, [&](auto w) {
+    auto add_rows = [&](double* sums) {
+      for (int64_t i = 0; i < count; ++i) {
+        const double* row = x + i * w.k();
+        for (int64_t a = 0; a < w.k(); ++a) {
+          const double scale = row[a];
+          for (int64_t b = a; b < w.k(); ++b) sums[a * w.k() + b] += scale * row[b];
+        }
+      }
+    };
+    using Wd = decltype(w);
+    if constexpr (Wd::fixed > 0) {  // a local array the compiler knows nothing else writes
+      double sums[Wd::fixed * Wd::fixed] = {};
+      add_rows(sums);
+      std::copy(sums, sums + Wd::fixed * Wd::fixed, result.begin());
+    } else {
+      add_rows(result.data());
     }
-  }
+  });
   for (int64_t a = 0; a < k; ++a)
     for (int64_t b = 0; b < a; ++b) result[a * k + b] = result[b * k + a];
 }
 
-double dot(const std::vector<double>& a, const std::vector<double>& b) {
+double dot(const double* a, const double* b, int64_t count) {
   double total = 0;
-  for (size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
+  for (int64_t i = 0; i < count; ++i) total += a[i] * b[i];
   return total;
 }
 

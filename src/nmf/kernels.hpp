@@ -22,13 +22,19 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>& rows = {});
 // gram (k x k) = X^T X for X row-major (count x k).
-void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result);
-// sum of a[i] * b[i].
-double dot(const std::vector<double>& a, const std::vector<double>& b);
+void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result);
+inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
+  gram(x.data(), count, k, result);
+}
+// sum of a[i] * b[i] for i < count.
+double dot(const double* a, const double* b, int64_t count);
+inline double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  return dot(a.data(), b.data(), static_cast<int64_t>(a.size()));
+}
 
 // PETSc events for the factorization phases (registered on first use).
 struct Events {
-  PetscLogEvent v_ht, vt_w, gram, allreduce, update, error;
+  PetscLogEvent v_ht, vt_w, gram, allreduce, reduce_scatter, allgather, update, error;
   static const Events& get();
 };
 

@@ -1,5 +1,6 @@
 #include "src/nmf/solver.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "src/collective.hpp"
@@ -28,22 +29,49 @@ std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& s
   throw UserError("--solver: unknown solver '" + settings.name + "' (use hals, mu, gd, sgd or adam)");
 }
 
+Solver::Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {
+  const int rank = comm_rank(v.comm());
+  owned_begin_ = v.column_split()[rank];
+  owned_end_ = v.column_split()[rank + 1];
+}
+
 void Solver::sum_over_ranks(std::vector<double>& values) const {
   PetscLogEventBegin(Events::get().allreduce, 0, 0, 0, 0);
-  allreduced_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
+  communicated_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
   sum_over_ranks_in_place(v_.comm(), values);
   PetscLogEventEnd(Events::get().allreduce, 0, 0, 0, 0);
 }
 
-bool Solver::any_not_finite(const std::vector<double>& a, const std::vector<double>& b) const {
+std::vector<int64_t> Solver::block_start(int64_t k) const {
+  std::vector<int64_t> start;
+  for (int64_t column : v_.column_split()) start.push_back(column * k);
+  return start;
+}
+
+void Solver::sum_vt_w_to_owners(int64_t k) {
+  PetscLogEventBegin(Events::get().reduce_scatter, 0, 0, 0, 0);
+  communicated_bytes_ += static_cast<int64_t>(vt_w_.size() * sizeof(double));
+  sum_over_ranks_to_owners(v_.comm(), vt_w_, block_start(k));
+  PetscLogEventEnd(Events::get().reduce_scatter, 0, 0, 0, 0);
+}
+
+void Solver::share_owned_rows(std::vector<double>& ht, int64_t k) const {
+  PetscLogEventBegin(Events::get().allgather, 0, 0, 0, 0);
+  communicated_bytes_ += static_cast<int64_t>(owned_columns() * k) * static_cast<int64_t>(sizeof(double));
+  share_blocks(v_.comm(), ht, block_start(k));
+  PetscLogEventEnd(Events::get().allgather, 0, 0, 0, 0);
+}
+
+bool Solver::any_not_finite(const Factors& factors) const {
   bool bad = false;
-  for (double x : a) bad = bad || !std::isfinite(x);
-  for (double x : b) bad = bad || !std::isfinite(x);
+  for (double x : factors.W) bad = bad || !std::isfinite(x);
+  const double* ht = owned_rows(factors.Ht, factors.k);
+  for (int64_t i = 0; i < owned_columns() * factors.k; ++i) bad = bad || !std::isfinite(ht[i]);
   return lowest_rank_with(v_.comm(), bad) >= 0;
 }
 
 double Solver::adopt(Factors& factors, Factors& candidate) {
-  if (any_not_finite(candidate.W, candidate.Ht)) return std::nan("");
+  if (any_not_finite(candidate)) return std::nan("");
   factors.W.swap(candidate.W);
   factors.Ht.swap(candidate.Ht);
   const double residual = refresh_products(factors);
@@ -58,52 +86,57 @@ double Solver::refresh_products(const Factors& factors) {
   const int64_t k = factors.k;
   multiply_v_ht(v_, factors.Ht, k, v_ht_);
   gram(factors.W, factors.local_rows, k, wtw_);
-  gram(factors.Ht, factors.columns, k, hht_);
-  // One allreduce: W^T W and <W, V H^T> travel together.
-  wtw_.push_back(dot(factors.W, v_ht_));
-  sum_over_ranks(wtw_);
-  const double cross = wtw_.back();
-  wtw_.pop_back();
+  gram(owned_rows(factors.Ht, k), owned_columns(), k, hht_);
+  // One allreduce: W^T W, H H^T and <W, V H^T> travel together.
+  sums_.assign(wtw_.begin(), wtw_.end());
+  sums_.insert(sums_.end(), hht_.begin(), hht_.end());
+  sums_.push_back(dot(factors.W, v_ht_));
+  sum_over_ranks(sums_);
+  std::copy(sums_.begin(), sums_.begin() + k * k, wtw_.begin());
+  std::copy(sums_.begin() + k * k, sums_.begin() + 2 * k * k, hht_.begin());
+  const double cross = sums_.back();
   products_current_ = hht_current_ = true;
   const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
   current_residual_ = std::sqrt(std::max(squared, 0.0));
   return current_residual_;
 }
 
-double Solver::residual_from_h_side(const Factors& factors) const {
-  const double squared = v_.squared_norm() - 2.0 * dot(factors.Ht, vt_w_) + dot(wtw_, hht_);
-  return std::sqrt(std::max(squared, 0.0));
+void Solver::refresh_hht(const Factors& factors) {
+  gram(owned_rows(factors.Ht, factors.k), owned_columns(), factors.k, hht_);
+  sum_over_ranks(hht_);
+  hht_current_ = true;
 }
 
 double AlternatingSolver::step(Factors& f, int64_t) {
   const int64_t k = f.k;
   multiply_v_ht(v_, f.Ht, k, v_ht_);
-  if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
+  if (!hht_current_) refresh_hht(f);
   PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-  update_factor(f.W, f.local_rows, k, hht_, v_ht_);
+  update_factor(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
   PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
 
   gram(f.W, f.local_rows, k, wtw_);
   multiply_vt_w(v_, f.W, k, vt_w_);
   sum_over_ranks(wtw_);
-  sum_over_ranks(vt_w_);
+  sum_vt_w_to_owners(k);
+  double* ht = owned_rows(f.Ht, k);
+  const double* vt_w = owned_rows(vt_w_, k);
   PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-  update_factor(f.Ht, f.columns, k, wtw_, vt_w_);
+  update_factor(ht, owned_columns(), k, wtw_, vt_w);
   PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
 
-  gram(f.Ht, f.columns, k, hht_);  // also serves the next iteration
+  // H H^T of the new H (it also serves the next iteration) and <H, V^T W>, summed over
+  // the owned columns in one allreduce; then every rank gets the new H.
+  gram(ht, owned_columns(), k, hht_);
+  hht_.push_back(dot(ht, vt_w, owned_columns() * k));
+  sum_over_ranks(hht_);
+  const double cross = hht_.back();
+  hht_.pop_back();
+  share_owned_rows(f.Ht, k);
   hht_current_ = true;
   products_current_ = false;  // v_ht_ belongs to the old H
-  return residual_from_h_side(f);
-}
-
-void penalized_gradient_row(const double* x, const double* cross, const std::vector<double>& gram, int64_t k,
-                            double learning_rate, double scale, double lambda, double mu, double* out) {
-  for (int64_t t = 0; t < k; ++t) {
-    double gradient = -cross[t];
-    for (int64_t r = 0; r < k; ++r) gradient += x[r] * gram[r * k + t];
-    out[t] = x[t] - learning_rate * (scale * gradient + lambda * penalty(x[t], mu));
-  }
+  const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
+  return std::sqrt(std::max(squared, 0.0));
 }
 
 double Solver::residual_norm(const Factors& factors) {

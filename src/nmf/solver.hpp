@@ -33,7 +33,7 @@ const std::vector<std::string>& solver_names();
 
 class Solver {
  public:
-  Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {}
+  Solver(const DataMatrix& v, const SolverSettings& settings);
   virtual ~Solver() = default;
 
   // Advances `factors` by iteration number `iteration` (1, 2, ...) and returns
@@ -45,20 +45,31 @@ class Solver {
   double residual_norm(const Factors& factors);
 
   const SolverSettings& settings() const { return settings_; }
-  // Bytes this rank has sent through allreduce so far.
-  int64_t allreduced_bytes() const { return allreduced_bytes_; }
+  // Bytes this rank has handed to collective sums and shares so far.
+  int64_t communicated_bytes() const { return communicated_bytes_; }
 
  protected:
   // Recomputes v_ht_ = V Ht, wtw_ = sum over ranks of W^T W and hht_ = Ht^T Ht for
-  // `factors`, and returns the residual norm from them (one allreduce of k*k + 1 numbers).
+  // `factors`, and returns the residual norm from them (one allreduce of 2 k^2 + 1 numbers).
   double refresh_products(const Factors& factors);
-  // Residual from the H side, with vt_w_ = V^T W and wtw_ summed over ranks and hht_ of
-  // the current Ht: ||V||^2 - 2 <Ht, V^T W> + <W^T W, H H^T>. No communication.
-  double residual_from_h_side(const Factors& factors) const;
+  // hht_ from Ht as it stands: each rank's owned columns, summed over ranks.
+  void refresh_hht(const Factors& factors);
   // Sums `values` over ranks (a logged allreduce).
   void sum_over_ranks(std::vector<double>& values) const;
-  // True when some rank holds a non-finite number in `a` or `b`.
-  bool any_not_finite(const std::vector<double>& a, const std::vector<double>& b) const;
+
+  // H is updated a block of columns per rank (V's column split), then shared, so the
+  // H-side work and memory traffic divide by the number of ranks like the W side:
+  // Rows [owned_begin_, owned_end_) of Ht are this rank's.
+  int64_t owned_columns() const { return owned_end_ - owned_begin_; }
+  double* owned_rows(std::vector<double>& ht, int64_t k) const { return ht.data() + owned_begin_ * k; }
+  const double* owned_rows(const std::vector<double>& ht, int64_t k) const { return ht.data() + owned_begin_ * k; }
+  // vt_w_ summed over ranks in this rank's owned rows only (a logged reduce-scatter).
+  void sum_vt_w_to_owners(int64_t k);
+  // Every rank's owned rows of `ht` on every rank (a logged allgather).
+  void share_owned_rows(std::vector<double>& ht, int64_t k) const;
+
+  // True when some rank holds a non-finite number in W or in its owned rows of Ht.
+  bool any_not_finite(const Factors& factors) const;
   // Makes `candidate` the new iterate and returns its residual, unless the candidate or
   // its residual is not finite: then `factors` keep the old iterate and the result is NaN.
   double adopt(Factors& factors, Factors& candidate);
@@ -69,7 +80,13 @@ class Solver {
   bool products_current_ = false;  // v_ht_, wtw_, hht_ describe the factors as they stand
   bool hht_current_ = false;       // hht_ describes Ht as it stands
   double current_residual_ = 0;    // set by refresh_products
-  mutable int64_t allreduced_bytes_ = 0;
+
+ private:
+  std::vector<int64_t> block_start(int64_t k) const;
+
+  int64_t owned_begin_ = 0, owned_end_ = 0;
+  std::vector<double> sums_;  // packing space for the combined allreduces
+  mutable int64_t communicated_bytes_ = 0;
 };
 
 // hals and mu: W is updated with H fixed (from A = V H^T and H H^T), then H with the new W
@@ -81,19 +98,29 @@ class AlternatingSolver : public Solver {
   double step(Factors& factors, int64_t iteration) final;
 
  protected:
-  virtual void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
-                             const std::vector<double>& cross) const = 0;
+  // x and cross are row-major (count x k).
+  virtual void update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram,
+                             const double* cross) const = 0;
 };
-
-// One row of the penalized gradient step of gd and sgd:
-//   out[t] = x[t] - lr (scale (x gram - cross)[t] + lambda pen(x[t]))
-void penalized_gradient_row(const double* x, const double* cross, const std::vector<double>& gram, int64_t k,
-                            double learning_rate, double scale, double lambda, double mu, double* out);
-
-// Throws UserError for an unknown name.
-std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings);
 
 // min(x - threshold, 0): the seed's penalty, nonzero only where x < threshold.
 inline double penalty(double x, double threshold) { return x < threshold ? x - threshold : 0.0; }
+
+// One row of the penalized gradient step of gd and sgd:
+//   out[t] = x[t] - lr (scale (x gram - cross)[t] + lambda pen(x[t]))
+// (a template on the row width, see width.hpp).
+template <class Wd>
+void penalized_gradient_row(Wd w, const double* x, const double* cross, const double* gram, double learning_rate,
+                            double scale, double lambda, double mu, double* out) {
+  const int64_t k = w.k();
+  for (int64_t t = 0; t < k; ++t) {
+    double gradient = -cross[t];
+    for (int64_t r = 0; r < k; ++r) gradient += x[r] * gram[r * k + t];
+    out[t] = x[t] - learning_rate * (scale * gradient + lambda * penalty(x[t], mu));
+  }
+}
+
+// Throws UserError for an unknown name.
+std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings);
 
 }  // namespace dnmf::nmf

@@ -12,6 +12,7 @@
 
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
+#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -24,46 +25,54 @@ class Adam : public Solver {
     const int64_t k = f.k;
     if (!products_current_) refresh_products(f);
     multiply_vt_w(v_, f.W, k, vt_w_);
-    sum_over_ranks(vt_w_);
-    if (moment_w_.empty()) {
+    sum_vt_w_to_owners(k);
+    if (moment_w_.empty()) {  // H's moments only for the columns this rank updates
       moment_w_.assign(f.W.size(), 0.0);
       second_w_.assign(f.W.size(), 0.0);
-      moment_h_.assign(f.Ht.size(), 0.0);
-      second_h_.assign(f.Ht.size(), 0.0);
+      moment_h_.assign(static_cast<size_t>(owned_columns() * k), 0.0);
+      second_h_.assign(moment_h_.size(), 0.0);
     }
     ++steps_;
     PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
     const double lambda = settings_.penalty_weight;
     const double m = static_cast<double>(v_.rows()), n = static_cast<double>(v_.columns());
     const double kk = static_cast<double>(k);
-    next_.W.resize(f.W.size());  // every entry is written below
+    next_.W.resize(f.W.size());  // every entry is written below or shared
     next_.Ht.resize(f.Ht.size());
-    adam_step(f.W, f.local_rows, k, hht_, v_ht_, 2.0 * lambda / (m * kk), moment_w_, second_w_, next_.W);
-    adam_step(f.Ht, f.columns, k, wtw_, vt_w_, 2.0 * lambda / (kk * n), moment_h_, second_h_, next_.Ht);
+    adam_step(f.W.data(), f.local_rows, k, hht_, v_ht_.data(), 2.0 * lambda / (m * kk), moment_w_, second_w_,
+              next_.W.data());
+    adam_step(owned_rows(f.Ht, k), owned_columns(), k, wtw_, owned_rows(vt_w_, k), 2.0 * lambda / (kk * n), moment_h_,
+              second_h_, owned_rows(next_.Ht, k));
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+    share_owned_rows(next_.Ht, k);
     return adopt(f, next_);
   }
 
  private:
-  void adam_step(const std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                 const std::vector<double>& cross, double penalty_scale, std::vector<double>& moment,
-                 std::vector<double>& second, std::vector<double>& out) const {
+  // One Adam step for the rows of x (count x k); cross holds the data term of the same rows.
+  void adam_step(const double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                 const double* cross, double penalty_scale, std::vector<double>& moment, std::vector<double>& second,
+                 double* out) const {
     const double b1 = settings_.adam_beta1, b2 = settings_.adam_beta2;
     const double step_size = settings_.adam_learning_rate / (1.0 - std::pow(b1, static_cast<double>(steps_)));
     const double correction2 = std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps_)));
-    for (int64_t i = 0; i < count; ++i) {
-      const double* row = x.data() + i * k;
-      for (int64_t t = 0; t < k; ++t) {
-        double gradient = -cross[i * k + t];
-        for (int64_t r = 0; r < k; ++r) gradient += row[r] * gram_matrix[r * k + t];
-        gradient /= current_residual_;
-        gradient += penalty_scale * std::min(row[t], 0.0);
-        const size_t at = static_cast<size_t>(i * k + t);
-        moment[at] = b1 * moment[at] + (1.0 - b1) * gradient;
-        second[at] = b2 * second[at] + (1.0 - b2) * gradient * gradient;
-        out[at] = row[t] - step_size * moment[at] / (std::sqrt(second[at]) / correction2 + settings_.adam_epsilon);
+    const double epsilon = settings_.adam_epsilon, residual = current_residual_;
+    with_width(k, [&](auto w) {
+      const double* gram = gram_matrix.data();
+      for (int64_t i = 0; i < count; ++i) {
+        const double* row = x + i * w.k();
+        for (int64_t t = 0; t < w.k(); ++t) {
+          double gradient = -cross[i * w.k() + t];
+          for (int64_t r = 0; r < w.k(); ++r) gradient += row[r] * gram[r * w.k() + t];
+          gradient /= residual;
+          gradient += penalty_scale * std::min(row[t], 0.0);
+          const size_t at = static_cast<size_t>(i * w.k() + t);
+          moment[at] = b1 * moment[at] + (1.0 - b1) * gradient;
+          second[at] = b2 * second[at] + (1.0 - b2) * gradient * gradient;
+          out[at] = row[t] - step_size * moment[at] / (std::sqrt(second[at]) / correction2 + epsilon);
+        }
       }
-    }
+    });
   }
 
   int64_t steps_ = 0;

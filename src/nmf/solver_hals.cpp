@@ -12,26 +12,33 @@
 #include <algorithm>
 
 #include "src/nmf/solver.hpp"
+#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
 
 // One sweep of coordinate descent over the rows of X (count x k), given
 // gram = Y^T Y and cross = the data times Y. scikit-learn loops over components outside
-// and rows inside; each row's updates depend only on that row, so looping rows outside
-// gives the same updates and reads each row once.
-void coordinate_descent_sweep(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
-                              const std::vector<double>& cross) {
-  for (int64_t i = 0; i < count; ++i) {
-    double* row = x.data() + i * k;
-    const double* cross_row = cross.data() + i * k;
+// and rows inside; each row's updates depend only on that row, so any grouping of the rows
+// gives the same updates. Tiles of rows, components outside within a tile: the rows of a
+// tile are independent, so their division-bound updates overlap instead of queueing one
+// behind the other, and the tile stays in L1.
+template <class Wd>
+void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram, const double* cross) {
+  const int64_t k = w.k();
+  constexpr int64_t kTileRows = 64;
+  for (int64_t first = 0; first < count; first += kTileRows) {
+    const int64_t end = std::min(count, first + kTileRows);
     for (int64_t t = 0; t < k; ++t) {
       const double hessian = gram[t * k + t];
       if (hessian == 0) continue;
-      const double* gram_row = gram.data() + t * k;
-      double gradient = -cross_row[t];
-      for (int64_t r = 0; r < k; ++r) gradient += gram_row[r] * row[r];
-      row[t] = std::max(row[t] - gradient / hessian, 0.0);
+      const double* gram_row = gram + t * k;
+      for (int64_t i = first; i < end; ++i) {
+        double* row = x + i * k;
+        double gradient = -cross[i * k + t];
+        for (int64_t r = 0; r < k; ++r) gradient += gram_row[r] * row[r];
+        row[t] = std::max(row[t] - gradient / hessian, 0.0);
+      }
     }
   }
 }
@@ -41,9 +48,9 @@ class Hals : public AlternatingSolver {
   using AlternatingSolver::AlternatingSolver;
 
  protected:
-  void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                     const std::vector<double>& cross) const override {
-    coordinate_descent_sweep(x, count, k, gram_matrix, cross);
+  void update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                     const double* cross) const override {
+    with_width(k, [&](auto w) { coordinate_descent_sweep(w, x, count, gram_matrix.data(), cross); });
   }
 };
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "src/nmf/solver.hpp"
+#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -15,12 +16,16 @@ namespace {
 constexpr double kZeroDenominator = std::numeric_limits<float>::epsilon();
 
 // x[i,:] *= numerator[i,:] / (x[i,:] gram), for the rows of x (count x k).
-void multiplicative_update(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram,
-                           const std::vector<double>& numerator) {
-  std::vector<double> denominator(static_cast<size_t>(k));
+template <class Wd>
+void multiplicative_update(Wd w, double* x, int64_t count, const double* gram, const double* numerator) {
+  const int64_t k = w.k();
+  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
+  std::vector<double> runtime_denominator(Wd::fixed > 0 ? 0 : static_cast<size_t>(k));
+  double fixed_denominator[kCapacity];
+  double* denominator = Wd::fixed > 0 ? fixed_denominator : runtime_denominator.data();
   for (int64_t i = 0; i < count; ++i) {
-    double* row = x.data() + i * k;
-    std::fill(denominator.begin(), denominator.end(), 0.0);
+    double* row = x + i * k;
+    for (int64_t t = 0; t < k; ++t) denominator[t] = 0;
     for (int64_t r = 0; r < k; ++r)
       for (int64_t t = 0; t < k; ++t) denominator[t] += row[r] * gram[r * k + t];
     for (int64_t t = 0; t < k; ++t) {
@@ -35,9 +40,9 @@ class MultiplicativeUpdates : public AlternatingSolver {
   using AlternatingSolver::AlternatingSolver;
 
  protected:
-  void update_factor(std::vector<double>& x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                     const std::vector<double>& cross) const override {
-    multiplicative_update(x, count, k, gram_matrix, cross);
+  void update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                     const double* cross) const override {
+    with_width(k, [&](auto w) { multiplicative_update(w, x, count, gram_matrix.data(), cross); });
   }
 };
 

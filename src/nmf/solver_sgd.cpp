@@ -15,6 +15,7 @@
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/random.hpp"
 #include "src/nmf/solver.hpp"
+#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -30,27 +31,33 @@ class StochasticGradientDescent : public Solver {
     const double batch_size = static_cast<double>(std::min<int64_t>(settings_.batch_size, v_.rows()));
     const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
 
-    if (!hht_current_) gram(f.Ht, f.columns, k, hht_);
+    if (!hht_current_) refresh_hht(f);
     multiply_v_ht(v_, f.Ht, k, v_ht_, batch);
     // H's batch gradient: (m / b) (Ht W_B^T W_B - V_B^T W_B), summed over ranks.
     batch_w_.clear();
     for (int64_t r : batch) batch_w_.insert(batch_w_.end(), f.W.begin() + r * k, f.W.begin() + (r + 1) * k);
     gram(batch_w_, static_cast<int64_t>(batch.size()), k, wtw_);
     multiply_vt_w(v_, f.W, k, vt_w_, batch);
-    wtw_.insert(wtw_.end(), vt_w_.begin(), vt_w_.end());
     sum_over_ranks(wtw_);
-    vt_w_.assign(wtw_.begin() + k * k, wtw_.end());
-    wtw_.resize(static_cast<size_t>(k * k));
+    sum_vt_w_to_owners(k);
 
     PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    next_.W = f.W;
-    next_.Ht = f.Ht;
-    for (int64_t r : batch)
-      penalized_gradient_row(&f.W[r * k], &v_ht_[r * k], hht_, k, learning_rate_, 1.0, lambda, mu, &next_.W[r * k]);
+    next_.W = f.W;  // rows outside the batch stay
+    next_.Ht.resize(f.Ht.size());  // every entry is written below or shared
     const double scale = static_cast<double>(v_.rows()) / batch_size;
-    for (int64_t j = 0; j < f.columns; ++j)
-      penalized_gradient_row(&f.Ht[j * k], &vt_w_[j * k], wtw_, k, learning_rate_, scale, lambda, mu, &next_.Ht[j * k]);
+    const double* ht = owned_rows(f.Ht, k);
+    const double* vt_w = owned_rows(vt_w_, k);
+    double* next_ht = owned_rows(next_.Ht, k);
+    with_width(k, [&](auto w) {
+      for (int64_t r : batch)
+        penalized_gradient_row(w, &f.W[r * k], &v_ht_[r * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
+                               &next_.W[r * k]);
+      for (int64_t j = 0; j < owned_columns(); ++j)
+        penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, scale, lambda, mu,
+                               next_ht + j * k);
+    });
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+    share_owned_rows(next_.Ht, k);
     const double residual = adopt(f, next_);
     if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
       learning_rate_ *= settings_.learning_rate_decay;
