@@ -122,6 +122,7 @@ std::vector<int> block_counts(const std::vector<int64_t>& block_start) {
 }  // namespace
 
 void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {
+  if (comm_size(comm) == 1) return;  // the sum over one rank is what it holds; skip the copies
   const auto counts = block_counts(block_start);
   const int rank = comm_rank(comm);
   as_count(values.size());
@@ -132,6 +133,7 @@ void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const 
 }
 
 void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {
+  if (comm_size(comm) == 1) return;
   const auto counts = block_counts(block_start);
   check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(),
                        displacements_of(counts).data(), MPI_DOUBLE, comm),

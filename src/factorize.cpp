@@ -183,8 +183,8 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
                 read_seconds, settings.init.method.c_str(), init_seconds, result.solve_seconds,
                 result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0,
                 write_seconds);
-    std::printf("  traffic  %s allreduced per iteration by each rank\n",
-                format_bytes(result.allreduced_bytes_per_iteration).c_str());
+    std::printf("  traffic  %s summed or shared per iteration by each rank\n",
+                format_bytes(result.communicated_bytes_per_iteration).c_str());
     std::printf("  memory   peak resident per rank:");
     for (size_t r = 0; r < peak_memory.size(); ++r)
       std::printf("%s %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str());

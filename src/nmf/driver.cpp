@@ -55,7 +55,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   record(result.history, v, factors, 0, 0.0, result.initial_error);
   double previous_check = result.initial_error;
   result.stop_reason = "max-iter";
-  const int64_t allreduced_before = solver.communicated_bytes();
+  const int64_t communicated_before = solver.communicated_bytes();
 
   for (int64_t iteration = 1; iteration <= stop.max_iterations; ++iteration) {
     const double error = solver.step(factors, iteration);
@@ -93,8 +93,8 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   }
   result.solve_seconds = wall_seconds() - started;
   if (result.iterations > 0)
-    result.allreduced_bytes_per_iteration =
-        static_cast<double>(solver.communicated_bytes() - allreduced_before) / static_cast<double>(result.iterations);
+    result.communicated_bytes_per_iteration =
+        static_cast<double>(solver.communicated_bytes() - communicated_before) / static_cast<double>(result.iterations);
   return result;
 }
 

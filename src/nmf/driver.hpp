@@ -28,7 +28,7 @@ struct History {
 struct RunResult {
   int64_t iterations = 0;
   double initial_error = 0, final_error = 0, solve_seconds = 0;
-  double allreduced_bytes_per_iteration = 0;  // by this rank, in the solver's steps
+  double communicated_bytes_per_iteration = 0;  // handed to sums and shares by this rank, in the solver's steps
   std::string stop_reason;
   History history;  // iteration 0 is the starting point
 };
