@@ -116,6 +116,21 @@ std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
   return final_path + ".partial-" + std::to_string(unique);
 }
 
+namespace {
+void sync_path(const std::string& path) {
+  const int descriptor = ::open(path.c_str(), O_RDONLY);
+  if (descriptor < 0) return;  // nothing to make durable that we could reach
+  ::fsync(descriptor);
+  ::close(descriptor);
+}
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+}  // namespace
+
 void write_file_atomically(MPI_Comm comm, const std::string& final_path, const std::function<void(File&)>& fill) {
   const int rank = comm_rank(comm);
   std::string temporary;
@@ -128,8 +143,14 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
       file.close();
     });
     run_collectively(comm, [&] {
-      if (rank == 0 && std::rename(temporary.c_str(), final_path.c_str()) != 0)
+      if (rank != 0) return;
+      // Closing flushed every rank's part (MPI_File_sync); fsync makes it durable before
+      // the name appears, and the directory's fsync makes the new name itself durable, so
+      // a crash at any moment leaves either the old file or the complete new one.
+      sync_path(temporary);
+      if (std::rename(temporary.c_str(), final_path.c_str()) != 0)
         throw UserError(final_path + ": cannot move the finished file into place (" + std::strerror(errno) + ")");
+      sync_path(directory_of(final_path));
     });
   } catch (...) {
     if (rank == 0) std::remove(temporary.c_str());
@@ -343,6 +364,17 @@ std::vector<int64_t> File::read_int_attribute(const std::string& object_path, co
   std::vector<int64_t> value(static_cast<size_t>(count < 0 ? 0 : count));
   if (H5Aread(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
     throw UserError(path_ + ": attribute '" + name + "' is not an integer");
+  return value;
+}
+
+double File::read_real_attribute(const std::string& object_path, const std::string& name) const {
+  if (!has_attribute(object_path, name))
+    throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
+  Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+  Handle space(H5Aget_space(attribute.id()));
+  double value = 0;
+  if (H5Sget_simple_extent_npoints(space.id()) != 1 || H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0)
+    throw UserError(path_ + ": attribute '" + name + "' is not a number");
   return value;
 }
 

@@ -77,6 +77,7 @@ class File {
   bool has_attribute(const std::string& object_path, const std::string& name) const;
   std::string read_string_attribute(const std::string& object_path, const std::string& name) const;
   std::vector<int64_t> read_int_attribute(const std::string& object_path, const std::string& name) const;
+  double read_real_attribute(const std::string& object_path, const std::string& name) const;
 
   // Strings as one "CSR of bytes": `name`/utf8 (uint8, the strings concatenated) and
   // `name`/offsets (int64, count + 1): string i is utf8[offsets[i] : offsets[i+1]].

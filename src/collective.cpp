@@ -6,24 +6,28 @@
 
 namespace dnmf {
 
-void run_collectively(MPI_Comm comm, const std::function<void()>& phase) {
-  std::string message;
-  bool failed = false;
+namespace {
+// Runs `phase`; returns whether it failed, with the message to print (empty when an inner
+// collective phase has printed it already).
+bool failed_locally(const std::function<void()>& phase, std::string& message) {
   try {
     phase();
+    return false;
   } catch (const CollectiveFailure&) {
-    // Already reported by an inner collective phase; only agreement is left to do.
-    failed = true;
   } catch (const UserError& error) {
-    failed = true;
     message = error.what();
   } catch (const std::bad_alloc&) {
-    failed = true;
     message = "out of memory (try more ranks or nodes)";
   } catch (const std::exception& error) {
-    failed = true;
     message = std::string("internal error: ") + error.what();
   }
+  return true;
+}
+}  // namespace
+
+void run_collectively(MPI_Comm comm, const std::function<void()>& phase) {
+  std::string message;
+  const bool failed = failed_locally(phase, message);
   const int reporter = lowest_rank_with(comm, failed);
   if (reporter < 0) return;
   if (reporter == comm_rank(comm) && !message.empty()) {
@@ -31,6 +35,15 @@ void run_collectively(MPI_Comm comm, const std::function<void()>& phase) {
     std::fflush(stderr);
   }
   throw CollectiveFailure();
+}
+
+std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& phase) {
+  std::string message;
+  const bool failed = failed_locally(phase, message);
+  const int reporter = lowest_rank_with(comm, failed);
+  if (reporter < 0) return {};
+  broadcast_bytes(comm, message, reporter);
+  return message.empty() ? std::string("failed (see above)") : message;
 }
 
 void print_warning(const std::string& message) {

@@ -30,6 +30,11 @@ class CollectiveFailure : public std::runtime_error {
 // prints "dnmf: error: <message>" and all ranks throw CollectiveFailure.
 void run_collectively(MPI_Comm comm, const std::function<void()>& phase);
 
+// Like run_collectively, but a failure is returned instead of printed and thrown: the
+// lowest failing rank's message, the same on every rank ("" when every rank succeeded).
+// For phases the caller can recover from, such as skipping a corrupt snapshot.
+std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& phase);
+
 // Prints a warning line (rank-local; call from one rank).
 void print_warning(const std::string& message);
 

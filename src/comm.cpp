@@ -107,6 +107,12 @@ void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values) {
   check(MPI_Bcast(values.data(), count, MPI_DOUBLE, 0, comm), "MPI_Bcast");
 }
 
+void max_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values) {
+  // A maximum is exact, so every rank gets the same bits from an allreduce.
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_DOUBLE, MPI_MAX, comm),
+        "MPI_Allreduce");
+}
+
 void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values) {
   check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(values.size()), MPI_INT64_T, MPI_MAX, comm),
         "MPI_Allreduce");

@@ -36,6 +36,7 @@ void sum_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
 // Sums of doubles come out bit-identical on every rank (reduce, then broadcast).
 void sum_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values);
 void max_over_ranks_in_place(MPI_Comm comm, std::vector<int64_t>& values);
+void max_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values);
 // Block-wise sums and shares of a vector every rank holds whole; rank r's block is
 // values[block_start[r] .. block_start[r + 1]).
 // Sums `values` over ranks into each rank's own block only (reduce-scatter): half the

@@ -5,11 +5,15 @@
 // (src/nmf/driver, one solver per src/nmf/solver_*.cpp); write the model (io/model_file).
 #include "src/factorize.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
+#include "io/snapshot_file.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/cli.hpp"
 #include "src/collective.hpp"
@@ -18,6 +22,7 @@
 #include "src/nmf/initialize.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/resources.hpp"
+#include "src/stop_signals.hpp"
 
 namespace dnmf {
 namespace {
@@ -49,12 +54,27 @@ CommandLine factorize_command_line() {
           {"adam-lr", "X", "1e-3", "adam: learning rate"},
           {"batch-size", "N", "256", "sgd: documents per mini-batch"},
           {"monitor", "N", "0", "print the error report every N iterations (0: only the summary)"},
+          {"checkpoint", "DIR", "", "write snapshots of the run into DIR (created if missing)"},
+          {"checkpoint-every", "N", "0", "... every N iterations (0: not by count)"},
+          {"checkpoint-seconds", "S", "300", "... and after every S seconds of solving (0: not by time)"},
+          {"checkpoint-keep", "K", "2", "keep the newest K snapshots"},
+          {"restart", "PATH", "", "continue the run of a snapshot file, or of the newest good snapshot in a folder"},
       });
 }
+
+struct CheckpointSettings {
+  std::string directory;  // empty: no snapshots
+  int64_t every_iterations = 0, keep = 2;
+  double every_seconds = 0;
+  std::string restart;  // snapshot file or folder; empty: a fresh run
+};
 
 struct FactorizeSettings {
   std::string input, output;
   int64_t k = 0;
+  CheckpointSettings checkpoint;
+  // The options that shape the iterates, as parsed: a resumed run must have the same.
+  std::map<std::string, std::string> iterate_parameters;
   nmf::SolverSettings solver;
   nmf::InitSettings init;
   nmf::StopSettings stop;
@@ -92,6 +112,27 @@ FactorizeSettings settings_from(const CommandLine& line) {
   s.stop.tolerance = parse_real_option("tol", line.value("tol"));
   s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"));
   s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"));
+  s.checkpoint.directory = line.value("checkpoint");
+  s.checkpoint.every_iterations = parse_integer_option("checkpoint-every", line.value("checkpoint-every"));
+  s.checkpoint.every_seconds = parse_real_option("checkpoint-seconds", line.value("checkpoint-seconds"));
+  s.checkpoint.keep = parse_integer_option("checkpoint-keep", line.value("checkpoint-keep"));
+  s.checkpoint.restart = line.value("restart");
+  if (s.checkpoint.every_iterations < 0 || s.checkpoint.every_seconds < 0)
+    throw UserError("--checkpoint-every and --checkpoint-seconds must be >= 0");
+  if (s.checkpoint.keep < 1) throw UserError("--checkpoint-keep must be at least 1");
+  auto exact = [](double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    return std::string(text);
+  };
+  s.iterate_parameters = {{"lr", exact(s.solver.learning_rate)},
+                          {"lambda", exact(s.solver.penalty_weight)},
+                          {"mu", exact(s.solver.penalty_threshold)},
+                          {"lr-decay", exact(s.solver.learning_rate_decay)},
+                          {"lr-decay-every", std::to_string(s.solver.learning_rate_decay_every)},
+                          {"adam-lr", exact(s.solver.adam_learning_rate)},
+                          {"batch-size", std::to_string(s.solver.batch_size)},
+                          {"seed", std::to_string(seed)}};
   return s;
 }
 
@@ -99,6 +140,82 @@ std::string hex(uint64_t value) {
   char text[24];
   std::snprintf(text, sizeof text, "%016" PRIx64, value);
   return text;
+}
+
+// This rank's share of a snapshot: its rows of W and its block of H's columns.
+io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k) {
+  const int rank = comm_rank(v.comm());
+  io::Snapshot layout;
+  layout.k = k;
+  layout.rows = v.rows();
+  layout.columns = v.columns();
+  layout.first_row = v.first_row();
+  layout.local_rows = v.local_rows();
+  layout.first_column = v.column_split()[rank];
+  layout.local_columns = v.column_split()[rank + 1] - layout.first_column;
+  return layout;
+}
+
+// --restart PATH: the snapshot file itself, or the newest snapshot of folder PATH that
+// reads back whole (a corrupt newer one is skipped with a warning).
+io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const io::Snapshot& layout) {
+  const bool reporter = comm_rank(comm) == 0;
+  std::string listing;
+  bool folder = false;
+  run_collectively(comm, [&] {
+    if (!reporter) return;
+    folder = std::filesystem::is_directory(path);
+    if (!folder && !std::filesystem::exists(path)) throw UserError(path + ": --restart: no such snapshot file or folder");
+    if (folder)
+      for (const auto& file : io::snapshots_newest_first(path)) listing += file + "\n";
+    if (folder && listing.empty()) throw UserError(path + ": --restart: the folder holds no snapshot-*.h5 file");
+    if (!folder) listing = path + "\n";
+  });
+  broadcast_bytes(comm, listing);
+  std::vector<std::string> candidates;
+  for (size_t start = 0, end; (end = listing.find('\n', start)) != std::string::npos; start = end + 1)
+    candidates.push_back(listing.substr(start, end - start));
+  io::Snapshot snapshot;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::string failure =
+        attempt_collectively(comm, [&] { snapshot = io::read_snapshot(comm, candidates[i], layout); });
+    if (failure.empty()) return snapshot;
+    if (candidates.size() == 1 && i == 0 && !std::filesystem::is_directory(path))
+      run_collectively(comm, [&] { throw UserError(failure); });
+    if (reporter)
+      print_warning(failure + (i + 1 < candidates.size() ? "; trying the snapshot before it" : ""));
+  }
+  run_collectively(comm, [&] { throw UserError(path + ": --restart: no snapshot in the folder reads back whole"); });
+  return snapshot;
+}
+
+// Refuses a snapshot that belongs to another run: another matrix, k, solver or any
+// option that shapes the iterates.
+void check_snapshot_matches(const io::Snapshot& snapshot, const std::string& path, const FactorizeSettings& settings,
+                            const std::string& fingerprint) {
+  if (snapshot.input_fingerprint != fingerprint)
+    throw UserError(path + ": a snapshot of another matrix (fingerprint " + snapshot.input_fingerprint + ", but " +
+                    settings.input + " has " + fingerprint + ")");
+  if (snapshot.k != settings.k)
+    throw UserError(path + ": a snapshot of a k = " + std::to_string(snapshot.k) + " run, not k = " +
+                    std::to_string(settings.k));
+  if (snapshot.solver != settings.solver.name)
+    throw UserError(path + ": a snapshot of a " + snapshot.solver + " run, not " + settings.solver.name);
+  for (const auto& [name, value] : settings.iterate_parameters) {
+    const auto stored = snapshot.parameters.find(name);
+    if (stored == snapshot.parameters.end() || stored->second != value)
+      throw UserError(path + ": --" + name + " is " + value + " here but " +
+                      (stored == snapshot.parameters.end() ? std::string("missing") : stored->second) +
+                      " in the snapshot; a resumed run keeps the options of the run it continues");
+  }
+}
+
+nmf::History history_of(const io::ModelHistory& h) {
+  return {h.iteration, h.seconds, h.error, h.relative_error, h.min_w, h.min_h, h.negative_w, h.negative_h};
+}
+
+io::ModelHistory model_history_of(const nmf::History& h) {
+  return {h.iteration, h.negative_w, h.negative_h, h.seconds, h.error, h.relative_error, h.min_w, h.min_h};
 }
 
 }  // namespace
@@ -119,8 +236,12 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   }
 
   run_collectively(comm, [&] {
-    if (reporter) h5::check_output_writable(settings.output);
+    if (!reporter) return;
+    h5::check_output_writable(settings.output);
+    if (!settings.checkpoint.directory.empty()) io::prepare_checkpoint_directory(settings.checkpoint.directory);
   });
+  // From here on a stop signal ends the run cleanly at the next iteration.
+  const StopSignals stop_signals;
   // Read V; check k against its shape.
   std::unique_ptr<nmf::DataMatrix> v;
   run_collectively(comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, settings.input); });
@@ -133,10 +254,77 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   const double read_seconds = wall_seconds() - started;
 
   nmf::Factors factors;
-  run_collectively(comm, [&] { factors = nmf::initialize(*v, settings.k, settings.init); });
-  const double init_seconds = wall_seconds() - started - read_seconds;
   auto solver = nmf::make_solver(*v, settings.solver);
-  const auto result = nmf::run_solver(*solver, *v, factors, settings.stop);
+  const std::string fingerprint = hex(v->fingerprint());
+  const io::Snapshot layout = snapshot_layout(*v, settings.k);
+  std::unique_ptr<nmf::RunResult> resume;
+  if (settings.checkpoint.restart.empty()) {
+    run_collectively(comm, [&] { factors = nmf::initialize(*v, settings.k, settings.init); });
+  } else {
+    io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout);
+    const std::string& path = settings.checkpoint.restart;
+    run_collectively(comm, [&] {
+      check_snapshot_matches(snapshot, path, settings, fingerprint);
+      try {
+        factors = nmf::Factors(settings.k, v->local_rows(), v->columns());
+        factors.W = std::move(snapshot.row_arrays.at("W"));
+        const auto& own_ht = snapshot.column_arrays.at("Ht");
+        std::copy(own_ht.begin(), own_ht.end(), factors.Ht.begin() + layout.first_column * settings.k);
+        solver->restore_state(snapshot);
+        resume = std::make_unique<nmf::RunResult>();
+        resume->iterations = snapshot.iteration;
+        resume->initial_error = snapshot.reals.at("initial_error");
+        resume->final_error = snapshot.reals.at("final_error");
+        resume->last_tolerance_check = snapshot.reals.at("last_tolerance_check");
+        resume->solve_seconds = snapshot.reals.at("solve_seconds");
+        resume->history = history_of(snapshot.history);
+      } catch (const std::out_of_range&) {
+        throw UserError(path + ": the snapshot lacks part of the " + settings.solver.name + " state (damaged file?)");
+      }
+    });
+    std::vector<int64_t> block_start;
+    for (int64_t column : v->column_split()) block_start.push_back(column * settings.k);
+    share_blocks(comm, factors.Ht, block_start);
+    if (reporter)
+      std::printf("dnmf factorize: resuming at iteration %lld from %s\n", static_cast<long long>(snapshot.iteration),
+                  settings.checkpoint.restart.c_str());
+  }
+  const double init_seconds = wall_seconds() - started - read_seconds;
+
+  nmf::Checkpoints checkpoints;
+  if (!settings.checkpoint.directory.empty()) {
+    checkpoints.every_iterations = settings.checkpoint.every_iterations;
+    checkpoints.every_seconds = settings.checkpoint.every_seconds;
+    checkpoints.write = [&](const nmf::RunResult& run) {
+      const double write_started = wall_seconds();
+      io::Snapshot snapshot = layout;
+      snapshot.solver = settings.solver.name;
+      snapshot.input_fingerprint = fingerprint;
+      snapshot.iteration = run.iterations;
+      snapshot.parameters = settings.iterate_parameters;
+      // W is lent to the snapshot rather than copied: at scale it is most of the memory.
+      snapshot.row_arrays["W"] = std::move(factors.W);
+      const double* own_ht = factors.Ht.data() + layout.first_column * settings.k;
+      snapshot.column_arrays["Ht"].assign(own_ht, own_ht + layout.local_columns * settings.k);
+      snapshot.reals = {{"initial_error", run.initial_error},
+                        {"final_error", run.final_error},
+                        {"last_tolerance_check", run.last_tolerance_check},
+                        {"solve_seconds", run.solve_seconds}};
+      solver->save_state(snapshot);
+      snapshot.history = model_history_of(run.history);
+      const std::string path = io::snapshot_path(settings.checkpoint.directory, run.iterations);
+      const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
+      factors.W = std::move(snapshot.row_arrays["W"]);
+      if (!failure.empty()) run_collectively(comm, [&] { throw UserError(failure); });
+      if (reporter) {
+        io::remove_old_snapshots(settings.checkpoint.directory, settings.checkpoint.keep);
+        std::printf("dnmf factorize: snapshot of iteration %lld -> %s (%.3f s)\n", static_cast<long long>(run.iterations),
+                    path.c_str(), wall_seconds() - write_started);
+        std::fflush(stdout);
+      }
+    };
+  }
+  const auto result = nmf::run_solver(*solver, *v, factors, settings.stop, checkpoints, resume.get());
 
   // The model, with H back in its k x columns layout.
   const double write_started = wall_seconds();
@@ -151,8 +339,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     for (int64_t t = 0; t < settings.k; ++t) model.h[t * v->columns() + j] = factors.Ht[j * settings.k + t];
   factors = nmf::Factors();  // the solver's workspaces and the factors' copies go before writing
   solver.reset();
-  const auto& h = result.history;
-  model.history = {h.iteration, h.negative_w, h.negative_h, h.seconds, h.error, h.relative_error, h.min_w, h.min_h};
+  model.history = model_history_of(result.history);
   for (const auto& [name, value] : line.all_values()) {
     std::string key = name;
     std::replace(key.begin(), key.end(), '-', '_');
@@ -189,9 +376,15 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     for (size_t r = 0; r < peak_memory.size(); ++r)
       std::printf("%s %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str());
     std::printf("\n  wrote    %s\n", settings.output.c_str());
+    if (nmf::stopped_on_request(result))
+      std::printf("  stopped early (%s) at iteration %lld; %s\n", result.stop_reason.c_str(),
+                  static_cast<long long>(result.iterations),
+                  settings.checkpoint.directory.empty()
+                      ? "no --checkpoint folder, so the model above is where it ends"
+                      : ("continue with --restart " + settings.checkpoint.directory).c_str());
     std::fflush(stdout);
   }
-  return 0;
+  return nmf::stopped_on_request(result) ? kExitInterrupted : 0;
 }
 
 }  // namespace dnmf

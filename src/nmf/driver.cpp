@@ -6,6 +6,7 @@
 
 #include "src/comm.hpp"
 #include "src/resources.hpp"
+#include "src/stop_signals.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -46,21 +47,45 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
 
 }  // namespace
 
-RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop) {
+RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop,
+                     const Checkpoints& checkpoints, const RunResult* resume) {
   const bool reporter = comm_rank(v.comm()) == 0;
   RunResult result;
-  const double started = wall_seconds();
-  result.initial_error = solver.residual_norm(factors);
-  result.final_error = result.initial_error;
-  record(result.history, v, factors, 0, 0.0, result.initial_error);
-  double previous_check = result.initial_error;
+  double started = wall_seconds();
+  double earlier_seconds = 0;  // solve time of the runs this one continues
+  if (resume != nullptr) {
+    result = *resume;
+    earlier_seconds = resume->solve_seconds;
+  } else {
+    result.initial_error = solver.residual_norm(factors);
+    result.final_error = result.initial_error;
+    result.last_tolerance_check = result.initial_error;
+    record(result.history, v, factors, 0, 0.0, result.initial_error);
+  }
   result.stop_reason = "max-iter";
   const int64_t communicated_before = solver.communicated_bytes();
+  const int64_t first_iteration = result.iterations + 1;
+  double last_snapshot = 0;  // this run's elapsed solve time at the last snapshot
+  int64_t snapshot_iteration = -1;
+  auto snapshot = [&](double elapsed) {
+    if (!checkpoints.write || snapshot_iteration == result.iterations) return;
+    result.solve_seconds = earlier_seconds + elapsed;
+    const double write_started = wall_seconds();
+    checkpoints.write(result);
+    started += wall_seconds() - write_started;  // solve time leaves snapshot I/O out
+    last_snapshot = elapsed;
+    snapshot_iteration = result.iterations;
+  };
 
-  for (int64_t iteration = 1; iteration <= stop.max_iterations; ++iteration) {
+  double elapsed = 0;
+  for (int64_t iteration = first_iteration; iteration <= stop.max_iterations; ++iteration) {
     const double error = solver.step(factors, iteration);
-    // Every rank uses the slowest rank's clock, so all stop at the same iteration.
-    const double elapsed = max_over_ranks(v.comm(), wall_seconds() - started);
+    // One small allreduce: the slowest rank's clock, so that all stop at the same
+    // iteration, and whether a stop signal reached any rank.
+    std::vector<double> shared{wall_seconds() - started, static_cast<double>(StopSignals::received())};
+    max_over_ranks_in_place(v.comm(), shared);
+    elapsed = shared[0];
+    const int signal_number = static_cast<int>(shared[1]);
     if (std::isnan(error)) {
       result.stop_reason = "diverged";
       if (reporter)
@@ -72,29 +97,40 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     }
     result.iterations = iteration;
     result.final_error = error;
-    record(result.history, v, factors, iteration, elapsed, error);
-    const double per_iteration = elapsed / static_cast<double>(iteration);
+    record(result.history, v, factors, iteration, earlier_seconds + elapsed, error);
+    const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
     if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
       print_report(result.history, result.history.error.size() - 1, per_iteration,
                    per_iteration * static_cast<double>(stop.max_iterations - iteration));
     if (stop.tolerance > 0 && iteration % 10 == 0) {
       // Every rank must take the same branch: the decision is rank 0's.
-      const bool converged = (previous_check - error) / result.initial_error < stop.tolerance;
+      const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
       if (lowest_rank_with(v.comm(), converged && comm_rank(v.comm()) == 0) >= 0) {
         result.stop_reason = "tol";
         break;
       }
-      previous_check = error;
+      result.last_tolerance_check = error;
+    }
+    if (signal_number != 0) {
+      result.stop_reason = "signal";
+      if (reporter)
+        std::printf("dnmf factorize: %s received; stopping after iteration %lld\n", StopSignals::name(signal_number),
+                    static_cast<long long>(iteration));
+      break;
     }
     if (stop.max_seconds > 0 && elapsed >= stop.max_seconds) {
       result.stop_reason = "max-time";
       break;
     }
+    if ((checkpoints.every_iterations > 0 && iteration % checkpoints.every_iterations == 0) ||
+        (checkpoints.every_seconds > 0 && elapsed - last_snapshot >= checkpoints.every_seconds))
+      snapshot(elapsed);
   }
-  result.solve_seconds = wall_seconds() - started;
-  if (result.iterations > 0)
-    result.communicated_bytes_per_iteration =
-        static_cast<double>(solver.communicated_bytes() - communicated_before) / static_cast<double>(result.iterations);
+  if (stopped_on_request(result)) snapshot(elapsed);
+  result.solve_seconds = earlier_seconds + (wall_seconds() - started);
+  if (result.iterations >= first_iteration)
+    result.communicated_bytes_per_iteration = static_cast<double>(solver.communicated_bytes() - communicated_before) /
+                                              static_cast<double>(result.iterations - first_iteration + 1);
   return result;
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // The alternating-update loop every solver runs in: iterate, record the history, report,
-// and stop on --max-iter, --tol (scikit-learn's rule: every 10 iterations, stop when the
-// error fell by less than tol x the initial error since the last check), --max-time, or
-// divergence (a non-finite iterate: the last finite one is kept).
+// snapshot, and stop on --max-iter, --tol (scikit-learn's rule: every 10 iterations, stop
+// when the error fell by less than tol x the initial error since the last check),
+// divergence (a non-finite iterate: the last finite one is kept), or a request to stop
+// early: --max-time or a stop signal (src/stop_signals.hpp). All ranks take every one of
+// these decisions at the same iteration.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,11 +31,28 @@ struct History {
 struct RunResult {
   int64_t iterations = 0;
   double initial_error = 0, final_error = 0, solve_seconds = 0;
+  double last_tolerance_check = 0;  // the error the tol rule compares with next
   double communicated_bytes_per_iteration = 0;  // handed to sums and shares by this rank, in the solver's steps
   std::string stop_reason;
   History history;  // iteration 0 is the starting point
 };
 
-RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop);
+struct Checkpoints {
+  int64_t every_iterations = 0;  // 0: not by count
+  double every_seconds = 0;      // 0: not by time
+  // Writes a snapshot of the run as it stands (collective); empty: no snapshots.
+  std::function<void(const RunResult&)> write;
+};
+
+// True when the run stopped early on request (stop_reason "signal" or "max-time"); its
+// state is in the last snapshot, if it takes snapshots.
+inline bool stopped_on_request(const RunResult& result) {
+  return result.stop_reason == "signal" || result.stop_reason == "max-time";
+}
+
+// Runs `solver` from `factors`. With `resume`, continues that run (its history, counts and
+// tol state) after its last iteration instead of starting at iteration 1.
+RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop,
+                     const Checkpoints& checkpoints = {}, const RunResult* resume = nullptr);
 
 }  // namespace dnmf::nmf

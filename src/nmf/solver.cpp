@@ -101,10 +101,14 @@ double Solver::refresh_products(const Factors& factors) {
   return current_residual_;
 }
 
-void Solver::refresh_hht(const Factors& factors) {
+double Solver::refresh_hht(const Factors& factors, double partial_cross) {
   gram(owned_rows(factors.Ht, factors.k), owned_columns(), factors.k, hht_);
+  hht_.push_back(partial_cross);
   sum_over_ranks(hht_);
+  const double cross = hht_.back();
+  hht_.pop_back();
   hht_current_ = true;
+  return cross;
 }
 
 double AlternatingSolver::step(Factors& f, int64_t) {
@@ -127,13 +131,8 @@ double AlternatingSolver::step(Factors& f, int64_t) {
 
   // H H^T of the new H (it also serves the next iteration) and <H, V^T W>, summed over
   // the owned columns in one allreduce; then every rank gets the new H.
-  gram(ht, owned_columns(), k, hht_);
-  hht_.push_back(dot(ht, vt_w, owned_columns() * k));
-  sum_over_ranks(hht_);
-  const double cross = hht_.back();
-  hht_.pop_back();
+  const double cross = refresh_hht(f, dot(ht, vt_w, owned_columns() * k));
   share_owned_rows(f.Ht, k);
-  hht_current_ = true;
   products_current_ = false;  // v_ht_ belongs to the old H
   const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
   return std::sqrt(std::max(squared, 0.0));

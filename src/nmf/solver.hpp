@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "io/snapshot_file.hpp"
 #include "src/nmf/data_matrix.hpp"
 #include "src/nmf/factors.hpp"
 
@@ -44,6 +45,14 @@ class Solver {
   // ||V - W H||_F of `factors` as they stand.
   double residual_norm(const Factors& factors);
 
+  // What a restart needs beyond W and H (a decayed learning rate, Adam's moments and step
+  // count), into and out of a snapshot whose layout (rows, owned columns) is this rank's.
+  // The products kept between iterations are not saved: a restored solver recomputes
+  // them with the very calls (same operands, same reduction lengths) that computed them
+  // in the run that wrote the snapshot, so a resumed run repeats it bit for bit.
+  virtual void save_state(io::Snapshot&) const {}
+  virtual void restore_state(const io::Snapshot&) {}
+
   const SolverSettings& settings() const { return settings_; }
   // Bytes this rank has handed to collective sums and shares so far.
   int64_t communicated_bytes() const { return communicated_bytes_; }
@@ -52,8 +61,9 @@ class Solver {
   // Recomputes v_ht_ = V Ht, wtw_ = sum over ranks of W^T W and hht_ = Ht^T Ht for
   // `factors`, and returns the residual norm from them (one allreduce of 2 k^2 + 1 numbers).
   double refresh_products(const Factors& factors);
-  // hht_ from Ht as it stands: each rank's owned columns, summed over ranks.
-  void refresh_hht(const Factors& factors);
+  // hht_ from Ht as it stands: each rank's owned columns, summed over ranks together
+  // with `partial_cross` (this rank's share of <H, V^T W>, whose sum is returned).
+  double refresh_hht(const Factors& factors, double partial_cross = 0);
   // Sums `values` over ranks (a logged allreduce).
   void sum_over_ranks(std::vector<double>& values) const;
 

@@ -26,7 +26,7 @@ class Adam : public Solver {
     if (!products_current_) refresh_products(f);
     multiply_vt_w(v_, f.W, k, vt_w_);
     sum_vt_w_to_owners(k);
-    if (moment_w_.empty()) {  // H's moments only for the columns this rank updates
+    if (steps_ == 0) {  // H's moments only for the columns this rank updates
       moment_w_.assign(f.W.size(), 0.0);
       second_w_.assign(f.W.size(), 0.0);
       moment_h_.assign(static_cast<size_t>(owned_columns() * k), 0.0);
@@ -46,6 +46,24 @@ class Adam : public Solver {
     PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
     share_owned_rows(next_.Ht, k);
     return adopt(f, next_);
+  }
+
+  // Saved only once Adam has stepped (the same on every rank): before, the moments are zero.
+  void save_state(io::Snapshot& snapshot) const override {
+    snapshot.integers["adam_steps"] = steps_;
+    if (steps_ == 0) return;
+    snapshot.row_arrays["adam_moment_w"] = moment_w_;
+    snapshot.row_arrays["adam_second_w"] = second_w_;
+    snapshot.column_arrays["adam_moment_h"] = moment_h_;
+    snapshot.column_arrays["adam_second_h"] = second_h_;
+  }
+  void restore_state(const io::Snapshot& snapshot) override {
+    steps_ = snapshot.integers.at("adam_steps");
+    if (steps_ == 0) return;
+    moment_w_ = snapshot.row_arrays.at("adam_moment_w");
+    second_w_ = snapshot.row_arrays.at("adam_second_w");
+    moment_h_ = snapshot.column_arrays.at("adam_moment_h");
+    second_h_ = snapshot.column_arrays.at("adam_second_h");
   }
 
  private:

@@ -53,6 +53,9 @@ class GradientDescent : public Solver {
     return residual;
   }
 
+  void save_state(io::Snapshot& snapshot) const override { snapshot.reals["learning_rate"] = learning_rate_; }
+  void restore_state(const io::Snapshot& snapshot) override { learning_rate_ = snapshot.reals.at("learning_rate"); }
+
  private:
   double learning_rate_;
   Factors next_;

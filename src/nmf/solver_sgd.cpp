@@ -31,7 +31,9 @@ class StochasticGradientDescent : public Solver {
     const double batch_size = static_cast<double>(std::min<int64_t>(settings_.batch_size, v_.rows()));
     const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
 
-    if (!hht_current_) refresh_hht(f);
+    // The first step (or the first after a restart) needs H H^T: the same call as the
+    // one that follows every accepted step, so a resumed run rounds alike.
+    if (!hht_current_) refresh_products(f);
     multiply_v_ht(v_, f.Ht, k, v_ht_, batch);
     // H's batch gradient: (m / b) (Ht W_B^T W_B - V_B^T W_B), summed over ranks.
     batch_w_.clear();
@@ -63,6 +65,9 @@ class StochasticGradientDescent : public Solver {
       learning_rate_ *= settings_.learning_rate_decay;
     return residual;
   }
+
+  void save_state(io::Snapshot& snapshot) const override { snapshot.reals["learning_rate"] = learning_rate_; }
+  void restore_state(const io::Snapshot& snapshot) override { learning_rate_ = snapshot.reals.at("learning_rate"); }
 
  private:
   // This rank's rows of the iteration's batch (local indices): Floyd's algorithm draws b

@@ -1,0 +1,218 @@
+#include "io/snapshot_file.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "io/h5.hpp"
+#include "src/collective.hpp"
+#include "src/comm.hpp"
+
+namespace dnmf::io {
+namespace {
+
+constexpr const char* kFormatName = "dnmf-snapshot";
+constexpr int64_t kFormatVersion = 1;
+constexpr const char* kPrefix = "snapshot-";
+constexpr const char* kSuffix = ".h5";
+
+uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+uint64_t name_hash(const std::string& name) {
+  uint64_t hash = 0xCBF29CE484222325ull;  // FNV-1a: the same on every machine
+  for (unsigned char c : name) hash = (hash ^ c) * 0x100000001B3ull;
+  return hash;
+}
+
+// This rank's part of the checksum: entries first_row.. of a (rows x k) array.
+uint64_t partial_checksum(const std::string& name, const std::vector<double>& values, int64_t first_row, int64_t k) {
+  const uint64_t array = name_hash(name);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &values[i], sizeof bits);
+    const auto position = static_cast<uint64_t>(first_row * k) + i;
+    sum += mix(array ^ mix(position * 0x9E3779B97F4A7C15ull ^ bits));
+  }
+  return sum;
+}
+
+std::string checksum_of(MPI_Comm comm, const Snapshot& s) {
+  uint64_t local = 0;
+  for (const auto& [name, values] : s.row_arrays) local += partial_checksum("rows/" + name, values, s.first_row, s.k);
+  for (const auto& [name, values] : s.column_arrays)
+    local += partial_checksum("columns/" + name, values, s.first_column, s.k);
+  char text[24];
+  const auto total = static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(local)));
+  std::snprintf(text, sizeof text, "%016" PRIx64, total);
+  return text;
+}
+
+// The array names listed in root attribute `list` ("a,b,c").
+std::vector<std::string> listed_names(const h5::File& file, const std::string& list) {
+  std::vector<std::string> names;
+  const std::string joined = file.read_string_attribute("/", list);
+  size_t start = 0;
+  while (start < joined.size()) {
+    const size_t end = std::min(joined.find(',', start), joined.size());
+    names.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return names;
+}
+
+template <class Map>
+std::string joined_names(const Map& named) {
+  std::string joined;
+  for (const auto& entry : named) joined += (joined.empty() ? "" : ",") + entry.first;
+  return joined;
+}
+
+}  // namespace
+
+void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
+  const int rank = comm_rank(comm);
+  const std::string checksum = checksum_of(comm, s);
+  h5::write_file_atomically(comm, path, [&](h5::File& file) {
+    file.write_attribute("/", "format", std::string(kFormatName));
+    file.write_attribute("/", "format_version", kFormatVersion);
+    file.write_attribute("/", "solver", s.solver);
+    file.write_attribute("/", "input_fingerprint", s.input_fingerprint);
+    file.write_attribute("/", "k", s.k);
+    file.write_attribute("/", "rows", s.rows);
+    file.write_attribute("/", "columns", s.columns);
+    file.write_attribute("/", "iteration", s.iteration);
+    file.write_attribute("/", "ranks", static_cast<int64_t>(comm_size(comm)));
+    file.write_attribute("/", "checksum", checksum);
+    file.write_attribute("/", "row_arrays", joined_names(s.row_arrays));
+    file.write_attribute("/", "column_arrays", joined_names(s.column_arrays));
+    file.write_attribute("/", "parameters", joined_names(s.parameters));
+    file.write_attribute("/", "reals", joined_names(s.reals));
+    file.write_attribute("/", "integers", joined_names(s.integers));
+    for (const auto& [name, value] : s.parameters) file.write_attribute("/", "parameter:" + name, value);
+    for (const auto& [name, value] : s.reals) file.write_attribute("/", "real:" + name, value);
+    for (const auto& [name, value] : s.integers) file.write_attribute("/", "integer:" + name, value);
+
+    file.create_group("/rows");
+    for (const auto& [name, values] : s.row_arrays) file.write_rows<double>("/rows/" + name, s.rows, s.k, s.first_row, values);
+    file.create_group("/columns");
+    for (const auto& [name, values] : s.column_arrays)
+      file.write_rows<double>("/columns/" + name, s.columns, s.k, s.first_column, values);
+
+    file.create_group("/history");
+    const auto& h = s.history;
+    const int64_t entries = static_cast<int64_t>(h.iteration.size());
+    auto mine = [&](const auto& values) { return rank == 0 ? values : std::decay_t<decltype(values)>{}; };
+    file.write_slice<int64_t>("/history/iteration", entries, 0, mine(h.iteration));
+    file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
+    file.write_slice<double>("/history/error", entries, 0, mine(h.error));
+    file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
+    file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
+    file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
+    file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
+    file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
+  });
+}
+
+Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& layout) {
+  auto file = h5::File::open(comm, path);
+  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+    throw UserError(path + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
+  Snapshot s = layout;
+  s.solver = file.read_string_attribute("/", "solver");
+  s.input_fingerprint = file.read_string_attribute("/", "input_fingerprint");
+  s.k = file.read_int_attribute("/", "k").at(0);
+  s.rows = file.read_int_attribute("/", "rows").at(0);
+  s.columns = file.read_int_attribute("/", "columns").at(0);
+  s.iteration = file.read_int_attribute("/", "iteration").at(0);
+  // A snapshot of another matrix shape is refused by the caller (fingerprint); reading
+  // its arrays in this layout would fail on the ranges first.
+  if (s.rows != layout.rows || s.columns != layout.columns)
+    throw UserError(path + ": a snapshot of a " + std::to_string(s.rows) + " x " + std::to_string(s.columns) +
+                    " matrix, not of this " + std::to_string(layout.rows) + " x " + std::to_string(layout.columns) +
+                    " one");
+
+  for (const auto& name : listed_names(file, "parameters"))
+    s.parameters[name] = file.read_string_attribute("/", "parameter:" + name);
+  for (const auto& name : listed_names(file, "reals")) s.reals[name] = file.read_real_attribute("/", "real:" + name);
+  for (const auto& name : listed_names(file, "integers"))
+    s.integers[name] = file.read_int_attribute("/", "integer:" + name).at(0);
+  for (const auto& name : listed_names(file, "row_arrays"))
+    s.row_arrays[name] = file.read_rows<double>("/rows/" + name, s.first_row, s.local_rows, s.k);
+  for (const auto& name : listed_names(file, "column_arrays"))
+    s.column_arrays[name] = file.read_rows<double>("/columns/" + name, s.first_column, s.local_columns, s.k);
+
+  const int64_t entries = file.dataset_shape("/history/iteration").at(0);
+  auto& h = s.history;
+  h.iteration = file.read_slice<int64_t>("/history/iteration", 0, entries);
+  h.seconds = file.read_slice<double>("/history/seconds", 0, entries);
+  h.error = file.read_slice<double>("/history/error", 0, entries);
+  h.relative_error = file.read_slice<double>("/history/relative_error", 0, entries);
+  h.min_w = file.read_slice<double>("/history/min_w", 0, entries);
+  h.min_h = file.read_slice<double>("/history/min_h", 0, entries);
+  h.negative_w = file.read_slice<int64_t>("/history/negative_w", 0, entries);
+  h.negative_h = file.read_slice<int64_t>("/history/negative_h", 0, entries);
+
+  if (checksum_of(comm, s) != file.read_string_attribute("/", "checksum"))
+    throw UserError(path + ": the checksum does not match the stored numbers (the file is corrupt)");
+  return s;
+}
+
+std::string snapshot_path(const std::string& directory, int64_t iteration) {
+  char name[64];
+  std::snprintf(name, sizeof name, "%s%010lld%s", kPrefix, static_cast<long long>(iteration), kSuffix);
+  return (std::filesystem::path(directory) / name).string();
+}
+
+std::vector<std::string> snapshots_newest_first(const std::string& directory) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    const size_t prefix = std::strlen(kPrefix), suffix = std::strlen(kSuffix);
+    if (name.size() <= prefix + suffix || name.rfind(kPrefix, 0) != 0 ||
+        name.compare(name.size() - suffix, suffix, kSuffix) != 0)
+      continue;
+    const std::string digits = name.substr(prefix, name.size() - prefix - suffix);
+    if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    names.push_back(name);
+  }
+  // Zero-padded iterations: the names sort by iteration.
+  std::sort(names.rbegin(), names.rend());
+  std::vector<std::string> paths;
+  for (const auto& name : names) paths.push_back((std::filesystem::path(directory) / name).string());
+  return paths;
+}
+
+void prepare_checkpoint_directory(const std::string& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (!std::filesystem::is_directory(directory))
+    throw UserError(directory + ": cannot create the checkpoint folder" +
+                    (error ? " (" + error.message() + ")" : std::string(" (a file of that name exists)")));
+  const std::string probe = (std::filesystem::path(directory) / ".dnmf-write-probe").string();
+  {
+    std::ofstream out(probe);
+    if (!out || !(out << "probe") || !out.flush())
+      throw UserError(directory + ": cannot write in the checkpoint folder (" + std::strerror(errno) + ")");
+  }
+  std::filesystem::remove(probe, error);
+}
+
+void remove_old_snapshots(const std::string& directory, int64_t keep) {
+  const auto snapshots = snapshots_newest_first(directory);
+  std::error_code error;
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(keep, 1)); i < snapshots.size(); ++i)
+    std::filesystem::remove(snapshots[i], error);
+}
+
+}  // namespace dnmf::io

@@ -1,0 +1,62 @@
+#pragma once
+// The dnmf snapshot file (format "dnmf-snapshot", docs/formats.md): everything a
+// factorization needs to continue as if it had never stopped.
+//   /rows/NAME     (rows x k)     arrays laid out like W: "W", adam's moments of W
+//   /columns/NAME  (columns x k)  arrays laid out like H^T: "Ht", adam's moments of H
+//   /history/...                  as in the model file
+//   root attributes: format, iteration, solver, k, rows, columns, input_fingerprint,
+//   ranks, checksum, "parameter:NAME" for every option that shapes the iterates,
+//   "real:NAME" / "integer:NAME" for the solver's and the loop's scalars, and the lists
+//   of those names (row_arrays, column_arrays, parameters, reals, integers: "a,b,c")
+// Each rank writes its rows and its block of columns, collectively; a reader on any
+// number of ranks reads the rows and columns of its own layout. The checksum, a sum over
+// every stored factor entry of a hash of (array, global position, bits), does not depend
+// on the number of ranks that wrote or read it, so a reader recomputes it from what it
+// read and refuses a file whose numbers changed.
+//
+// In a checkpoint directory snapshots are named snapshot-ITERATION.h5; they are written
+// atomically (h5::write_file_atomically), so a snapshot under that name is complete.
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/model_file.hpp"
+
+namespace dnmf::io {
+
+struct Snapshot {
+  std::string solver, input_fingerprint;
+  int64_t k = 0, rows = 0, columns = 0, iteration = 0;
+  std::map<std::string, std::string> parameters;
+  // This rank's share: rows [first_row, first_row + local_rows) of every row array and
+  // columns [first_column, first_column + local_columns) of every column array.
+  int64_t first_row = 0, local_rows = 0, first_column = 0, local_columns = 0;
+  std::map<std::string, std::vector<double>> row_arrays;     // local_rows x k each
+  std::map<std::string, std::vector<double>> column_arrays;  // local_columns x k each
+  std::map<std::string, double> reals;
+  std::map<std::string, int64_t> integers;
+  ModelHistory history;  // the same on every rank
+};
+
+// Collective. Every rank passes the same names, scalars and history.
+void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& snapshot);
+
+// Collective. Reads `path` into the layout given by `layout` (its first_row, local_rows,
+// first_column and local_columns). A file that is not a complete dnmf snapshot (missing,
+// truncated, another format, a checksum that does not match) is a UserError naming it.
+Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& layout);
+
+// DIRECTORY/snapshot-ITERATION.h5 (the iteration zero-padded, so names sort by it).
+std::string snapshot_path(const std::string& directory, int64_t iteration);
+// The snapshot files in `directory`, newest (highest iteration) first; rank-local.
+std::vector<std::string> snapshots_newest_first(const std::string& directory);
+// Creates `directory` if needed and checks that files can be created in it (UserError
+// naming it otherwise). Call on one rank.
+void prepare_checkpoint_directory(const std::string& directory);
+// Removes all but the newest `keep` snapshots of `directory`. Call on one rank.
+void remove_old_snapshots(const std::string& directory, int64_t keep);
+
+}  // namespace dnmf::io
