@@ -213,6 +213,12 @@ void remove_old_snapshots(const std::string& directory, int64_t keep) {
   std::error_code error;
   for (size_t i = static_cast<size_t>(std::max<int64_t>(keep, 1)); i < snapshots.size(); ++i)
     std::filesystem::remove(snapshots[i], error);
+  // Temporary files of snapshots whose writer was killed: never complete, never read.
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kPrefix, 0) == 0 && name.find(".partial-") != std::string::npos)
+      std::filesystem::remove(entry.path(), error);
+  }
 }
 
 }  // namespace dnmf::io

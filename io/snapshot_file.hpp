@@ -56,7 +56,8 @@ std::vector<std::string> snapshots_newest_first(const std::string& directory);
 // Creates `directory` if needed and checks that files can be created in it (UserError
 // naming it otherwise). Call on one rank.
 void prepare_checkpoint_directory(const std::string& directory);
-// Removes all but the newest `keep` snapshots of `directory`. Call on one rank.
+// Removes all but the newest `keep` snapshots of `directory`, and the temporary files of
+// snapshots whose writing was cut off. Call on one rank, after a snapshot is complete.
 void remove_old_snapshots(const std::string& directory, int64_t keep);
 
 }  // namespace dnmf::io

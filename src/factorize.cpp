@@ -158,7 +158,8 @@ io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k) {
 
 // --restart PATH: the snapshot file itself, or the newest snapshot of folder PATH that
 // reads back whole (a corrupt newer one is skipped with a warning).
-io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const io::Snapshot& layout) {
+io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const io::Snapshot& layout,
+                                   std::string& snapshot_file) {
   const bool reporter = comm_rank(comm) == 0;
   std::string listing;
   bool folder = false;
@@ -179,7 +180,10 @@ io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const
   for (size_t i = 0; i < candidates.size(); ++i) {
     const std::string failure =
         attempt_collectively(comm, [&] { snapshot = io::read_snapshot(comm, candidates[i], layout); });
-    if (failure.empty()) return snapshot;
+    if (failure.empty()) {
+      snapshot_file = candidates[i];
+      return snapshot;
+    }
     if (candidates.size() == 1 && i == 0 && !std::filesystem::is_directory(path))
       run_collectively(comm, [&] { throw UserError(failure); });
     if (reporter)
@@ -261,8 +265,8 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   if (settings.checkpoint.restart.empty()) {
     run_collectively(comm, [&] { factors = nmf::initialize(*v, settings.k, settings.init); });
   } else {
-    io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout);
-    const std::string& path = settings.checkpoint.restart;
+    std::string path;  // the snapshot file itself, also when --restart names a folder
+    io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout, path);
     run_collectively(comm, [&] {
       check_snapshot_matches(snapshot, path, settings, fingerprint);
       try {
@@ -287,7 +291,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     share_blocks(comm, factors.Ht, block_start);
     if (reporter)
       std::printf("dnmf factorize: resuming at iteration %lld from %s\n", static_cast<long long>(snapshot.iteration),
-                  settings.checkpoint.restart.c_str());
+                  path.c_str());
   }
   const double init_seconds = wall_seconds() - started - read_seconds;
 
