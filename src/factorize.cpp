@@ -244,8 +244,6 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     h5::check_output_writable(settings.output);
     if (!settings.checkpoint.directory.empty()) io::prepare_checkpoint_directory(settings.checkpoint.directory);
   });
-  // From here on a stop signal ends the run cleanly at the next iteration.
-  const StopSignals stop_signals;
   // Read V; check k against its shape.
   std::unique_ptr<nmf::DataMatrix> v;
   run_collectively(comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, settings.input); });

@@ -4,12 +4,14 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "src/collective.hpp"
 #include "src/comm.hpp"
 #include "src/factorize.hpp"
 #include "src/info.hpp"
+#include "src/stop_signals.hpp"
 #include "src/topics.hpp"
 #include "src/vectorize.hpp"
 
@@ -43,6 +45,14 @@ class PetscSession {
 
 int main(int argc, char** argv) {
   dnmf::prefer_reliable_mpi_io();
+  // A factorization turns stop signals into a clean stop (src/stop_signals.hpp), from
+  // the first instant: Slurm may signal a job while it is still starting. PETSc's own
+  // handlers would replace these, so PETSc is asked to install none.
+  std::optional<dnmf::StopSignals> stop_signals;
+  if (argc > 1 && std::strcmp(argv[1], "factorize") == 0) {
+    stop_signals.emplace();
+    PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
+  }
   PetscSession petsc(&argc, &argv);
   if (!petsc.ok()) {
     std::fprintf(stderr, "dnmf: error: PETSc/MPI failed to start\n");

@@ -11,7 +11,6 @@ extern "C" void record_signal(int signal_number) { received_signal = signal_numb
 }  // namespace
 
 StopSignals::StopSignals() {
-  received_signal = 0;
   struct sigaction action {};
   action.sa_handler = record_signal;
   sigemptyset(&action.sa_mask);

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""dnmf's job scripts under a real Slurm: tests/slurm/cluster.sh starts slurmctld, slurmd
+and munged on this machine, this script submits jobs/*.sbatch to it and stops the
+daemons when done.
+
+1. jobs/factorize.sbatch with a time limit too short for the run: Slurm signals the
+   batch script (USR1), dnmf snapshots and stops, the job requeues itself, resumes and
+   completes; its model equals an uninterrupted run's bit for bit.
+2. jobs/vectorize.sbatch on a small corpus completes with the matrix.
+3. jobs/sweep.sbatch as a 2-task array over k completes with one model per k.
+
+Usage: check_slurm.py WORKDIR   (DNMF_BINARY, DNMF_GENERATE, DNMF_MPIEXEC from the
+environment, see harness.py; the project folder is found from this file)
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+
+from harness import dnmf_command, run_dnmf
+
+PROJECT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CLUSTER = os.path.join(PROJECT, "tests", "slurm", "cluster.sh")
+RESULTS = []
+
+
+def check(name, ok, detail):
+    RESULTS.append(ok)
+    print("%-44s %s  %s" % (name, "ok  " if ok else "FAIL", detail))
+
+
+def submit(work, script, arguments, options=(), environment=None):
+    env = dict(os.environ, DNMF=os.environ["DNMF_BINARY"], DNMF_HOME=PROJECT, **(environment or {}))
+    command = ["sbatch", "--parsable", "--chdir", work] + list(options) + [os.path.join(PROJECT, "jobs", script)]
+    job = subprocess.run(command + list(arguments), env=env, check=True, capture_output=True, text=True)
+    return job.stdout.strip().split(";")[0]
+
+
+def wait_for(job, timeout=600):
+    """Polls until the job (every task of an array) has left the queue. A requeued job is
+    held until its begin time; the test moves that to now, as an operator could."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        listing = subprocess.run(["squeue", "-h", "-j", job, "-o", "%i %T %r"], capture_output=True, text=True)
+        lines = [line.split() for line in listing.stdout.splitlines() if line.strip()]
+        if listing.returncode == 0 and not lines:
+            return True
+        for task, state, reason in lines:
+            if state == "PENDING" and reason == "BeginTime":
+                subprocess.run(["scontrol", "update", "JobId=" + task, "StartTime=now"], capture_output=True)
+        time.sleep(0.5)
+    subprocess.run(["scancel", job])
+    return False
+
+
+def read(path):
+    with open(path, errors="replace") as f:
+        return f.read()
+
+
+def seconds_per_iteration(matrix, work):
+    model = os.path.join(work, "calibration.h5")
+    run_dnmf(["factorize", matrix, "-k", "10", "--init", "random", "--max-iter", "60", "--tol", "0", "-o", model],
+             nranks=2)
+    with h5py.File(model, "r") as f:
+        return float(f.attrs["solve_seconds"]) / 60
+
+
+def factorize_job(work):
+    matrix = os.path.join(work, "planted.h5")
+    subprocess.run(dnmf_command([], 2)[:-1] + [os.environ["DNMF_GENERATE"], matrix, "--rows", "60000", "--columns",
+                                               "10000", "--nnz", "2000000", "--topics", "10"],
+                   check=True, capture_output=True)
+    # About 30 s of work: more than one run gets before Slurm's warning (the time limit is
+    # a minute and the warning comes 45 s before it), so the job must requeue to finish.
+    iterations = max(500, min(50000, int(30.0 / seconds_per_iteration(matrix, work))))
+    options = ["--init", "random", "--max-iter", str(iterations), "--tol", "0"]
+    reference = os.path.join(work, "reference.h5")
+    run_dnmf(["factorize", matrix, "-k", "10", "-o", reference] + options, nranks=2, timeout=600)
+
+    model = os.path.join(work, "model.h5")
+    log = os.path.join(work, "factorize.out")
+    job = submit(work, "factorize.sbatch", [matrix, model] + options,
+                 ["--time=1", "--signal=B:USR1@45", "--output=" + log], {"DNMF_K": "10"})
+    left = wait_for(job)
+    text = read(log) if os.path.exists(log) else ""
+    requeues = text.count("requeueing job")
+    finished = "dnmf job: finished" in text
+    same = False
+    if os.path.exists(model):
+        with h5py.File(model, "r") as a, h5py.File(reference, "r") as b:
+            same = np.array_equal(a["W"][:], b["W"][:]) and np.array_equal(a["H"][:], b["H"][:])
+    check("factorize.sbatch: signalled, requeued, resumed", left and requeues >= 1 and finished,
+          "%d iterations, %d requeue(s), %s" % (iterations, requeues, "finished" if finished else "NOT finished"))
+    check("factorize.sbatch: model equals uninterrupted run", same, "W and H compared bit for bit")
+    if not (left and requeues >= 1 and finished and same):
+        print(text[-4000:])
+    return matrix
+
+
+def vectorize_job(work):
+    corpus = os.path.join(work, "corpus")
+    texts = {"space/1": "The shuttle launch to orbit was delayed.", "space/2": "NASA plans a lunar orbit.",
+             "space/3": "Orbit insertion of the probe worked.", "graphics/1": "Rendering image files in windows.",
+             "graphics/2": "A graphics program reads image files.", "graphics/3": "Convert files to another format."}
+    for name, text in texts.items():
+        os.makedirs(os.path.join(corpus, os.path.dirname(name)), exist_ok=True)
+        with open(os.path.join(corpus, name), "w") as f:
+            f.write(text + "\n")
+    output = os.path.join(work, "corpus.h5")
+    log = os.path.join(work, "vectorize.out")
+    job = submit(work, "vectorize.sbatch", [corpus, output], ["--output=" + log])
+    left = wait_for(job, timeout=300)
+    rows = 0
+    if os.path.exists(output):
+        with h5py.File(output, "r") as f:
+            rows = int(f["tfidf"].attrs["shape"][0])
+    check("vectorize.sbatch completes", left and rows == len(texts) and "dnmf job: finished" in read(log),
+          "%d documents in %s" % (rows, os.path.basename(output)))
+
+
+def sweep_job(work, matrix):
+    outdir = os.path.join(work, "sweep")
+    job = submit(work, "sweep.sbatch", [matrix, outdir, "--init", "random", "--max-iter", "20", "--tol", "0"],
+                 ["--array=0-1", "--output=" + os.path.join(work, "sweep-%a.out")], {"DNMF_KS": "3 4"})
+    left = wait_for(job, timeout=300)
+    shapes = []
+    for k in (3, 4):
+        path = os.path.join(outdir, "model-k%d.h5" % k)
+        if os.path.exists(path):
+            with h5py.File(path, "r") as f:
+                shapes.append(f["W"].shape[1])
+    check("sweep.sbatch array over k = 3, 4", left and shapes == [3, 4], "models with k = %s" % shapes)
+
+
+def main(work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    cluster = os.path.join(work, "cluster")
+    subprocess.run(["bash", CLUSTER, "start", cluster], check=True)
+    os.environ["SLURM_CONF"] = os.path.join(cluster, "slurm.conf")
+    try:
+        matrix = factorize_job(work)
+        vectorize_job(work)
+        sweep_job(work, matrix)
+    finally:
+        subprocess.run(["bash", CLUSTER, "stop", cluster])
+    failed = RESULTS.count(False)
+    print("%d passed, %d failed" % (len(RESULTS) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
