@@ -264,7 +264,9 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     run_collectively(comm, [&] { factors = nmf::initialize(*v, settings.k, settings.init); });
   } else {
     std::string path;  // the snapshot file itself, also when --restart names a folder
+    const double read_started = wall_seconds();
     io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout, path);
+    const double snapshot_read_seconds = wall_seconds() - read_started;
     run_collectively(comm, [&] {
       check_snapshot_matches(snapshot, path, settings, fingerprint);
       try {
@@ -288,8 +290,8 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     for (int64_t column : v->column_split()) block_start.push_back(column * settings.k);
     share_blocks(comm, factors.Ht, block_start);
     if (reporter)
-      std::printf("dnmf factorize: resuming at iteration %lld from %s\n", static_cast<long long>(snapshot.iteration),
-                  path.c_str());
+      std::printf("dnmf factorize: resuming at iteration %lld from %s (read in %.3f s)\n",
+                  static_cast<long long>(snapshot.iteration), path.c_str(), snapshot_read_seconds);
   }
   const double init_seconds = wall_seconds() - started - read_seconds;
 
