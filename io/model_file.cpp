@@ -18,6 +18,35 @@ void copy_strings(const h5::File& input, h5::File& output, const std::string& na
 
 }  // namespace
 
+void write_history(h5::File& file, const ModelHistory& h) {
+  const bool writer = comm_rank(file.comm()) == 0;  // one copy, the same on every rank
+  const int64_t entries = static_cast<int64_t>(h.iteration.size());
+  auto mine = [&](const auto& values) { return writer ? values : std::decay_t<decltype(values)>{}; };
+  file.create_group("/history");
+  file.write_slice<int64_t>("/history/iteration", entries, 0, mine(h.iteration));
+  file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
+  file.write_slice<double>("/history/error", entries, 0, mine(h.error));
+  file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
+  file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
+  file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
+  file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
+  file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
+}
+
+ModelHistory read_history(const h5::File& file) {
+  const int64_t entries = file.dataset_shape("/history/iteration").at(0);
+  ModelHistory h;
+  h.iteration = file.read_slice<int64_t>("/history/iteration", 0, entries);
+  h.seconds = file.read_slice<double>("/history/seconds", 0, entries);
+  h.error = file.read_slice<double>("/history/error", 0, entries);
+  h.relative_error = file.read_slice<double>("/history/relative_error", 0, entries);
+  h.min_w = file.read_slice<double>("/history/min_w", 0, entries);
+  h.min_h = file.read_slice<double>("/history/min_h", 0, entries);
+  h.negative_w = file.read_slice<int64_t>("/history/negative_w", 0, entries);
+  h.negative_h = file.read_slice<int64_t>("/history/negative_h", 0, entries);
+  return h;
+}
+
 void write_model_file(MPI_Comm comm, const std::string& path, const std::string& input_path,
                       const ModelSlices& model) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
@@ -43,18 +72,7 @@ void write_model_file(MPI_Comm comm, const std::string& path, const std::string&
       copy_strings(input, file, "/label_names", 0, rank == 0 ? names : 0);
     }
 
-    file.create_group("/history");
-    const auto& h = model.history;
-    const int64_t entries = static_cast<int64_t>(h.iteration.size());
-    auto mine = [&](const auto& values) { return rank == 0 ? values : std::decay_t<decltype(values)>{}; };
-    file.write_slice<int64_t>("/history/iteration", entries, 0, mine(h.iteration));
-    file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
-    file.write_slice<double>("/history/error", entries, 0, mine(h.error));
-    file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
-    file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
-    file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
-    file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
-    file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
+    write_history(file, model.history);
   });
 }
 

@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace dnmf::h5 {
+class File;
+}
+
 namespace dnmf::io {
 
 struct ModelHistory {
@@ -30,6 +34,11 @@ struct ModelSlices {
   std::map<std::string, int64_t> integer_attributes;
   std::map<std::string, double> real_attributes;
 };
+
+// The /history group, shared by model and snapshot files (collective; the history is
+// the same on every rank and rank 0 writes it).
+void write_history(h5::File& file, const ModelHistory& history);
+ModelHistory read_history(const h5::File& file);
 
 // `input` is the TF-IDF file the model was fitted to: its vocabulary, document ids and
 // labels are copied into the model so that the model file stands alone.

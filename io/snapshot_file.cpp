@@ -10,6 +10,7 @@
 #include "io/h5.hpp"
 #include "src/collective.hpp"
 #include "src/comm.hpp"
+#include "src/hash.hpp"
 
 namespace dnmf::io {
 namespace {
@@ -19,13 +20,6 @@ constexpr int64_t kFormatVersion = 1;
 constexpr const char* kPrefix = "snapshot-";
 constexpr const char* kSuffix = ".h5";
 
-uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 uint64_t name_hash(const std::string& name) {
   uint64_t hash = 0xCBF29CE484222325ull;  // FNV-1a: the same on every machine
@@ -41,7 +35,7 @@ uint64_t partial_checksum(const std::string& name, const std::vector<double>& va
     uint64_t bits = 0;
     std::memcpy(&bits, &values[i], sizeof bits);
     const auto position = static_cast<uint64_t>(first_row * k) + i;
-    sum += mix(array ^ mix(position * 0x9E3779B97F4A7C15ull ^ bits));
+    sum += mix64(array ^ mix64(position * 0x9E3779B97F4A7C15ull ^ bits));
   }
   return sum;
 }
@@ -80,7 +74,6 @@ std::string joined_names(const Map& named) {
 }  // namespace
 
 void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
-  const int rank = comm_rank(comm);
   const std::string checksum = checksum_of(comm, s);
   h5::write_file_atomically(comm, path, [&](h5::File& file) {
     file.write_attribute("/", "format", std::string(kFormatName));
@@ -108,18 +101,7 @@ void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
     for (const auto& [name, values] : s.column_arrays)
       file.write_rows<double>("/columns/" + name, s.columns, s.k, s.first_column, values);
 
-    file.create_group("/history");
-    const auto& h = s.history;
-    const int64_t entries = static_cast<int64_t>(h.iteration.size());
-    auto mine = [&](const auto& values) { return rank == 0 ? values : std::decay_t<decltype(values)>{}; };
-    file.write_slice<int64_t>("/history/iteration", entries, 0, mine(h.iteration));
-    file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
-    file.write_slice<double>("/history/error", entries, 0, mine(h.error));
-    file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
-    file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
-    file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
-    file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
-    file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
+    write_history(file, s.history);
   });
 }
 
@@ -151,16 +133,7 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
   for (const auto& name : listed_names(file, "column_arrays"))
     s.column_arrays[name] = file.read_rows<double>("/columns/" + name, s.first_column, s.local_columns, s.k);
 
-  const int64_t entries = file.dataset_shape("/history/iteration").at(0);
-  auto& h = s.history;
-  h.iteration = file.read_slice<int64_t>("/history/iteration", 0, entries);
-  h.seconds = file.read_slice<double>("/history/seconds", 0, entries);
-  h.error = file.read_slice<double>("/history/error", 0, entries);
-  h.relative_error = file.read_slice<double>("/history/relative_error", 0, entries);
-  h.min_w = file.read_slice<double>("/history/min_w", 0, entries);
-  h.min_h = file.read_slice<double>("/history/min_h", 0, entries);
-  h.negative_w = file.read_slice<int64_t>("/history/negative_w", 0, entries);
-  h.negative_h = file.read_slice<int64_t>("/history/negative_h", 0, entries);
+  s.history = read_history(file);
 
   if (checksum_of(comm, s) != file.read_string_attribute("/", "checksum"))
     throw UserError(path + ": the checksum does not match the stored numbers (the file is corrupt)");

@@ -6,6 +6,7 @@
 #include "io/tfidf_file.hpp"
 #include "src/collective.hpp"
 #include "src/comm.hpp"
+#include "src/hash.hpp"
 #include "src/row_partition.hpp"
 
 namespace dnmf::nmf {
@@ -15,13 +16,6 @@ void check_petsc(PetscErrorCode code, const char* what) {
   if (code != 0) throw std::runtime_error(std::string("PETSc call failed: ") + what);
 }
 
-uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 }  // namespace
 
@@ -89,7 +83,7 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
           if (row != hashed_row) {
             finish_row_hash();
             hashed_row = row;
-            row_hash = mix(static_cast<uint64_t>(first_row_ + row) + 0x632BE59BD9B4E019ull);
+            row_hash = mix64(static_cast<uint64_t>(first_row_ + row) + 0x632BE59BD9B4E019ull);
           }
           const int64_t column = columns[p];
           const double value = values[p];
@@ -101,7 +95,7 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
           local_sum += value;
           uint64_t bits;
           std::memcpy(&bits, &value, sizeof bits);
-          row_hash = mix(row_hash ^ mix(bits ^ (static_cast<uint64_t>(column) << 1)));
+          row_hash = mix64(row_hash ^ mix64(bits ^ (static_cast<uint64_t>(column) << 1)));
           if (column >= column_start && column < column_end) {
             const PetscInt at = diagonal_next[row]++;
             diagonal_column_[at] = static_cast<PetscInt>(column - column_start);
@@ -116,7 +110,7 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   finish_row_hash();
   // Rows with no entries hash too, so that where empty rows are changes the fingerprint.
   for (int64_t r = 0; r < local_rows_; ++r)
-    if (layout.indptr[r + 1] == layout.indptr[r]) local_fingerprint += mix(static_cast<uint64_t>(first_row_ + r) + 0x632BE59BD9B4E019ull);
+    if (layout.indptr[r + 1] == layout.indptr[r]) local_fingerprint += mix64(static_cast<uint64_t>(first_row_ + r) + 0x632BE59BD9B4E019ull);
 
   const int64_t bad = sum_over_ranks(comm, bad_here);
   if (bad > 0) {
@@ -131,7 +125,7 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   squared_norm_ = sum_over_ranks(comm, local_squares);
   sum_ = sum_over_ranks(comm, local_sum);
   fingerprint_ = static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(local_fingerprint)));
-  fingerprint_ = mix(fingerprint_ ^ mix(static_cast<uint64_t>(rows_)) ^ mix(static_cast<uint64_t>(columns_) << 7));
+  fingerprint_ = mix64(fingerprint_ ^ mix64(static_cast<uint64_t>(rows_)) ^ mix64(static_cast<uint64_t>(columns_) << 7));
 
   // PETSc uses these arrays as they are (no copy); they live as long as the matrix.
   check_petsc(MatCreateMPIAIJWithSplitArrays(

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "src/hash.hpp"
+
 namespace dnmf::text {
 
 class TermTable {
@@ -61,20 +63,13 @@ class TermTable {
     while (left >= 8) {
       uint64_t word;
       std::memcpy(&word, bytes, 8);
-      hash = mix(hash ^ word);
+      hash = mix64(hash ^ word);
       bytes += 8;
       left -= 8;
     }
     uint64_t tail = 0;
     std::memcpy(&tail, bytes, left);
-    return mix(hash ^ tail);
-  }
-  static uint64_t mix(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
+    return mix64(hash ^ tail);
   }
 
   void grow() {

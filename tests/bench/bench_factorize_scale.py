@@ -14,7 +14,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import numpy as np  # noqa: E402
 
-from harness import dnmf_command, run_dnmf, parse_size, use_build_tree  # noqa: E402
+from harness import add_scale_arguments, generate_planted, parse_size, run_dnmf, use_build_tree  # noqa: E402
 
 def memory_bandwidth():
     """Bytes per second of a large numpy copy (read + write), best of 5."""
@@ -40,24 +39,15 @@ def memory_bandwidth():
 def main():
     use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--columns", type=int, default=100_000)
-    parser.add_argument("--nnz", type=int, default=100_000_000)
-    parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--ranks", type=int, default=2)
+    add_scale_arguments(parser)
     parser.add_argument("--iterations", type=int, default=3)
-    parser.add_argument("--workdir", default=None)
     arguments = parser.parse_args()
     work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-scale-")
     os.makedirs(work, exist_ok=True)
     matrix = os.path.join(work, "planted.h5")
     try:
         started = time.perf_counter()
-        command = dnmf_command([], arguments.ranks)[:-1] + [
-            os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns", str(arguments.columns),
-            "--nnz", str(arguments.nnz), "--topics", str(arguments.k)]
-        print(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip(),
-              "(%.0f s)" % (time.perf_counter() - started))
+        print(generate_planted(matrix, arguments), "(%.0f s)" % (time.perf_counter() - started))
         nnz = int(re.search(r"nonzeros\s+(\d+)", run_dnmf(["info", matrix]).stdout).group(1))
         csr_bytes = nnz * (8 + 4) + (arguments.rows + 1) * 8
         factor_bytes = (arguments.rows / arguments.ranks + arguments.columns) * arguments.k * 8

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-from harness import dnmf_command, run_dnmf, use_build_tree  # noqa: E402
+from harness import add_scale_arguments, generate_planted, run_dnmf, use_build_tree  # noqa: E402
 
 DEFAULT_INTERVAL = 300.0  # dnmf factorize --checkpoint-seconds default
 
@@ -40,12 +40,7 @@ def disk_write_seconds(folder, size_bytes):
 def main():
     use_build_tree()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--columns", type=int, default=100_000)
-    parser.add_argument("--nnz", type=int, default=100_000_000)
-    parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--ranks", type=int, default=2)
-    parser.add_argument("--workdir", default=None)
+    add_scale_arguments(parser)
     arguments = parser.parse_args()
     work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-snapshot-")
     os.makedirs(work, exist_ok=True)
@@ -53,10 +48,7 @@ def main():
     folder = os.path.join(work, "snapshots")
     try:
         if not os.path.exists(matrix):
-            command = dnmf_command([], arguments.ranks)[:-1] + [
-                os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns",
-                str(arguments.columns), "--nnz", str(arguments.nnz), "--topics", str(arguments.k)]
-            print(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip())
+            print(generate_planted(matrix, arguments))
         shutil.rmtree(folder, ignore_errors=True)
         common = ["factorize", matrix, "-k", str(arguments.k), "--solver", "hals", "--init", "random",
                   "--init-scale", "--tol", "0", "-o", os.path.join(work, "model.h5"), "--checkpoint", folder]

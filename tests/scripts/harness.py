@@ -65,3 +65,22 @@ def parse_size(text):
     units = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
     number, unit = text.split()
     return float(number) * units[unit]
+
+
+def add_scale_arguments(parser):
+    """The scale benchmarks' problem: a planted-topics matrix (dnmf_generate) and k."""
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--columns", type=int, default=100_000)
+    parser.add_argument("--nnz", type=int, default=100_000_000)
+    parser.add_argument("--k", type=int, default=50)
+    parser.add_argument("--ranks", type=int, default=2)
+    parser.add_argument("--workdir", default=None)
+
+
+def generate_planted(matrix, arguments):
+    """Writes the planted-topics matrix of add_scale_arguments' options (in parallel);
+    returns the generator's summary line."""
+    command = dnmf_command([], arguments.ranks)[:-1] + [
+        os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns", str(arguments.columns),
+        "--nnz", str(arguments.nnz), "--topics", str(arguments.k)]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
