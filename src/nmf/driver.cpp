@@ -11,28 +11,46 @@
 namespace dnmf::nmf {
 namespace {
 
-// The notebook's report: min of W and H and how many entries are negative (W summed over ranks).
-void record(History& history, const DataMatrix& v, const Factors& f, int64_t iteration, double seconds, double error) {
+// The notebook's report on an iterate (min of W and H, how many entries are negative),
+// with the loop's own per-iteration agreement folded into the same two collectives: the
+// slowest rank's clock and whether a stop signal reached any rank. Each rank looks at its
+// rows of W and its block of H's columns (H is the same on every rank).
+struct IterateReport {
+  double min_w, min_h, slowest_seconds;
+  int64_t negative_w, negative_h;
+  int stop_signal;
+};
+
+IterateReport report_on(const DataMatrix& v, const Factors& f, double seconds) {
+  const int rank = comm_rank(v.comm());
+  const int64_t first = v.column_split()[rank] * f.k, end = v.column_split()[rank + 1] * f.k;
   double min_w = std::numeric_limits<double>::infinity(), min_h = min_w;
   int64_t negative_w = 0, negative_h = 0;
   for (double x : f.W) {
     min_w = std::min(min_w, x);
     negative_w += x < 0;
   }
-  for (double x : f.Ht) {
-    min_h = std::min(min_h, x);
-    negative_h += x < 0;
+  for (int64_t i = first; i < end; ++i) {
+    min_h = std::min(min_h, f.Ht[i]);
+    negative_h += f.Ht[i] < 0;
   }
-  min_w = -max_over_ranks(v.comm(), -min_w);
-  negative_w = sum_over_ranks(v.comm(), negative_w);
+  std::vector<double> maxima{-min_w, -min_h, seconds, static_cast<double>(StopSignals::received())};
+  max_over_ranks_in_place(v.comm(), maxima);
+  std::vector<int64_t> counts{negative_w, negative_h};
+  sum_over_ranks_in_place(v.comm(), counts);
+  return {-maxima[0], -maxima[1], maxima[2], counts[0], counts[1], static_cast<int>(maxima[3])};
+}
+
+void record(History& history, const DataMatrix& v, const IterateReport& report, int64_t iteration, double seconds,
+            double error) {
   history.iteration.push_back(iteration);
   history.seconds.push_back(seconds);
   history.error.push_back(error);
   history.relative_error.push_back(error / std::sqrt(v.squared_norm()));
-  history.min_w.push_back(min_w);
-  history.min_h.push_back(min_h);
-  history.negative_w.push_back(negative_w);
-  history.negative_h.push_back(negative_h);
+  history.min_w.push_back(report.min_w);
+  history.min_h.push_back(report.min_h);
+  history.negative_w.push_back(report.negative_w);
+  history.negative_h.push_back(report.negative_h);
 }
 
 void print_report(const History& h, size_t at, double seconds_per_iteration, double seconds_left) {
@@ -60,7 +78,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.initial_error = solver.residual_norm(factors);
     result.final_error = result.initial_error;
     result.last_tolerance_check = result.initial_error;
-    record(result.history, v, factors, 0, 0.0, result.initial_error);
+    record(result.history, v, report_on(v, factors, 0.0), 0, 0.0, result.initial_error);
   }
   result.stop_reason = "max-iter";
   const int64_t communicated_before = solver.communicated_bytes();
@@ -80,12 +98,11 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   double elapsed = 0;
   for (int64_t iteration = first_iteration; iteration <= stop.max_iterations; ++iteration) {
     const double error = solver.step(factors, iteration);
-    // One small allreduce: the slowest rank's clock, so that all stop at the same
-    // iteration, and whether a stop signal reached any rank.
-    std::vector<double> shared{wall_seconds() - started, static_cast<double>(StopSignals::received())};
-    max_over_ranks_in_place(v.comm(), shared);
-    elapsed = shared[0];
-    const int signal_number = static_cast<int>(shared[1]);
+    // The slowest rank's clock, so that all stop at the same iteration, and whether a
+    // stop signal reached any rank, travel with the report's numbers.
+    const IterateReport report = report_on(v, factors, wall_seconds() - started);
+    elapsed = report.slowest_seconds;
+    const int signal_number = report.stop_signal;
     if (std::isnan(error)) {
       result.stop_reason = "diverged";
       if (reporter)
@@ -97,7 +114,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     }
     result.iterations = iteration;
     result.final_error = error;
-    record(result.history, v, factors, iteration, earlier_seconds + elapsed, error);
+    record(result.history, v, report, iteration, earlier_seconds + elapsed, error);
     const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
     if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
       print_report(result.history, result.history.error.size() - 1, per_iteration,
