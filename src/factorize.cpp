@@ -222,6 +222,75 @@ io::ModelHistory model_history_of(const nmf::History& h) {
   return {h.iteration, h.negative_w, h.negative_h, h.seconds, h.error, h.relative_error, h.min_w, h.min_h};
 }
 
+// --restart: W, H and the solver's state from the snapshot; returns the run to continue.
+std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const FactorizeSettings& settings,
+                                                     const nmf::DataMatrix& v, const io::Snapshot& layout,
+                                                     const std::string& fingerprint, nmf::Solver& solver,
+                                                     nmf::Factors& factors) {
+  std::string path;  // the snapshot file itself, also when --restart names a folder
+  const double read_started = wall_seconds();
+  io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout, path);
+  const double read_seconds = wall_seconds() - read_started;
+  auto resume = std::make_unique<nmf::RunResult>();
+  run_collectively(comm, [&] {
+    check_snapshot_matches(snapshot, path, settings, fingerprint);
+    try {
+      factors = nmf::Factors(settings.k, v.local_rows(), v.columns());
+      factors.W = std::move(snapshot.row_arrays.at("W"));
+      const auto& own_ht = snapshot.column_arrays.at("Ht");
+      std::copy(own_ht.begin(), own_ht.end(), factors.Ht.begin() + layout.first_column * settings.k);
+      solver.restore_state(snapshot);
+      resume->iterations = snapshot.iteration;
+      resume->initial_error = snapshot.reals.at("initial_error");
+      resume->final_error = snapshot.reals.at("final_error");
+      resume->last_tolerance_check = snapshot.reals.at("last_tolerance_check");
+      resume->solve_seconds = snapshot.reals.at("solve_seconds");
+      resume->history = history_of(snapshot.history);
+    } catch (const std::out_of_range&) {
+      throw UserError(path + ": the snapshot lacks part of the " + settings.solver.name + " state (damaged file?)");
+    }
+  });
+  std::vector<int64_t> block_start;
+  for (int64_t column : v.column_split()) block_start.push_back(column * settings.k);
+  share_blocks(comm, factors.Ht, block_start);
+  if (comm_rank(comm) == 0)
+    std::printf("dnmf factorize: resuming at iteration %lld from %s (read in %.3f s)\n",
+                static_cast<long long>(snapshot.iteration), path.c_str(), read_seconds);
+  return resume;
+}
+
+// --checkpoint: the run as it stands to DIR/snapshot-ITERATION.h5; the newest K are kept.
+void write_checkpoint(MPI_Comm comm, const FactorizeSettings& settings, const io::Snapshot& layout,
+                      const std::string& fingerprint, const nmf::Solver& solver, nmf::Factors& factors,
+                      const nmf::RunResult& run) {
+  const double started = wall_seconds();
+  io::Snapshot snapshot = layout;
+  snapshot.solver = settings.solver.name;
+  snapshot.input_fingerprint = fingerprint;
+  snapshot.iteration = run.iterations;
+  snapshot.parameters = settings.iterate_parameters;
+  // W is lent to the snapshot rather than copied: at scale it is most of the memory.
+  snapshot.row_arrays["W"] = std::move(factors.W);
+  const double* own_ht = factors.Ht.data() + layout.first_column * settings.k;
+  snapshot.column_arrays["Ht"].assign(own_ht, own_ht + layout.local_columns * settings.k);
+  snapshot.reals = {{"initial_error", run.initial_error},
+                    {"final_error", run.final_error},
+                    {"last_tolerance_check", run.last_tolerance_check},
+                    {"solve_seconds", run.solve_seconds}};
+  solver.save_state(snapshot);
+  snapshot.history = model_history_of(run.history);
+  const std::string path = io::snapshot_path(settings.checkpoint.directory, run.iterations);
+  const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
+  factors.W = std::move(snapshot.row_arrays["W"]);
+  if (!failure.empty()) run_collectively(comm, [&] { throw UserError(failure); });
+  if (comm_rank(comm) == 0) {
+    io::remove_old_snapshots(settings.checkpoint.directory, settings.checkpoint.keep);
+    std::printf("dnmf factorize: snapshot of iteration %lld -> %s (%.3f s)\n", static_cast<long long>(run.iterations),
+                path.c_str(), wall_seconds() - started);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
@@ -260,39 +329,10 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   const std::string fingerprint = hex(v->fingerprint());
   const io::Snapshot layout = snapshot_layout(*v, settings.k);
   std::unique_ptr<nmf::RunResult> resume;
-  if (settings.checkpoint.restart.empty()) {
+  if (settings.checkpoint.restart.empty())
     run_collectively(comm, [&] { factors = nmf::initialize(*v, settings.k, settings.init); });
-  } else {
-    std::string path;  // the snapshot file itself, also when --restart names a folder
-    const double read_started = wall_seconds();
-    io::Snapshot snapshot = read_restart_snapshot(comm, settings.checkpoint.restart, layout, path);
-    const double snapshot_read_seconds = wall_seconds() - read_started;
-    run_collectively(comm, [&] {
-      check_snapshot_matches(snapshot, path, settings, fingerprint);
-      try {
-        factors = nmf::Factors(settings.k, v->local_rows(), v->columns());
-        factors.W = std::move(snapshot.row_arrays.at("W"));
-        const auto& own_ht = snapshot.column_arrays.at("Ht");
-        std::copy(own_ht.begin(), own_ht.end(), factors.Ht.begin() + layout.first_column * settings.k);
-        solver->restore_state(snapshot);
-        resume = std::make_unique<nmf::RunResult>();
-        resume->iterations = snapshot.iteration;
-        resume->initial_error = snapshot.reals.at("initial_error");
-        resume->final_error = snapshot.reals.at("final_error");
-        resume->last_tolerance_check = snapshot.reals.at("last_tolerance_check");
-        resume->solve_seconds = snapshot.reals.at("solve_seconds");
-        resume->history = history_of(snapshot.history);
-      } catch (const std::out_of_range&) {
-        throw UserError(path + ": the snapshot lacks part of the " + settings.solver.name + " state (damaged file?)");
-      }
-    });
-    std::vector<int64_t> block_start;
-    for (int64_t column : v->column_split()) block_start.push_back(column * settings.k);
-    share_blocks(comm, factors.Ht, block_start);
-    if (reporter)
-      std::printf("dnmf factorize: resuming at iteration %lld from %s (read in %.3f s)\n",
-                  static_cast<long long>(snapshot.iteration), path.c_str(), snapshot_read_seconds);
-  }
+  else
+    resume = resume_from_snapshot(comm, settings, *v, layout, fingerprint, *solver, factors);
   const double init_seconds = wall_seconds() - started - read_seconds;
 
   nmf::Checkpoints checkpoints;
@@ -300,32 +340,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     checkpoints.every_iterations = settings.checkpoint.every_iterations;
     checkpoints.every_seconds = settings.checkpoint.every_seconds;
     checkpoints.write = [&](const nmf::RunResult& run) {
-      const double write_started = wall_seconds();
-      io::Snapshot snapshot = layout;
-      snapshot.solver = settings.solver.name;
-      snapshot.input_fingerprint = fingerprint;
-      snapshot.iteration = run.iterations;
-      snapshot.parameters = settings.iterate_parameters;
-      // W is lent to the snapshot rather than copied: at scale it is most of the memory.
-      snapshot.row_arrays["W"] = std::move(factors.W);
-      const double* own_ht = factors.Ht.data() + layout.first_column * settings.k;
-      snapshot.column_arrays["Ht"].assign(own_ht, own_ht + layout.local_columns * settings.k);
-      snapshot.reals = {{"initial_error", run.initial_error},
-                        {"final_error", run.final_error},
-                        {"last_tolerance_check", run.last_tolerance_check},
-                        {"solve_seconds", run.solve_seconds}};
-      solver->save_state(snapshot);
-      snapshot.history = model_history_of(run.history);
-      const std::string path = io::snapshot_path(settings.checkpoint.directory, run.iterations);
-      const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
-      factors.W = std::move(snapshot.row_arrays["W"]);
-      if (!failure.empty()) run_collectively(comm, [&] { throw UserError(failure); });
-      if (reporter) {
-        io::remove_old_snapshots(settings.checkpoint.directory, settings.checkpoint.keep);
-        std::printf("dnmf factorize: snapshot of iteration %lld -> %s (%.3f s)\n", static_cast<long long>(run.iterations),
-                    path.c_str(), wall_seconds() - write_started);
-        std::fflush(stdout);
-      }
+      write_checkpoint(comm, settings, layout, fingerprint, *solver, factors, run);
     };
   }
   const auto result = nmf::run_solver(*solver, *v, factors, settings.stop, checkpoints, resume.get());

@@ -75,9 +75,10 @@ def factorize_job(work):
     subprocess.run(dnmf_command([], 2)[:-1] + [os.environ["DNMF_GENERATE"], matrix, "--rows", "60000", "--columns",
                                                "10000", "--nnz", "2000000", "--topics", "10"],
                    check=True, capture_output=True)
-    # About 30 s of work: more than one run gets before Slurm's warning (the time limit is
-    # a minute and the warning comes 45 s before it), so the job must requeue to finish.
-    iterations = max(500, min(50000, int(30.0 / seconds_per_iteration(matrix, work))))
+    # About 50 s of work against a one-minute limit whose warning is due 50 s before it:
+    # slurmctld checks time limits every 30 s and may signal up to a minute early, so the
+    # warning comes 0-40 s into a run; the job cannot finish without a requeue.
+    iterations = max(500, min(100000, int(50.0 / seconds_per_iteration(matrix, work))))
     options = ["--init", "random", "--max-iter", str(iterations), "--tol", "0"]
     reference = os.path.join(work, "reference.h5")
     run_dnmf(["factorize", matrix, "-k", "10", "-o", reference] + options, nranks=2, timeout=600)
@@ -85,7 +86,7 @@ def factorize_job(work):
     model = os.path.join(work, "model.h5")
     log = os.path.join(work, "factorize.out")
     job = submit(work, "factorize.sbatch", [matrix, model] + options,
-                 ["--time=1", "--signal=B:USR1@45", "--output=" + log], {"DNMF_K": "10"})
+                 ["--time=1", "--signal=B:USR1@50", "--output=" + log], {"DNMF_K": "10"})
     left = wait_for(job)
     text = read(log) if os.path.exists(log) else ""
     requeues = text.count("requeueing job")
