@@ -1,5 +1,8 @@
 #include "io/snapshot_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -179,6 +182,16 @@ void prepare_checkpoint_directory(const std::string& directory) {
       throw UserError(directory + ": cannot write in the checkpoint folder (" + std::strerror(errno) + ")");
   }
   std::filesystem::remove(probe, error);
+}
+
+void release_replaced_snapshots(const std::string& directory, int64_t keep) {
+  const auto snapshots = snapshots_newest_first(directory);
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(keep - 1, 0)); i < snapshots.size(); ++i) {
+    const int descriptor = ::open(snapshots[i].c_str(), O_RDONLY);
+    if (descriptor < 0) continue;
+    ::posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(descriptor);
+  }
 }
 
 void remove_old_snapshots(const std::string& directory, int64_t keep) {

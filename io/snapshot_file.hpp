@@ -56,6 +56,12 @@ std::vector<std::string> snapshots_newest_first(const std::string& directory);
 // Creates `directory` if needed and checks that files can be created in it (UserError
 // naming it otherwise). Call on one rank.
 void prepare_checkpoint_directory(const std::string& directory);
+// Asks the kernel to drop the cached pages of the snapshots the next one will replace
+// (all but the newest keep - 1). Call on one rank, just before writing a snapshot.
+// Nothing is deleted: the files stay complete until the new one is. Their pages, clean
+// and never read again, become the memory the new snapshot is written into, instead of
+// the page cache growing by a snapshot's size (measured in bench_snapshot.py).
+void release_replaced_snapshots(const std::string& directory, int64_t keep);
 // Removes all but the newest `keep` snapshots of `directory`, and the temporary files of
 // snapshots whose writing was cut off. Call on one rank, after a snapshot is complete.
 void remove_old_snapshots(const std::string& directory, int64_t keep);

@@ -280,6 +280,7 @@ void write_checkpoint(MPI_Comm comm, const FactorizeSettings& settings, const io
   solver.save_state(snapshot);
   snapshot.history = model_history_of(run.history);
   const std::string path = io::snapshot_path(settings.checkpoint.directory, run.iterations);
+  if (comm_rank(comm) == 0) io::release_replaced_snapshots(settings.checkpoint.directory, settings.checkpoint.keep);
   const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
   factors.W = std::move(snapshot.row_arrays["W"]);
   if (!failure.empty()) run_collectively(comm, [&] { throw UserError(failure); });
