@@ -2,6 +2,7 @@
 
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -125,9 +126,20 @@ std::string CommandLine::help_text() const {
     if (!option.default_value.empty()) text << " [default: " << option.default_value << "]";
     text << "\n";
   }
+  // The options-file spelling, shown with this command's own options (those with a
+  // dash in their name first: they are the ones whose spelling changes).
+  std::string examples;
+  for (const bool dashed : {true, false})
+    for (const auto& option : options_) {
+      if (examples.size() > 30 || (option.name.find('-') != std::string::npos) != dashed) continue;
+      std::string spelled = option.name;
+      std::replace(spelled.begin(), spelled.end(), '-', '_');
+      examples += (examples.empty() ? "-" : ", -") + spelled + (option.value_name.empty() ? "" : " " + option.value_name);
+    }
   text << "  -h, --help                show this help\n\n"
           "PETSc options such as -log_view (time per phase) and -options_file FILE are accepted too;\n"
-          "in an options file dnmf's options are spelled -min_df 2, -sublinear_tf, ...\n";
+          "in an options file dnmf's options are spelled "
+       << examples << ", ...\n";
   return text.str();
 }
 
