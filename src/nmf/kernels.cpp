@@ -80,23 +80,23 @@ const Events& Events::get() {
 }
 
 void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>& rows) {
+                   const std::vector<int64_t>* rows) {
   EventScope scope(Events::get().v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
   with_width(k, [&](auto w) {
     auto one_row = [&](int64_t r) {
       v_ht_row(w, v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), product.data() + r * k);
     };
-    if (rows.empty()) {
+    if (rows == nullptr) {
       for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
     } else {
-      for (int64_t r : rows) one_row(r);
+      for (int64_t r : *rows) one_row(r);
     }
   });
 }
 
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>& rows) {
+                   const std::vector<int64_t>* rows) {
   EventScope scope(Events::get().vt_w);
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
   with_width(k, [&](auto w) {
@@ -105,10 +105,10 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
       vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), w_row, product.data());
       vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), w_row, product.data());
     };
-    if (rows.empty()) {
+    if (rows == nullptr) {
       for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
     } else {
-      for (int64_t r : rows) one_row(r);
+      for (int64_t r : *rows) one_row(r);
     }
   });
 }

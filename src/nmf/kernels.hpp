@@ -14,13 +14,14 @@
 
 namespace dnmf::nmf {
 
-// product (local_rows x k) = V_loc Ht, for the rows listed in `rows` (all when empty).
+// product (local_rows x k) = V_loc Ht, for the local rows listed in `*rows` (every local
+// row when rows is null; an empty list is no row: a rank may hold none of a batch).
 void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>& rows = {});
-// product (columns x k) = sum over this rank's rows i of V[i,:]^T W[i,:] (only `rows` when
-// given); the caller sums over ranks.
+                   const std::vector<int64_t>* rows = nullptr);
+// product (columns x k) = sum over this rank's rows i of V[i,:]^T W[i,:] (only the rows in
+// `*rows` when given); the caller sums over ranks.
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>& rows = {});
+                   const std::vector<int64_t>* rows = nullptr);
 // gram (k x k) = X^T X for X row-major (count x k).
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result);
 inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
