@@ -6,8 +6,25 @@
 #include "src/collective.hpp"
 #include "src/comm.hpp"
 #include "src/nmf/kernels.hpp"
+#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
+namespace {
+
+// One row of the penalized gradient step of gd and sgd:
+//   out[t] = x[t] - lr (scale (x gram - cross)[t] + lambda pen(x[t]))
+template <class Wd>
+void penalized_gradient_row(Wd w, const double* x, const double* cross, const double* gram, double learning_rate,
+                            double scale, double lambda, double mu, double* out) {
+  const int64_t k = w.k();
+  for (int64_t t = 0; t < k; ++t) {
+    double gradient = -cross[t];
+    for (int64_t r = 0; r < k; ++r) gradient += x[r] * gram[r * k + t];
+    out[t] = x[t] - learning_rate * (scale * gradient + lambda * penalty(x[t], mu));
+  }
+}
+
+}  // namespace
 
 std::unique_ptr<Solver> make_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
 std::unique_ptr<Solver> make_stochastic_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
@@ -136,6 +153,38 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   products_current_ = false;  // v_ht_ belongs to the old H
   const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
   return std::sqrt(std::max(squared, 0.0));
+}
+
+double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const std::vector<int64_t>* rows,
+                                          double h_scale) {
+  const int64_t k = f.k;
+  const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
+  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
+  next_.W.resize(f.W.size());
+  next_.Ht.resize(f.Ht.size());  // the owned rows are written below, the others shared
+  const double* ht = owned_rows(f.Ht, k);
+  const double* vt_w = owned_rows(vt_w_, k);
+  double* next_ht = owned_rows(next_.Ht, k);
+  with_width(k, [&](auto w) {
+    auto step_w_row = [&](int64_t i) {
+      penalized_gradient_row(w, &f.W[i * k], &v_ht_[i * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
+                             &next_.W[i * k]);
+    };
+    if (rows == nullptr) {
+      for (int64_t i = 0; i < f.local_rows; ++i) step_w_row(i);
+    } else {
+      for (int64_t i : *rows) step_w_row(i);
+    }
+    for (int64_t j = 0; j < owned_columns(); ++j)
+      penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
+                             next_ht + j * k);
+  });
+  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+  share_owned_rows(next_.Ht, k);
+  const double residual = adopt(f, next_);
+  if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
+    learning_rate_ *= settings_.learning_rate_decay;
+  return residual;
 }
 
 double Solver::residual_norm(const Factors& factors) {

@@ -116,19 +116,29 @@ class AlternatingSolver : public Solver {
 // min(x - threshold, 0): the seed's penalty, nonzero only where x < threshold.
 inline double penalty(double x, double threshold) { return x < threshold ? x - threshold : 0.0; }
 
-// One row of the penalized gradient step of gd and sgd:
-//   out[t] = x[t] - lr (scale (x gram - cross)[t] + lambda pen(x[t]))
-// (a template on the row width, see width.hpp).
-template <class Wd>
-void penalized_gradient_row(Wd w, const double* x, const double* cross, const double* gram, double learning_rate,
-                            double scale, double lambda, double mu, double* out) {
-  const int64_t k = w.k();
-  for (int64_t t = 0; t < k; ++t) {
-    double gradient = -cross[t];
-    for (int64_t r = 0; r < k; ++r) gradient += x[r] * gram[r * k + t];
-    out[t] = x[t] - learning_rate * (scale * gradient + lambda * penalty(x[t], mu));
-  }
-}
+// gd and sgd: the seed's penalized gradient step and its learning-rate schedule (--lr,
+// multiplied by --lr-decay after every --lr-decay-every iterations; saved in snapshots).
+// They differ in which rows of W step and how H's data term is scaled.
+class PenalizedGradientSolver : public Solver {
+ public:
+  PenalizedGradientSolver(const DataMatrix& v, const SolverSettings& settings)
+      : Solver(v, settings), learning_rate_(settings.learning_rate) {}
+  void save_state(io::Snapshot& snapshot) const final { snapshot.reals["learning_rate"] = learning_rate_; }
+  void restore_state(const io::Snapshot& snapshot) final { learning_rate_ = snapshot.reals.at("learning_rate"); }
+
+ protected:
+  // With v_ht_, hht_, wtw_ and vt_w_ (summed to owners) of the iterate `f`: the listed
+  // local rows of W (every row when null) and this rank's columns of H take the step
+  //   x <- x - lr (scale (x gram - cross) + lambda pen(x))   (scale h_scale for H, 1 for W)
+  // into next_, whose other rows of W the caller has set. Then every rank gets the new H,
+  // it is adopted (see adopt) and the schedule advances. Returns the new residual.
+  double take_step(Factors& f, int64_t iteration, const std::vector<int64_t>* rows, double h_scale);
+
+  Factors next_;
+
+ private:
+  double learning_rate_;
+};
 
 // Throws UserError for an unknown name.
 std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings);

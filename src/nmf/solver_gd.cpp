@@ -10,55 +10,22 @@
 //
 // The products of the current iterate (V H^T, W^T W, H H^T) were computed with its
 // residual, so an iteration costs one V^T W and the products of the new iterate.
-#include <cmath>
-
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
-#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
 
-class GradientDescent : public Solver {
+class GradientDescent : public PenalizedGradientSolver {
  public:
-  GradientDescent(const DataMatrix& v, const SolverSettings& settings)
-      : Solver(v, settings), learning_rate_(settings.learning_rate) {}
+  using PenalizedGradientSolver::PenalizedGradientSolver;
 
   double step(Factors& f, int64_t iteration) override {
-    const int64_t k = f.k;
     if (!products_current_) refresh_products(f);
-    multiply_vt_w(v_, f.W, k, vt_w_);
-    sum_vt_w_to_owners(k);
-
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
-    next_.W.resize(f.W.size());  // every entry is written below or shared
-    next_.Ht.resize(f.Ht.size());
-    const double* ht = owned_rows(f.Ht, k);
-    const double* vt_w = owned_rows(vt_w_, k);
-    double* next_ht = owned_rows(next_.Ht, k);
-    with_width(k, [&](auto w) {
-      for (int64_t i = 0; i < f.local_rows; ++i)
-        penalized_gradient_row(w, &f.W[i * k], &v_ht_[i * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
-                               &next_.W[i * k]);
-      for (int64_t j = 0; j < owned_columns(); ++j)
-        penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, 1.0, lambda, mu,
-                               next_ht + j * k);
-    });
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-    share_owned_rows(next_.Ht, k);
-    const double residual = adopt(f, next_);
-    if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
-      learning_rate_ *= settings_.learning_rate_decay;
-    return residual;
+    multiply_vt_w(v_, f.W, f.k, vt_w_);
+    sum_vt_w_to_owners(f.k);
+    return take_step(f, iteration, nullptr, 1.0);
   }
-
-  void save_state(io::Snapshot& snapshot) const override { snapshot.reals["learning_rate"] = learning_rate_; }
-  void restore_state(const io::Snapshot& snapshot) override { learning_rate_ = snapshot.reals.at("learning_rate"); }
-
- private:
-  double learning_rate_;
-  Factors next_;
 };
 
 }  // namespace

@@ -15,21 +15,18 @@
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/random.hpp"
 #include "src/nmf/solver.hpp"
-#include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
 
-class StochasticGradientDescent : public Solver {
+class StochasticGradientDescent : public PenalizedGradientSolver {
  public:
-  StochasticGradientDescent(const DataMatrix& v, const SolverSettings& settings)
-      : Solver(v, settings), learning_rate_(settings.learning_rate) {}
+  using PenalizedGradientSolver::PenalizedGradientSolver;
 
   double step(Factors& f, int64_t iteration) override {
     const int64_t k = f.k;
     const auto batch = local_batch(iteration);
     const double batch_size = static_cast<double>(std::min<int64_t>(settings_.batch_size, v_.rows()));
-    const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
 
     // The first step (or the first after a restart) needs H H^T: the same call as the
     // one that follows every accepted step, so a resumed run rounds alike.
@@ -43,31 +40,9 @@ class StochasticGradientDescent : public Solver {
     sum_over_ranks(wtw_);
     sum_vt_w_to_owners(k);
 
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
     next_.W = f.W;  // rows outside the batch stay
-    next_.Ht.resize(f.Ht.size());  // every entry is written below or shared
-    const double scale = static_cast<double>(v_.rows()) / batch_size;
-    const double* ht = owned_rows(f.Ht, k);
-    const double* vt_w = owned_rows(vt_w_, k);
-    double* next_ht = owned_rows(next_.Ht, k);
-    with_width(k, [&](auto w) {
-      for (int64_t r : batch)
-        penalized_gradient_row(w, &f.W[r * k], &v_ht_[r * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
-                               &next_.W[r * k]);
-      for (int64_t j = 0; j < owned_columns(); ++j)
-        penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, scale, lambda, mu,
-                               next_ht + j * k);
-    });
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
-    share_owned_rows(next_.Ht, k);
-    const double residual = adopt(f, next_);
-    if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
-      learning_rate_ *= settings_.learning_rate_decay;
-    return residual;
+    return take_step(f, iteration, &batch, static_cast<double>(v_.rows()) / batch_size);
   }
-
-  void save_state(io::Snapshot& snapshot) const override { snapshot.reals["learning_rate"] = learning_rate_; }
-  void restore_state(const io::Snapshot& snapshot) override { learning_rate_ = snapshot.reals.at("learning_rate"); }
 
  private:
   // This rank's rows of the iteration's batch (local indices): Floyd's algorithm draws b
@@ -89,9 +64,7 @@ class StochasticGradientDescent : public Solver {
     return mine;
   }
 
-  double learning_rate_;
   std::vector<double> batch_w_;
-  Factors next_;
 };
 
 }  // namespace
