@@ -27,7 +27,8 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   columns_ = layout.columns;
   first_row_ = layout.first_row;
   local_rows_ = static_cast<int64_t>(layout.indptr.size()) - 1;
-  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  rank_ = comm_rank(comm);
+  const int rank = rank_, ranks = comm_size(comm);
   // The columns this rank "owns" form PETSc's diagonal block and are the columns of H it
   // updates; updating a column costs the same for every column, so split them evenly.
   for (int r = 0; r <= ranks; ++r) column_split_.push_back(even_split_start(columns_, r, ranks));
@@ -151,6 +152,12 @@ DataMatrix::DataMatrix(MPI_Comm comm, const std::string& path) : comm_(comm) {
   diagonal_.column_offset = static_cast<PetscInt>(column_start);
   view(off_diagonal, off_diagonal_);
   off_diagonal_.column_map = column_map;
+}
+
+std::vector<int64_t> DataMatrix::column_block_starts(int64_t width) const {
+  std::vector<int64_t> starts;
+  for (int64_t column : column_split_) starts.push_back(column * width);
+  return starts;
 }
 
 DataMatrix::~DataMatrix() {

@@ -45,6 +45,11 @@ class DataMatrix {
   // Rank r owns columns [column_split()[r], column_split()[r + 1]): they form PETSc's
   // diagonal block, and they are the columns of H that rank updates.
   const std::vector<int64_t>& column_split() const { return column_split_; }
+  int64_t first_owned_column() const { return column_split_[rank_]; }
+  int64_t owned_columns() const { return column_split_[rank_ + 1] - column_split_[rank_]; }
+  // Where each rank's block of columns starts in a (columns x width) row-major array, and
+  // where the array ends: the block layout of src/comm's block sums and shares.
+  std::vector<int64_t> column_block_starts(int64_t width) const;
   const CsrBlock& diagonal() const { return diagonal_; }
   const CsrBlock& off_diagonal() const { return off_diagonal_; }
   Mat petsc() const { return matrix_; }
@@ -55,6 +60,7 @@ class DataMatrix {
   // The two CSR blocks PETSc's matrix is built on (off-diagonal columns are global).
   std::vector<PetscInt> diagonal_row_start_, diagonal_column_, off_diagonal_row_start_, off_diagonal_column_;
   std::vector<PetscScalar> diagonal_value_, off_diagonal_value_;
+  int rank_ = 0;
   std::vector<int64_t> column_split_;
   int64_t rows_ = 0, columns_ = 0, first_row_ = 0, local_rows_ = 0, nnz_ = 0;
   double squared_norm_ = 0, sum_ = 0;

@@ -22,8 +22,7 @@ struct IterateReport {
 };
 
 IterateReport report_on(const DataMatrix& v, const Factors& f, double seconds) {
-  const int rank = comm_rank(v.comm());
-  const int64_t first = v.column_split()[rank] * f.k, end = v.column_split()[rank + 1] * f.k;
+  const int64_t first = v.first_owned_column() * f.k, end = first + v.owned_columns() * f.k;
   double min_w = std::numeric_limits<double>::infinity(), min_h = min_w;
   int64_t negative_w = 0, negative_h = 0;
   for (double x : f.W) {
@@ -122,7 +121,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     if (stop.tolerance > 0 && iteration % 10 == 0) {
       // Every rank must take the same branch: the decision is rank 0's.
       const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
-      if (lowest_rank_with(v.comm(), converged && comm_rank(v.comm()) == 0) >= 0) {
+      if (lowest_rank_with(v.comm(), converged && reporter) >= 0) {
         result.stop_reason = "tol";
         break;
       }

@@ -93,28 +93,23 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
   MPI_Comm comm = v.comm();
   // Matrices with a row per column of V (Omega, Z, B^T, the right vectors) are handled
   // like Ht: each rank works on its block of V's column split, then shares it.
-  const int rank = comm_rank(comm);
-  const int64_t own_begin = v.column_split()[rank], own_count = v.column_split()[rank + 1] - own_begin;
-  auto block_start = [&](int64_t width) {
-    std::vector<int64_t> start;
-    for (int64_t column : v.column_split()) start.push_back(column * width);
-    return start;
-  };
+  const int64_t own_begin = v.first_owned_column(), own_count = v.owned_columns();
+  const auto blocks = v.column_block_starts(l);
 
   // A uniform sketch spans the same dominant subspace as a Gaussian one after the power
   // iterations, and costs a fraction of the normal draws.
   std::vector<double> sketch(static_cast<size_t>(n * l));
   for (int64_t i = own_begin * l; i < (own_begin + own_count) * l; ++i)
     sketch[i] = 2.0 * random_uniform(seed, kStreamSketch, static_cast<uint64_t>(i)) - 1.0;
-  share_blocks(comm, sketch, block_start(l));
+  share_blocks(comm, sketch, blocks);
   std::vector<double> q, z;
   multiply_v_ht(v, sketch, l, q);  // V Omega
   orthonormalize(q.data(), m_local, l, comm, power_iterations > 0 ? 1 : 2);
   std::vector<double> y;
   for (int iteration = 0; iteration < power_iterations; ++iteration) {
     multiply_vt_w(v, q, l, z);  // Z = V^T Q
-    sum_over_ranks_to_owners(comm, z, block_start(l));
-    share_blocks(comm, z, block_start(l));
+    sum_over_ranks_to_owners(comm, z, blocks);
+    share_blocks(comm, z, blocks);
     multiply_v_ht(v, z, l, y);  // Y = V Z
     // Z's CholeskyQR, Z = Z' R with R^T R = Z^T Z, without touching the columns x l matrix
     // Z: Z^T Z = Q^T V V^T Q = Q^T Y, and V Z' = Y R^{-1}. Then Y R^{-1} is orthonormalized.
@@ -131,7 +126,7 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
   }
   std::vector<double> bt;  // B^T = V^T Q, columns x l
   multiply_vt_w(v, q, l, bt);
-  sum_over_ranks_to_owners(comm, bt, block_start(l));
+  sum_over_ranks_to_owners(comm, bt, blocks);
   const double* own_bt = bt.data() + own_begin * l;
 
   // B B^T = Bt^T Bt = U diag(s^2) U^T.
@@ -152,7 +147,7 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
   svd.right.assign(static_cast<size_t>(n * k), 0.0);
   project(q.data(), m_local, l, k, bbt, std::vector<double>(static_cast<size_t>(k), 1.0), svd.left.data());
   project(own_bt, own_count, l, k, bbt, svd.singular_values, svd.right.data() + own_begin * k);
-  share_blocks(comm, svd.right, block_start(k));
+  share_blocks(comm, svd.right, v.column_block_starts(k));
   return svd;
 }
 

@@ -46,12 +46,6 @@ std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& s
   throw UserError("--solver: unknown solver '" + settings.name + "' (use hals, mu, gd, sgd or adam)");
 }
 
-Solver::Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {
-  const int rank = comm_rank(v.comm());
-  owned_begin_ = v.column_split()[rank];
-  owned_end_ = v.column_split()[rank + 1];
-}
-
 void Solver::sum_over_ranks(std::vector<double>& values) const {
   PetscLogEventBegin(Events::get().allreduce, 0, 0, 0, 0);
   communicated_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
@@ -59,23 +53,17 @@ void Solver::sum_over_ranks(std::vector<double>& values) const {
   PetscLogEventEnd(Events::get().allreduce, 0, 0, 0, 0);
 }
 
-std::vector<int64_t> Solver::block_start(int64_t k) const {
-  std::vector<int64_t> start;
-  for (int64_t column : v_.column_split()) start.push_back(column * k);
-  return start;
-}
-
 void Solver::sum_vt_w_to_owners(int64_t k) {
   PetscLogEventBegin(Events::get().reduce_scatter, 0, 0, 0, 0);
   communicated_bytes_ += static_cast<int64_t>(vt_w_.size() * sizeof(double));
-  sum_over_ranks_to_owners(v_.comm(), vt_w_, block_start(k));
+  sum_over_ranks_to_owners(v_.comm(), vt_w_, v_.column_block_starts(k));
   PetscLogEventEnd(Events::get().reduce_scatter, 0, 0, 0, 0);
 }
 
 void Solver::share_owned_rows(std::vector<double>& ht, int64_t k) const {
   PetscLogEventBegin(Events::get().allgather, 0, 0, 0, 0);
   communicated_bytes_ += static_cast<int64_t>(owned_columns() * k) * static_cast<int64_t>(sizeof(double));
-  share_blocks(v_.comm(), ht, block_start(k));
+  share_blocks(v_.comm(), ht, v_.column_block_starts(k));
   PetscLogEventEnd(Events::get().allgather, 0, 0, 0, 0);
 }
 

@@ -34,7 +34,7 @@ const std::vector<std::string>& solver_names();
 
 class Solver {
  public:
-  Solver(const DataMatrix& v, const SolverSettings& settings);
+  Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {}
   virtual ~Solver() = default;
 
   // Advances `factors` by iteration number `iteration` (1, 2, ...) and returns
@@ -69,10 +69,12 @@ class Solver {
 
   // H is updated a block of columns per rank (V's column split), then shared, so the
   // H-side work and memory traffic divide by the number of ranks like the W side:
-  // Rows [owned_begin_, owned_end_) of Ht are this rank's.
-  int64_t owned_columns() const { return owned_end_ - owned_begin_; }
-  double* owned_rows(std::vector<double>& ht, int64_t k) const { return ht.data() + owned_begin_ * k; }
-  const double* owned_rows(const std::vector<double>& ht, int64_t k) const { return ht.data() + owned_begin_ * k; }
+  // Rows [v_.first_owned_column(), + owned_columns()) of Ht are this rank's.
+  int64_t owned_columns() const { return v_.owned_columns(); }
+  double* owned_rows(std::vector<double>& ht, int64_t k) const { return ht.data() + v_.first_owned_column() * k; }
+  const double* owned_rows(const std::vector<double>& ht, int64_t k) const {
+    return ht.data() + v_.first_owned_column() * k;
+  }
   // vt_w_ summed over ranks in this rank's owned rows only (a logged reduce-scatter).
   void sum_vt_w_to_owners(int64_t k);
   // Every rank's owned rows of `ht` on every rank (a logged allgather).
@@ -92,9 +94,6 @@ class Solver {
   double current_residual_ = 0;    // set by refresh_products
 
  private:
-  std::vector<int64_t> block_start(int64_t k) const;
-
-  int64_t owned_begin_ = 0, owned_end_ = 0;
   std::vector<double> sums_;  // packing space for the combined allreduces
   mutable int64_t communicated_bytes_ = 0;
 };
