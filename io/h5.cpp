@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <type_traits>
 
 #include "src/collective.hpp"
@@ -113,7 +114,7 @@ void check_output_writable(const std::string& output) {
 }
 
 std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
-  return final_path + ".partial-" + std::to_string(unique);
+  return final_path + kTemporaryMarker + std::to_string(unique);
 }
 
 namespace {
@@ -124,11 +125,6 @@ void sync_path(const std::string& path) {
   ::close(descriptor);
 }
 
-std::string directory_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 }  // namespace
 
 void write_file_atomically(MPI_Comm comm, const std::string& final_path, const std::function<void(File&)>& fill) {
@@ -150,7 +146,8 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
       sync_path(temporary);
       if (std::rename(temporary.c_str(), final_path.c_str()) != 0)
         throw UserError(final_path + ": cannot move the finished file into place (" + std::strerror(errno) + ")");
-      sync_path(directory_of(final_path));
+      const auto folder = std::filesystem::path(final_path).parent_path();
+      sync_path(folder.empty() ? "." : folder.string());
     });
   } catch (...) {
     if (rank == 0) std::remove(temporary.c_str());

@@ -108,7 +108,9 @@ void quiet_library_errors();
 // Fails early, before any work, when `path` cannot be written (UserError naming it).
 void check_output_writable(const std::string& path);
 
-// Temporary name used while writing `final_path` (same directory, so rename is atomic).
+// Temporary name used while writing `final_path` (same directory, so rename is atomic):
+// final_path + kTemporaryMarker + a number.
+constexpr const char* kTemporaryMarker = ".partial-";
 std::string temporary_path_for(const std::string& final_path, uint64_t unique);
 
 // Creates the file under a temporary name, lets `fill` write it (collectively), closes

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -22,7 +21,6 @@ constexpr const char* kFormatName = "dnmf-snapshot";
 constexpr int64_t kFormatVersion = 1;
 constexpr const char* kPrefix = "snapshot-";
 constexpr const char* kSuffix = ".h5";
-
 
 uint64_t name_hash(const std::string& name) {
   uint64_t hash = 0xCBF29CE484222325ull;  // FNV-1a: the same on every machine
@@ -48,10 +46,7 @@ std::string checksum_of(MPI_Comm comm, const Snapshot& s) {
   for (const auto& [name, values] : s.row_arrays) local += partial_checksum("rows/" + name, values, s.first_row, s.k);
   for (const auto& [name, values] : s.column_arrays)
     local += partial_checksum("columns/" + name, values, s.first_column, s.k);
-  char text[24];
-  const auto total = static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(local)));
-  std::snprintf(text, sizeof text, "%016" PRIx64, total);
-  return text;
+  return hex64(static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(local))));
 }
 
 // The array names listed in root attribute `list` ("a,b,c").
@@ -202,7 +197,7 @@ void remove_old_snapshots(const std::string& directory, int64_t keep) {
   // Temporary files of snapshots whose writer was killed: never complete, never read.
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(kPrefix, 0) == 0 && name.find(".partial-") != std::string::npos)
+    if (name.rfind(kPrefix, 0) == 0 && name.find(h5::kTemporaryMarker) != std::string::npos)
       std::filesystem::remove(entry.path(), error);
   }
 }

@@ -6,7 +6,6 @@
 #include "src/factorize.hpp"
 
 #include <algorithm>
-#include <cinttypes>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -18,6 +17,7 @@
 #include "src/cli.hpp"
 #include "src/collective.hpp"
 #include "src/comm.hpp"
+#include "src/hash.hpp"
 #include "src/nmf/driver.hpp"
 #include "src/nmf/initialize.hpp"
 #include "src/nmf/solver.hpp"
@@ -136,23 +136,16 @@ FactorizeSettings settings_from(const CommandLine& line) {
   return s;
 }
 
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "%016" PRIx64, value);
-  return text;
-}
-
 // This rank's share of a snapshot: its rows of W and its block of H's columns.
 io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k) {
-  const int rank = comm_rank(v.comm());
   io::Snapshot layout;
   layout.k = k;
   layout.rows = v.rows();
   layout.columns = v.columns();
   layout.first_row = v.first_row();
   layout.local_rows = v.local_rows();
-  layout.first_column = v.column_split()[rank];
-  layout.local_columns = v.column_split()[rank + 1] - layout.first_column;
+  layout.first_column = v.first_owned_column();
+  layout.local_columns = v.owned_columns();
   return layout;
 }
 
@@ -161,11 +154,10 @@ io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k) {
 io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const io::Snapshot& layout,
                                    std::string& snapshot_file) {
   const bool reporter = comm_rank(comm) == 0;
-  std::string listing;
-  bool folder = false;
+  std::string listing;  // rank 0's look at PATH, one candidate file per line
   run_collectively(comm, [&] {
     if (!reporter) return;
-    folder = std::filesystem::is_directory(path);
+    const bool folder = std::filesystem::is_directory(path);
     if (!folder && !std::filesystem::exists(path)) throw UserError(path + ": --restart: no such snapshot file or folder");
     if (folder)
       for (const auto& file : io::snapshots_newest_first(path)) listing += file + "\n";
@@ -176,6 +168,7 @@ io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const
   std::vector<std::string> candidates;
   for (size_t start = 0, end; (end = listing.find('\n', start)) != std::string::npos; start = end + 1)
     candidates.push_back(listing.substr(start, end - start));
+  const bool folder = candidates.front() != path;  // a file names itself
   io::Snapshot snapshot;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const std::string failure =
@@ -184,8 +177,7 @@ io::Snapshot read_restart_snapshot(MPI_Comm comm, const std::string& path, const
       snapshot_file = candidates[i];
       return snapshot;
     }
-    if (candidates.size() == 1 && i == 0 && !std::filesystem::is_directory(path))
-      run_collectively(comm, [&] { throw UserError(failure); });
+    if (!folder) run_collectively(comm, [&] { throw UserError(failure); });
     if (reporter)
       print_warning(failure + (i + 1 < candidates.size() ? "; trying the snapshot before it" : ""));
   }
@@ -250,9 +242,7 @@ std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const Factor
       throw UserError(path + ": the snapshot lacks part of the " + settings.solver.name + " state (damaged file?)");
     }
   });
-  std::vector<int64_t> block_start;
-  for (int64_t column : v.column_split()) block_start.push_back(column * settings.k);
-  share_blocks(comm, factors.Ht, block_start);
+  share_blocks(comm, factors.Ht, v.column_block_starts(settings.k));
   if (comm_rank(comm) == 0)
     std::printf("dnmf factorize: resuming at iteration %lld from %s (read in %.3f s)\n",
                 static_cast<long long>(snapshot.iteration), path.c_str(), read_seconds);
@@ -327,7 +317,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
 
   nmf::Factors factors;
   auto solver = nmf::make_solver(*v, settings.solver);
-  const std::string fingerprint = hex(v->fingerprint());
+  const std::string fingerprint = hex64(v->fingerprint());
   const io::Snapshot layout = snapshot_layout(*v, settings.k);
   std::unique_ptr<nmf::RunResult> resume;
   if (settings.checkpoint.restart.empty())
@@ -366,7 +356,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     if (key != "output") model.text_attributes[key] = value;
   }
   model.text_attributes["input"] = settings.input;
-  model.text_attributes["input_fingerprint"] = hex(v->fingerprint());
+  model.text_attributes["input_fingerprint"] = fingerprint;
   model.text_attributes["stop_reason"] = result.stop_reason;
   model.text_attributes["dnmf_version"] = DNMF_VERSION;
   model.integer_attributes["iterations"] = result.iterations;
