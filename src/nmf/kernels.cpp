@@ -87,11 +87,7 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
     auto one_row = [&](int64_t r) {
       v_ht_row(w, v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), product.data() + r * k);
     };
-    if (rows == nullptr) {
-      for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
-    } else {
-      for (int64_t r : *rows) one_row(r);
-    }
+    for_each_row(v.local_rows(), rows, one_row);
   });
 }
 
@@ -105,11 +101,7 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
       vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), w_row, product.data());
       vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), w_row, product.data());
     };
-    if (rows == nullptr) {
-      for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
-    } else {
-      for (int64_t r : *rows) one_row(r);
-    }
+    for_each_row(v.local_rows(), rows, one_row);
   });
 }
 

@@ -22,6 +22,17 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
 // `*rows` when given); the caller sums over ranks.
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows = nullptr);
+// Calls visit(r) for the local rows listed in `*rows`, or for 0 .. count - 1 when rows is
+// null: the row selection the products above take.
+template <class Visit>
+void for_each_row(int64_t count, const std::vector<int64_t>* rows, Visit&& visit) {
+  if (rows == nullptr) {
+    for (int64_t r = 0; r < count; ++r) visit(r);
+  } else {
+    for (int64_t r : *rows) visit(r);
+  }
+}
+
 // gram (k x k) = X^T X for X row-major (count x k).
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result);
 inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {

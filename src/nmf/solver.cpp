@@ -158,11 +158,7 @@ double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const s
       penalized_gradient_row(w, &f.W[i * k], &v_ht_[i * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
                              &next_.W[i * k]);
     };
-    if (rows == nullptr) {
-      for (int64_t i = 0; i < f.local_rows; ++i) step_w_row(i);
-    } else {
-      for (int64_t i : *rows) step_w_row(i);
-    }
+    for_each_row(f.local_rows, rows, step_w_row);
     for (int64_t j = 0; j < owned_columns(); ++j)
       penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
                              next_ht + j * k);
