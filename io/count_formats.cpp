@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "io/record_split.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/row_partition.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
 namespace {

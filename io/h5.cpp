@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <type_traits>
 
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
 
 namespace dnmf::h5 {
 namespace {

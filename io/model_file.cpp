@@ -1,9 +1,11 @@
 #include "io/model_file.hpp"
 
+#include <algorithm>
+
 #include "io/h5.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/row_partition.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
 namespace {
@@ -18,7 +20,7 @@ void copy_strings(const h5::File& input, h5::File& output, const std::string& na
 
 }  // namespace
 
-void write_history(h5::File& file, const ModelHistory& h) {
+void write_history(h5::File& file, const nmf::History& h) {
   const bool writer = comm_rank(file.comm()) == 0;  // one copy, the same on every rank
   const int64_t entries = static_cast<int64_t>(h.iteration.size());
   auto mine = [&](const auto& values) { return writer ? values : std::decay_t<decltype(values)>{}; };
@@ -33,9 +35,9 @@ void write_history(h5::File& file, const ModelHistory& h) {
   file.write_slice<int64_t>("/history/negative_h", entries, 0, mine(h.negative_h));
 }
 
-ModelHistory read_history(const h5::File& file) {
+nmf::History read_history(const h5::File& file) {
   const int64_t entries = file.dataset_shape("/history/iteration").at(0);
-  ModelHistory h;
+  nmf::History h;
   h.iteration = file.read_slice<int64_t>("/history/iteration", 0, entries);
   h.seconds = file.read_slice<double>("/history/seconds", 0, entries);
   h.error = file.read_slice<double>("/history/error", 0, entries);
@@ -74,6 +76,51 @@ void write_model_file(MPI_Comm comm, const std::string& path, const std::string&
 
     write_history(file, model.history);
   });
+}
+
+ModelSlices assemble_model(nmf::Factors&& factors, const nmf::RunResult& run, const ModelFacts& facts) {
+  ModelSlices model;
+  model.rows = facts.rows;
+  model.columns = facts.columns;
+  model.k = factors.k;
+  model.first_row = facts.first_row;
+  model.w = std::move(factors.W);
+  model.h.resize(static_cast<size_t>(model.k * model.columns));
+  for (int64_t j = 0; j < model.columns; ++j)
+    for (int64_t t = 0; t < model.k; ++t) model.h[t * model.columns + j] = factors.Ht[j * model.k + t];
+  model.history = run.history;
+  for (const auto& [name, value] : facts.options) {
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    if (key != "output") model.text_attributes[key] = value;
+  }
+  model.text_attributes["input"] = facts.input;
+  model.text_attributes["input_fingerprint"] = facts.input_fingerprint;
+  model.text_attributes["stop_reason"] = nmf::stop_reason_name(run.stop_reason);
+  model.text_attributes["dnmf_version"] = DNMF_VERSION;
+  model.integer_attributes["iterations"] = run.iterations;
+  model.integer_attributes["ranks"] = facts.ranks;
+  model.integer_attributes["k"] = model.k;
+  model.real_attributes["final_error"] = run.final_error;
+  model.real_attributes["relative_error"] = run.final_error / facts.data_norm;
+  model.real_attributes["solve_seconds"] = run.solve_seconds;
+  return model;
+}
+
+nmf::Factors read_start_factors(MPI_Comm comm, const std::string& path, int64_t rows, int64_t first_row,
+                                int64_t local_rows, int64_t columns, int64_t k) {
+  auto file = h5::File::open(comm, path);
+  const auto w_shape = file.dataset_shape("/W");
+  const auto h_shape = file.dataset_shape("/H");
+  if (w_shape != std::vector<int64_t>{rows, k} || h_shape != std::vector<int64_t>{k, columns})
+    throw UserError(path + ": /W and /H must be " + std::to_string(rows) + " x " + std::to_string(k) + " and " +
+                    std::to_string(k) + " x " + std::to_string(columns) + " for this matrix and k");
+  nmf::Factors start(k, local_rows, columns);
+  start.W = file.read_rows<double>("/W", first_row, local_rows, k);
+  const auto h = file.read_rows<double>("/H", 0, k, columns);
+  for (int64_t t = 0; t < k; ++t)
+    for (int64_t j = 0; j < columns; ++j) start.Ht[j * k + t] = h[t * columns + j];
+  return start;
 }
 
 ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {

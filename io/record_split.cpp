@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "io/corpus_files.hpp"
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 
 namespace dnmf::io {
 namespace {

@@ -8,11 +8,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <stdexcept>
 
 #include "io/h5.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/hash.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/hash.hpp"
 
 namespace dnmf::io {
 namespace {
@@ -70,6 +72,52 @@ std::string joined_names(const Map& named) {
 }
 
 }  // namespace
+
+namespace {
+// The run's own entries; the solver's state has the other names.
+constexpr const char* kRunReals[] = {"initial_error", "final_error", "last_tolerance_check", "solve_seconds"};
+}  // namespace
+
+Snapshot snapshot_of_run(const Snapshot& layout, nmf::Factors& factors, const nmf::RunResult& run,
+                         nmf::SolverState&& solver_state) {
+  Snapshot snapshot = layout;
+  snapshot.iteration = run.iterations;
+  snapshot.row_arrays = std::move(solver_state.row_arrays);
+  snapshot.column_arrays = std::move(solver_state.column_arrays);
+  snapshot.reals = std::move(solver_state.reals);
+  snapshot.integers = std::move(solver_state.integers);
+  snapshot.row_arrays["W"] = std::move(factors.W);
+  const double* own_ht = factors.Ht.data() + layout.first_column * layout.k;
+  snapshot.column_arrays["Ht"].assign(own_ht, own_ht + layout.local_columns * layout.k);
+  const double run_reals[] = {run.initial_error, run.final_error, run.last_tolerance_check, run.solve_seconds};
+  for (size_t i = 0; i < std::size(kRunReals); ++i) snapshot.reals[kRunReals[i]] = run_reals[i];
+  snapshot.history = run.history;
+  return snapshot;
+}
+
+void give_back_w(Snapshot& snapshot, nmf::Factors& factors) { factors.W = std::move(snapshot.row_arrays["W"]); }
+
+void restore_run(Snapshot&& snapshot, const std::string& path, nmf::Factors& factors, nmf::RunResult& run,
+                 nmf::SolverState& solver_state) {
+  try {
+    factors.W = std::move(snapshot.row_arrays.at("W"));
+    const auto& own_ht = snapshot.column_arrays.at("Ht");
+    std::copy(own_ht.begin(), own_ht.end(), factors.Ht.begin() + snapshot.first_column * snapshot.k);
+    run.iterations = snapshot.iteration;
+    double* run_reals[] = {&run.initial_error, &run.final_error, &run.last_tolerance_check, &run.solve_seconds};
+    for (size_t i = 0; i < std::size(kRunReals); ++i) *run_reals[i] = snapshot.reals.at(kRunReals[i]);
+  } catch (const std::out_of_range&) {
+    throw UserError(path + ": the snapshot lacks part of the " + snapshot.solver + " state (damaged file?)");
+  }
+  snapshot.row_arrays.erase("W");
+  snapshot.column_arrays.erase("Ht");
+  for (const char* name : kRunReals) snapshot.reals.erase(name);
+  run.history = std::move(snapshot.history);
+  solver_state.row_arrays = std::move(snapshot.row_arrays);
+  solver_state.column_arrays = std::move(snapshot.column_arrays);
+  solver_state.reals = std::move(snapshot.reals);
+  solver_state.integers = std::move(snapshot.integers);
+}
 
 void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
   const std::string checksum = checksum_of(comm, s);

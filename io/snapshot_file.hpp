@@ -24,6 +24,9 @@
 #include <vector>
 
 #include "io/model_file.hpp"
+#include "src/nmf/factors.hpp"
+#include "src/nmf/run_state.hpp"
+#include "src/nmf/solver_state.hpp"
 
 namespace dnmf::io {
 
@@ -38,8 +41,21 @@ struct Snapshot {
   std::map<std::string, std::vector<double>> column_arrays;  // local_columns x k each
   std::map<std::string, double> reals;
   std::map<std::string, int64_t> integers;
-  ModelHistory history;  // the same on every rank
+  nmf::History history;  // the same on every rank
 };
+
+// A run as it stands, in a snapshot of this rank's `layout`: W under "W" and the owned
+// block of Ht under "Ht", the run's scalars, its history, and the solver's state (whose
+// names must not be the run's). W is moved out of `factors` (at scale it is most of the
+// memory); give_back_w returns it once the snapshot is written.
+Snapshot snapshot_of_run(const Snapshot& layout, nmf::Factors& factors, const nmf::RunResult& run,
+                         nmf::SolverState&& solver_state);
+void give_back_w(Snapshot& snapshot, nmf::Factors& factors);
+// The reverse: W and this rank's block of Ht into `factors` (sized for the layout; the
+// other blocks of Ht are the caller's to share), the run to continue and the solver's
+// state. A snapshot that lacks a part is a UserError naming `path`.
+void restore_run(Snapshot&& snapshot, const std::string& path, nmf::Factors& factors, nmf::RunResult& run,
+                 nmf::SolverState& solver_state);
 
 // Collective. Every rank passes the same names, scalars and history.
 void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& snapshot);

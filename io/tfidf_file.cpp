@@ -7,11 +7,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "io/h5.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/row_partition.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
 namespace {
@@ -188,6 +189,23 @@ CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<i
                      rows.data = values;
                    });
   return rows;
+}
+
+CsrRowSource balanced_row_source(MPI_Comm comm, const std::string& path) {
+  const auto summary = read_tfidf_summary(comm, path);
+  auto layout = std::make_shared<const RowLayout>(read_balanced_layout(comm, path));
+  CsrRowSource source;
+  source.name = path;
+  source.rows = layout->rows;
+  source.columns = layout->columns;
+  source.nnz = summary.nnz;
+  source.first_row = layout->first_row;
+  source.indptr = layout->indptr;
+  source.read_entries = [comm, path, layout](bool with_values, int64_t chunk_entries,
+                                             const CsrRowSource::ChunkVisitor& visit) {
+    read_row_entries(comm, path, *layout, with_values, chunk_entries, visit);
+  };
+  return source;
 }
 
 }  // namespace dnmf::io

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "src/csr_rows.hpp"
+#include "src/base/csr_rows.hpp"
 
 namespace dnmf::io {
 
@@ -74,6 +74,10 @@ RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path);
 void read_row_entries(MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values,
                       int64_t chunk_entries,
                       const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit);
+
+// Collective: this rank's balanced block (as read_balanced_layout) as a source of rows
+// whose entries are read on demand (read_row_entries).
+CsrRowSource balanced_row_source(MPI_Comm comm, const std::string& path);
 
 // The row blocks `ranks` ranks would get (rank-count independent of the caller's comm).
 std::vector<int64_t> balanced_row_starts_of_file(MPI_Comm comm, const std::string& path, int ranks);

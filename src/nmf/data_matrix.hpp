@@ -1,8 +1,9 @@
 #pragma once
 // V, the documents x vocabulary TF-IDF matrix, as the factorization sees it: a PETSc
-// MATMPIAIJ whose rows are split over the ranks by nonzeros (io/tfidf_file.hpp). PETSc
+// MATMPIAIJ whose rows are split over the ranks by nonzeros (the CsrRowSource it is built
+// from, which io/tfidf_file.hpp makes for a file, decides the split). PETSc
 // keeps the columns a rank "owns" in a diagonal block and the others in an off-diagonal
-// block; dnmf builds those two CSR blocks itself, straight from the file, hands them to
+// block; dnmf builds those two CSR blocks itself, straight from the source, hands them to
 // PETSc without a copy (MatCreateMPIAIJWithSplitArrays), and the kernels in kernels.hpp
 // read them directly. So the rank's share of V is in memory once.
 #include <mpi.h>
@@ -11,6 +12,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "src/base/csr_rows.hpp"
 
 namespace dnmf::nmf {
 
@@ -27,8 +30,8 @@ struct CsrBlock {
 class DataMatrix {
  public:
   // Collective. Checks the values: a negative, NaN or infinite entry is a UserError that
-  // gives their count and the first one's position.
-  DataMatrix(MPI_Comm comm, const std::string& path);
+  // names the source and gives their count and the first one's position.
+  DataMatrix(MPI_Comm comm, const CsrRowSource& source);
   ~DataMatrix();
   DataMatrix(const DataMatrix&) = delete;
   DataMatrix& operator=(const DataMatrix&) = delete;
@@ -55,6 +58,11 @@ class DataMatrix {
   Mat petsc() const { return matrix_; }
 
  private:
+  // The construction, one step each (data_matrix.cpp).
+  void size_blocks(const CsrRowSource& source, int64_t chunk_entries);
+  void fill_blocks(const CsrRowSource& source, int64_t chunk_entries);
+  void create_petsc_matrix();
+
   MPI_Comm comm_;
   Mat matrix_ = nullptr;
   // The two CSR blocks PETSc's matrix is built on (off-diagonal columns are global).

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <limits>
 
-#include "src/comm.hpp"
-#include "src/resources.hpp"
-#include "src/stop_signals.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/resources.hpp"
+#include "src/base/stop_signals.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -64,6 +64,17 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
 
 }  // namespace
 
+const char* stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::max_iterations: return "max-iter";
+    case StopReason::tolerance: return "tol";
+    case StopReason::diverged: return "diverged";
+    case StopReason::signal: return "signal";
+    case StopReason::max_time: return "max-time";
+  }
+  return "unknown";
+}
+
 RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, const StopSettings& stop,
                      const Checkpoints& checkpoints, const RunResult* resume) {
   const bool reporter = comm_rank(v.comm()) == 0;
@@ -79,7 +90,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.last_tolerance_check = result.initial_error;
     record(result.history, v, report_on(v, factors, 0.0), 0, 0.0, result.initial_error);
   }
-  result.stop_reason = "max-iter";
+  result.stop_reason = StopReason::max_iterations;
   const int64_t communicated_before = solver.communicated_bytes();
   const int64_t first_iteration = result.iterations + 1;
   double last_snapshot = 0;  // this run's elapsed solve time at the last snapshot
@@ -103,7 +114,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     elapsed = report.slowest_seconds;
     const int signal_number = report.stop_signal;
     if (std::isnan(error)) {
-      result.stop_reason = "diverged";
+      result.stop_reason = StopReason::diverged;
       if (reporter)
         std::printf("dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. "
                     "Try a smaller --lr.\n",
@@ -122,27 +133,27 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
       // Every rank must take the same branch: the decision is rank 0's.
       const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
       if (lowest_rank_with(v.comm(), converged && reporter) >= 0) {
-        result.stop_reason = "tol";
+        result.stop_reason = StopReason::tolerance;
         break;
       }
       result.last_tolerance_check = error;
     }
     if (signal_number != 0) {
-      result.stop_reason = "signal";
+      result.stop_reason = StopReason::signal;
       if (reporter)
         std::printf("dnmf factorize: %s received; stopping after iteration %lld\n", StopSignals::name(signal_number),
                     static_cast<long long>(iteration));
       break;
     }
     if (stop.max_seconds > 0 && elapsed >= stop.max_seconds) {
-      result.stop_reason = "max-time";
+      result.stop_reason = StopReason::max_time;
       break;
     }
     if ((checkpoints.every_iterations > 0 && iteration % checkpoints.every_iterations == 0) ||
         (checkpoints.every_seconds > 0 && elapsed - last_snapshot >= checkpoints.every_seconds))
       snapshot(elapsed);
   }
-  if (stopped_on_request(result)) snapshot(elapsed);
+  if (stopped_on_request(result.stop_reason)) snapshot(elapsed);
   result.solve_seconds = earlier_seconds + (wall_seconds() - started);
   if (result.iterations >= first_iteration)
     result.communicated_bytes_per_iteration = static_cast<double>(solver.communicated_bytes() - communicated_before) /

@@ -7,10 +7,9 @@
 // these decisions at the same iteration.
 #include <cstdint>
 #include <functional>
-#include <string>
-#include <vector>
 
 #include "src/nmf/factors.hpp"
+#include "src/nmf/run_state.hpp"
 #include "src/nmf/solver.hpp"
 
 namespace dnmf::nmf {
@@ -22,33 +21,12 @@ struct StopSettings {
   int64_t monitor_every = 0;  // 0: quiet
 };
 
-struct History {
-  std::vector<int64_t> iteration;
-  std::vector<double> seconds, error, relative_error, min_w, min_h;
-  std::vector<int64_t> negative_w, negative_h;
-};
-
-struct RunResult {
-  int64_t iterations = 0;
-  double initial_error = 0, final_error = 0, solve_seconds = 0;
-  double last_tolerance_check = 0;  // the error the tol rule compares with next
-  double communicated_bytes_per_iteration = 0;  // handed to sums and shares by this rank, in the solver's steps
-  std::string stop_reason;
-  History history;  // iteration 0 is the starting point
-};
-
 struct Checkpoints {
   int64_t every_iterations = 0;  // 0: not by count
   double every_seconds = 0;      // 0: not by time
   // Writes a snapshot of the run as it stands (collective); empty: no snapshots.
   std::function<void(const RunResult&)> write;
 };
-
-// True when the run stopped early on request (stop_reason "signal" or "max-time"); its
-// state is in the last snapshot, if it takes snapshots.
-inline bool stopped_on_request(const RunResult& result) {
-  return result.stop_reason == "signal" || result.stop_reason == "max-time";
-}
 
 // Runs `solver` from `factors`. With `resume`, continues that run (its history, counts and
 // tol state) after its last iteration instead of starting at iteration 1.

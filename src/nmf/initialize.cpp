@@ -2,9 +2,9 @@
 
 #include <cmath>
 
-#include "io/h5.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/choices.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
 #include "src/nmf/random.hpp"
 #include "src/nmf/randomized_svd.hpp"
 
@@ -89,44 +89,39 @@ void nndsvd_init(const DataMatrix& v, Factors& f, const InitSettings& settings) 
              [&](int64_t j, int64_t t) { return static_cast<uint64_t>(t * f.columns + j); });
 }
 
-void file_init(const DataMatrix& v, Factors& f, const InitSettings& settings) {
-  if (settings.file.empty()) throw UserError("--init file needs --init-file PATH");
-  auto file = h5::File::open(v.comm(), settings.file);
-  const auto w_shape = file.dataset_shape("/W");
-  const auto h_shape = file.dataset_shape("/H");
-  if (w_shape != std::vector<int64_t>{v.rows(), f.k} || h_shape != std::vector<int64_t>{f.k, v.columns()})
-    throw UserError(settings.file + ": /W and /H must be " + std::to_string(v.rows()) + " x " + std::to_string(f.k) +
-                    " and " + std::to_string(f.k) + " x " + std::to_string(v.columns()) + " for this matrix and k");
-  f.W = file.read_rows<double>("/W", v.first_row(), f.local_rows, f.k);
-  const auto h = file.read_rows<double>("/H", 0, f.k, v.columns());
-  for (int64_t t = 0; t < f.k; ++t)
-    for (int64_t j = 0; j < f.columns; ++j) f.Ht[j * f.k + t] = h[t * f.columns + j];
-  auto check = [&](const std::vector<double>& values, const char* name) {
-    for (double x : values) {
-      if (!std::isfinite(x)) throw UserError(settings.file + ": " + name + " holds non-finite values");
-      if (x < 0 && settings.require_nonnegative)
-        throw UserError(settings.file + ": " + name + " holds negative values, which this solver cannot start from");
-    }
-  };
-  check(f.W, "/W");
-  check(f.Ht, "/H");
-}
-
 }  // namespace
 
-void check_init_method(const std::string& method) {
-  for (const char* known : {"random", "nndsvd", "nndsvda", "nndsvdar", "file"})
-    if (method == known) return;
-  throw UserError("--init: unknown method '" + method + "' (use random, nndsvd, nndsvda, nndsvdar or file)");
+const std::vector<InitEntry>& init_registry() {
+  static const std::vector<InitEntry> entries{
+      {"random", "|N(0, s^2)| entries (s = 0.01, or scikit-learn's with --init-scale)", false, random_init},
+      {"nndsvd", "nonnegative double SVD (Boutsidis & Gallopoulos) of a randomized SVD", false, nndsvd_init},
+      {"nndsvda", "nndsvd with its zeros filled by mean(V); the default", false, nndsvd_init},
+      {"nndsvdar", "nndsvd with its zeros filled by small random values", false, nndsvd_init},
+      {"file", "W and H read from --init-file", true, nullptr},
+  };
+  return entries;
 }
 
+const InitEntry& find_init(const std::string& name) { return find_choice(init_registry(), name, "init", "method"); }
+
 Factors initialize(const DataMatrix& v, int64_t k, const InitSettings& settings) {
-  check_init_method(settings.method);
+  const InitEntry& entry = find_init(settings.method);
+  if (entry.fill == nullptr) throw std::logic_error("--init " + settings.method + " is read by the caller, not computed");
   Factors f(k, v.local_rows(), v.columns());
-  if (settings.method == "random") random_init(v, f, settings);
-  else if (settings.method == "file") file_init(v, f, settings);
-  else nndsvd_init(v, f, settings);
+  entry.fill(v, f, settings);
   return f;
+}
+
+void check_start(const Factors& start, bool require_nonnegative, const std::string& source) {
+  auto check = [&](const std::vector<double>& values, const char* name) {
+    for (double x : values) {
+      if (!std::isfinite(x)) throw UserError(source + ": " + name + " holds non-finite values");
+      if (x < 0 && require_nonnegative)
+        throw UserError(source + ": " + name + " holds negative values, which this solver cannot start from");
+    }
+  };
+  check(start.W, "/W");
+  check(start.Ht, "/H");
 }
 
 }  // namespace dnmf::nmf

@@ -9,9 +9,11 @@
 //            own randomized SVD; nndsvda fills its zeros with mean(V), nndsvdar with
 //            |mean(V) N(0,1) / 100|.
 //   file     W0 (rows x k) and H0 (k x columns) from datasets /W and /H of an HDF5 file
-//            (a dnmf model, or any file with those datasets).
+//            (a dnmf model, or any file with those datasets): read by the caller
+//            (io/model_file.hpp) and checked here (check_start).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "src/nmf/data_matrix.hpp"
 #include "src/nmf/factors.hpp"
@@ -26,7 +28,19 @@ struct InitSettings {
   bool require_nonnegative = true;  // file: gradient solvers may start from negative entries
 };
 
-void check_init_method(const std::string& method);
+// One line of the table of starts (initialize.cpp), as the solvers' table.
+struct InitEntry {
+  const char* name;
+  const char* help;
+  bool reads_file;  // the caller reads W0 and H0 (--init-file); `fill` is null
+  void (*fill)(const DataMatrix& v, Factors& start, const InitSettings& settings);
+};
+const std::vector<InitEntry>& init_registry();
+const InitEntry& find_init(const std::string& name);
+
+// Collective: the start of a method that does not read a file.
 Factors initialize(const DataMatrix& v, int64_t k, const InitSettings& settings);
+// A start read from `source`: finite, and nonnegative when the solver needs it.
+void check_start(const Factors& start, bool require_nonnegative, const std::string& source);
 
 }  // namespace dnmf::nmf

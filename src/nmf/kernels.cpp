@@ -2,19 +2,11 @@
 
 #include <algorithm>
 
+#include "src/base/log_events.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
-
-class EventScope {
- public:
-  explicit EventScope(PetscLogEvent event) : event_(event) { PetscLogEventBegin(event_, 0, 0, 0, 0); }
-  ~EventScope() { PetscLogEventEnd(event_, 0, 0, 0, 0); }
-
- private:
-  PetscLogEvent event_;
-};
 
 // row (k numbers) += value * source (k numbers)
 template <class Wd>
@@ -61,27 +53,9 @@ void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, const double* w_row, do
 
 }  // namespace
 
-const Events& Events::get() {
-  static const Events events = [] {
-    Events e{};
-    PetscClassId id = 0;
-    PetscClassIdRegister("dnmf factorization", &id);
-    PetscLogEventRegister("V*Ht", id, &e.v_ht);
-    PetscLogEventRegister("Vt*W", id, &e.vt_w);
-    PetscLogEventRegister("Gram", id, &e.gram);
-    PetscLogEventRegister("Allreduce", id, &e.allreduce);
-    PetscLogEventRegister("ReduceScatter", id, &e.reduce_scatter);
-    PetscLogEventRegister("Allgather", id, &e.allgather);
-    PetscLogEventRegister("Update", id, &e.update);
-    PetscLogEventRegister("Error", id, &e.error);
-    return e;
-  }();
-  return events;
-}
-
 void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows) {
-  EventScope scope(Events::get().v_ht);
+  LogScope scope(LogEvent::v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
   with_width(k, [&](auto w) {
     auto one_row = [&](int64_t r) {
@@ -93,7 +67,7 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
 
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows) {
-  EventScope scope(Events::get().vt_w);
+  LogScope scope(LogEvent::vt_w);
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
   with_width(k, [&](auto w) {
     auto one_row = [&](int64_t r) {
@@ -106,7 +80,7 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
 }
 
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result) {
-  EventScope scope(Events::get().gram);
+  LogScope scope(LogEvent::gram);
   result.assign(static_cast<size_t>(k * k), 0.0);
   // The upper triangle only, then mirrored: the matrix is symmetric.
   with_width(k, [&](auto w) {

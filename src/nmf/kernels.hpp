@@ -5,7 +5,8 @@
 //   Gram(X) = X^T X       k x k            of a row-major (rows x k) block
 // and the squared residual ||V - W H||_F^2 = ||V||^2 - 2 <W, V H^T> + <W^T W, H H^T>,
 // which never forms W H. Sums over ranks go through src/comm (allreduce).
-// Each kernel is a PETSc log event, so -log_view shows where an iteration's time goes.
+// Each kernel is a PETSc log event (src/base/log_events.hpp), so -log_view shows where an
+// iteration's time goes.
 #include <petscsys.h>
 
 #include <vector>
@@ -43,11 +44,5 @@ double dot(const double* a, const double* b, int64_t count);
 inline double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return dot(a.data(), b.data(), static_cast<int64_t>(a.size()));
 }
-
-// PETSc events for the factorization phases (registered on first use).
-struct Events {
-  PetscLogEvent v_ht, vt_w, gram, allreduce, reduce_scatter, allgather, update, error;
-  static const Events& get();
-};
 
 }  // namespace dnmf::nmf

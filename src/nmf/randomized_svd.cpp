@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "src/comm.hpp"
+#include "src/base/comm.hpp"
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/random.hpp"
 #include "src/nmf/width.hpp"

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/log_events.hpp"
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/width.hpp"
 
@@ -26,45 +27,22 @@ void penalized_gradient_row(Wd w, const double* x, const double* cross, const do
 
 }  // namespace
 
-std::unique_ptr<Solver> make_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
-std::unique_ptr<Solver> make_stochastic_gradient_descent(const DataMatrix& v, const SolverSettings& settings);
-std::unique_ptr<Solver> make_adam(const DataMatrix& v, const SolverSettings& settings);
-std::unique_ptr<Solver> make_multiplicative_updates(const DataMatrix& v, const SolverSettings& settings);
-std::unique_ptr<Solver> make_hals(const DataMatrix& v, const SolverSettings& settings);
-
-const std::vector<std::string>& solver_names() {
-  static const std::vector<std::string> names{"hals", "mu", "gd", "sgd", "adam"};
-  return names;
-}
-
-std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings) {
-  if (settings.name == "gd") return make_gradient_descent(v, settings);
-  if (settings.name == "sgd") return make_stochastic_gradient_descent(v, settings);
-  if (settings.name == "adam") return make_adam(v, settings);
-  if (settings.name == "mu") return make_multiplicative_updates(v, settings);
-  if (settings.name == "hals") return make_hals(v, settings);
-  throw UserError("--solver: unknown solver '" + settings.name + "' (use hals, mu, gd, sgd or adam)");
-}
-
 void Solver::sum_over_ranks(std::vector<double>& values) const {
-  PetscLogEventBegin(Events::get().allreduce, 0, 0, 0, 0);
+  LogScope scope(LogEvent::allreduce);
   communicated_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
   sum_over_ranks_in_place(v_.comm(), values);
-  PetscLogEventEnd(Events::get().allreduce, 0, 0, 0, 0);
 }
 
 void Solver::sum_vt_w_to_owners(int64_t k) {
-  PetscLogEventBegin(Events::get().reduce_scatter, 0, 0, 0, 0);
+  LogScope scope(LogEvent::reduce_scatter);
   communicated_bytes_ += static_cast<int64_t>(vt_w_.size() * sizeof(double));
   sum_over_ranks_to_owners(v_.comm(), vt_w_, v_.column_block_starts(k));
-  PetscLogEventEnd(Events::get().reduce_scatter, 0, 0, 0, 0);
 }
 
 void Solver::share_owned_rows(std::vector<double>& ht, int64_t k) const {
-  PetscLogEventBegin(Events::get().allgather, 0, 0, 0, 0);
+  LogScope scope(LogEvent::allgather);
   communicated_bytes_ += static_cast<int64_t>(owned_columns() * k) * static_cast<int64_t>(sizeof(double));
   share_blocks(v_.comm(), ht, v_.column_block_starts(k));
-  PetscLogEventEnd(Events::get().allgather, 0, 0, 0, 0);
 }
 
 bool Solver::any_not_finite(const Factors& factors) const {
@@ -120,9 +98,10 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   const int64_t k = f.k;
   multiply_v_ht(v_, f.Ht, k, v_ht_);
   if (!hht_current_) refresh_hht(f);
-  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-  update_factor(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
-  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+  {
+    LogScope scope(LogEvent::update);
+    update_factor(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
+  }
 
   gram(f.W, f.local_rows, k, wtw_);
   multiply_vt_w(v_, f.W, k, vt_w_);
@@ -130,9 +109,10 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   sum_vt_w_to_owners(k);
   double* ht = owned_rows(f.Ht, k);
   const double* vt_w = owned_rows(vt_w_, k);
-  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-  update_factor(ht, owned_columns(), k, wtw_, vt_w);
-  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+  {
+    LogScope scope(LogEvent::update);
+    update_factor(ht, owned_columns(), k, wtw_, vt_w);
+  }
 
   // H H^T of the new H (it also serves the next iteration) and <H, V^T W>, summed over
   // the owned columns in one allreduce; then every rank gets the new H.
@@ -147,23 +127,24 @@ double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const s
                                           double h_scale) {
   const int64_t k = f.k;
   const double lambda = settings_.penalty_weight, mu = settings_.penalty_threshold;
-  PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-  next_.W.resize(f.W.size());
-  next_.Ht.resize(f.Ht.size());  // the owned rows are written below, the others shared
-  const double* ht = owned_rows(f.Ht, k);
-  const double* vt_w = owned_rows(vt_w_, k);
-  double* next_ht = owned_rows(next_.Ht, k);
-  with_width(k, [&](auto w) {
-    auto step_w_row = [&](int64_t i) {
-      penalized_gradient_row(w, &f.W[i * k], &v_ht_[i * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
-                             &next_.W[i * k]);
-    };
-    for_each_row(f.local_rows, rows, step_w_row);
-    for (int64_t j = 0; j < owned_columns(); ++j)
-      penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
-                             next_ht + j * k);
-  });
-  PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+  {
+    LogScope scope(LogEvent::update);
+    next_.W.resize(f.W.size());
+    next_.Ht.resize(f.Ht.size());  // the owned rows are written below, the others shared
+    const double* ht = owned_rows(f.Ht, k);
+    const double* vt_w = owned_rows(vt_w_, k);
+    double* next_ht = owned_rows(next_.Ht, k);
+    with_width(k, [&](auto w) {
+      auto step_w_row = [&](int64_t i) {
+        penalized_gradient_row(w, &f.W[i * k], &v_ht_[i * k], hht_.data(), learning_rate_, 1.0, lambda, mu,
+                               &next_.W[i * k]);
+      };
+      for_each_row(f.local_rows, rows, step_w_row);
+      for (int64_t j = 0; j < owned_columns(); ++j)
+        penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
+                               next_ht + j * k);
+    });
+  }
   share_owned_rows(next_.Ht, k);
   const double residual = adopt(f, next_);
   if (settings_.learning_rate_decay_every > 0 && iteration % settings_.learning_rate_decay_every == 0)
@@ -172,9 +153,8 @@ double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const s
 }
 
 double Solver::residual_norm(const Factors& factors) {
-  PetscLogEventBegin(Events::get().error, 0, 0, 0, 0);
+  LogScope scope(LogEvent::error);
   const double residual = refresh_products(factors);
-  PetscLogEventEnd(Events::get().error, 0, 0, 0, 0);
   return residual;
 }
 

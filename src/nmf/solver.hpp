@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "io/snapshot_file.hpp"
 #include "src/nmf/data_matrix.hpp"
 #include "src/nmf/factors.hpp"
+#include "src/nmf/solver_state.hpp"
 
 namespace dnmf::nmf {
 
@@ -30,8 +30,6 @@ struct SolverSettings {
   uint64_t seed = 0;
 };
 
-const std::vector<std::string>& solver_names();
-
 class Solver {
  public:
   Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {}
@@ -46,12 +44,12 @@ class Solver {
   double residual_norm(const Factors& factors);
 
   // What a restart needs beyond W and H (a decayed learning rate, Adam's moments and step
-  // count), into and out of a snapshot whose layout (rows, owned columns) is this rank's.
+  // count), for this rank's rows and owned columns.
   // The products kept between iterations are not saved: a restored solver recomputes
   // them with the very calls (same operands, same reduction lengths) that computed them
   // in the run that wrote the snapshot, so a resumed run repeats it bit for bit.
-  virtual void save_state(io::Snapshot&) const {}
-  virtual void restore_state(const io::Snapshot&) {}
+  virtual void save_state(SolverState&) const {}
+  virtual void restore_state(const SolverState&) {}
 
   const SolverSettings& settings() const { return settings_; }
   // Bytes this rank has handed to collective sums and shares so far.
@@ -122,8 +120,8 @@ class PenalizedGradientSolver : public Solver {
  public:
   PenalizedGradientSolver(const DataMatrix& v, const SolverSettings& settings)
       : Solver(v, settings), learning_rate_(settings.learning_rate) {}
-  void save_state(io::Snapshot& snapshot) const final { snapshot.reals["learning_rate"] = learning_rate_; }
-  void restore_state(const io::Snapshot& snapshot) final { learning_rate_ = snapshot.reals.at("learning_rate"); }
+  void save_state(SolverState& state) const final { state.reals["learning_rate"] = learning_rate_; }
+  void restore_state(const SolverState& state) final { learning_rate_ = state.reals.at("learning_rate"); }
 
  protected:
   // With v_ht_, hht_, wtw_ and vt_w_ (summed to owners) of the iterate `f`: the listed
@@ -139,7 +137,22 @@ class PenalizedGradientSolver : public Solver {
   double learning_rate_;
 };
 
-// Throws UserError for an unknown name.
-std::unique_ptr<Solver> make_solver(const DataMatrix& v, const SolverSettings& settings);
+// What a solver needs to start from.
+enum class Start { any, nonnegative };
+
+// One line of the table of solvers (solver_list.hpp, solver_registry.cpp): it drives
+// --solver parsing, --help, the "use a, b or c" message and what a snapshot holds.
+struct SolverEntry {
+  const char* name;
+  const char* help;  // one line, for --help
+  Start start;
+  const char* snapshotted_state;  // what save_state keeps beyond W and H, for messages
+  std::unique_ptr<Solver> (*make)(const DataMatrix& v, const SolverSettings& settings);
+  bool needs_nonnegative_start() const { return start == Start::nonnegative; }
+};
+
+const std::vector<SolverEntry>& solver_registry();
+// The entry named `name`; a UserError naming the known ones otherwise.
+const SolverEntry& find_solver(const std::string& name);
 
 }  // namespace dnmf::nmf

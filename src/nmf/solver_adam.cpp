@@ -10,6 +10,7 @@
 // tests/scripts/nmf_reference.py checks these gradients against finite differences.
 #include <cmath>
 
+#include "src/base/log_events.hpp"
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/width.hpp"
@@ -33,37 +34,38 @@ class Adam : public Solver {
       second_h_.assign(moment_h_.size(), 0.0);
     }
     ++steps_;
-    PetscLogEventBegin(Events::get().update, 0, 0, 0, 0);
-    const double lambda = settings_.penalty_weight;
-    const double m = static_cast<double>(v_.rows()), n = static_cast<double>(v_.columns());
-    const double kk = static_cast<double>(k);
-    next_.W.resize(f.W.size());  // every entry is written below or shared
-    next_.Ht.resize(f.Ht.size());
-    adam_step(f.W.data(), f.local_rows, k, hht_, v_ht_.data(), 2.0 * lambda / (m * kk), moment_w_, second_w_,
-              next_.W.data());
-    adam_step(owned_rows(f.Ht, k), owned_columns(), k, wtw_, owned_rows(vt_w_, k), 2.0 * lambda / (kk * n), moment_h_,
-              second_h_, owned_rows(next_.Ht, k));
-    PetscLogEventEnd(Events::get().update, 0, 0, 0, 0);
+    {
+      LogScope scope(LogEvent::update);
+      const double lambda = settings_.penalty_weight;
+      const double m = static_cast<double>(v_.rows()), n = static_cast<double>(v_.columns());
+      const double kk = static_cast<double>(k);
+      next_.W.resize(f.W.size());  // every entry is written below or shared
+      next_.Ht.resize(f.Ht.size());
+      adam_step(f.W.data(), f.local_rows, k, hht_, v_ht_.data(), 2.0 * lambda / (m * kk), moment_w_, second_w_,
+                next_.W.data());
+      adam_step(owned_rows(f.Ht, k), owned_columns(), k, wtw_, owned_rows(vt_w_, k), 2.0 * lambda / (kk * n), moment_h_,
+                second_h_, owned_rows(next_.Ht, k));
+    }
     share_owned_rows(next_.Ht, k);
     return adopt(f, next_);
   }
 
   // Saved only once Adam has stepped (the same on every rank): before, the moments are zero.
-  void save_state(io::Snapshot& snapshot) const override {
-    snapshot.integers["adam_steps"] = steps_;
+  void save_state(SolverState& state) const override {
+    state.integers["adam_steps"] = steps_;
     if (steps_ == 0) return;
-    snapshot.row_arrays["adam_moment_w"] = moment_w_;
-    snapshot.row_arrays["adam_second_w"] = second_w_;
-    snapshot.column_arrays["adam_moment_h"] = moment_h_;
-    snapshot.column_arrays["adam_second_h"] = second_h_;
+    state.row_arrays["adam_moment_w"] = moment_w_;
+    state.row_arrays["adam_second_w"] = second_w_;
+    state.column_arrays["adam_moment_h"] = moment_h_;
+    state.column_arrays["adam_second_h"] = second_h_;
   }
-  void restore_state(const io::Snapshot& snapshot) override {
-    steps_ = snapshot.integers.at("adam_steps");
+  void restore_state(const SolverState& state) override {
+    steps_ = state.integers.at("adam_steps");
     if (steps_ == 0) return;
-    moment_w_ = snapshot.row_arrays.at("adam_moment_w");
-    second_w_ = snapshot.row_arrays.at("adam_second_w");
-    moment_h_ = snapshot.column_arrays.at("adam_moment_h");
-    second_h_ = snapshot.column_arrays.at("adam_second_h");
+    moment_w_ = state.row_arrays.at("adam_moment_w");
+    second_w_ = state.row_arrays.at("adam_second_w");
+    moment_h_ = state.column_arrays.at("adam_moment_h");
+    second_h_ = state.column_arrays.at("adam_second_h");
   }
 
  private:

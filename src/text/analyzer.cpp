@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
 
 namespace dnmf::text {

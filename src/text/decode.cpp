@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 
 namespace dnmf::text {
 

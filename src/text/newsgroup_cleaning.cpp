@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 
 namespace dnmf::text {
 namespace {

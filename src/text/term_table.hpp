@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/hash.hpp"
+#include "src/base/hash.hpp"
 
 namespace dnmf::text {
 

@@ -19,12 +19,12 @@
 
 #include "io/h5.hpp"
 #include "io/tfidf_file.hpp"
-#include "src/cli.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
 #include "src/nmf/random.hpp"
-#include "src/row_partition.hpp"
-#include "src/tfidf_weighting.hpp"
+#include "src/base/row_partition.hpp"
+#include "src/text/tfidf_weighting.hpp"
 
 using namespace dnmf;
 

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/comm.hpp"
+#include "src/base/comm.hpp"
 
 int main(int argc, char** argv) {
   dnmf::prefer_reliable_mpi_io();

@@ -9,10 +9,10 @@
 
 #include "io/snapshot_file.hpp"
 #include "io/tfidf_file.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/row_partition.hpp"
-#include "src/vocabulary.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/row_partition.hpp"
+#include "src/text/vocabulary.hpp"
 
 using namespace dnmf;
 

@@ -3,7 +3,7 @@
 // Maximal Subparts"), which is what Python's errors='replace' does.
 #include <catch2/catch.hpp>
 
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 #include "src/text/decode.hpp"
 
 using namespace dnmf::text;

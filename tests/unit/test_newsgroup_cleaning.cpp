@@ -2,7 +2,7 @@
 // (sklearn/datasets/_twenty_newsgroups.py), quoted in src/text/newsgroup_cleaning.hpp.
 #include <catch2/catch.hpp>
 
-#include "src/collective.hpp"
+#include "src/base/errors.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
 
 using namespace dnmf::text;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "src/row_partition.hpp"
+#include "src/base/row_partition.hpp"
 
 using dnmf::balanced_row_starts;
 using dnmf::block_starts_in_slice;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "src/tfidf_weighting.hpp"
+#include "src/text/tfidf_weighting.hpp"
 
 using namespace dnmf;
 

@@ -1,11 +1,11 @@
-#include "src/info.hpp"
+#include "src/commands/info.hpp"
 
 #include <cstdio>
 
 #include "io/tfidf_file.hpp"
-#include "src/cli.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
 
 namespace dnmf {
 

@@ -3,7 +3,7 @@
 // total weight, sum_i W[i,t] * sum_j H[t,j] over the sum for all topics. When the
 // documents had labels, a topic x label table counts the documents whose heaviest topic
 // (argmax of their row of W; none for an all-zero row) is each topic.
-#include "src/topics.hpp"
+#include "src/commands/topics.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,10 +11,10 @@
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
-#include "src/cli.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/row_partition.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/row_partition.hpp"
 
 namespace dnmf {
 namespace {

@@ -8,6 +8,8 @@
 // start with '-'. Everything else is a positional argument (the inputs).
 // dnmf options may also come from PETSc's options database (for example an
 // -options_file), spelled with a single dash and underscores: --min-df 2 is -min_df 2.
+#include <mpi.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -53,6 +55,12 @@ class CommandLine {
   std::vector<std::string> positionals_;
   bool help_requested_ = false;
 };
+
+enum class Parsed { run, help };
+// Collective: parses argv[first..] into `line` and fills what it lacks from PETSc's
+// options database, as one collective phase. With --help, rank 0 prints the help and the
+// result is Parsed::help: the command has nothing more to do.
+Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** argv, int first);
 
 // Parses a whole number / a number for option `name`, with a clear message otherwise.
 int64_t parse_integer_option(const std::string& name, const std::string& text);

@@ -8,7 +8,7 @@
 //   weight    each rank turns its counts into TF-IDF rows (src/tfidf_weighting.hpp)
 //   write     all ranks write one HDF5 file collectively (io/tfidf_file.hpp)
 // No rank ever holds more than its own documents' rows.
-#include "src/vectorize.hpp"
+#include "src/commands/vectorize.hpp"
 
 #include <unistd.h>
 
@@ -25,16 +25,16 @@
 #include "io/count_formats.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
-#include "src/cli.hpp"
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/resources.hpp"
-#include "src/row_partition.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/resources.hpp"
+#include "src/base/row_partition.hpp"
 #include "src/text/analyzer.hpp"
 #include "src/text/decode.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
-#include "src/tfidf_weighting.hpp"
-#include "src/vocabulary.hpp"
+#include "src/text/tfidf_weighting.hpp"
+#include "src/text/vocabulary.hpp"
 
 namespace dnmf {
 namespace {
@@ -268,7 +268,7 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
   broadcast_bytes(comm, label_bytes);
   local.label_names = unpack_strings(label_bytes);
 
-  timer.start("tokenize");
+  timer.start(LogEvent::tokenize);
   run_collectively(comm, [&] {
     std::string raw;
     for (const auto& file : my_files) {
@@ -296,7 +296,7 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   const auto begin = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank, ranks));
   const auto end = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank + 1, ranks));
 
-  timer.start("tokenize");
+  timer.start(LogEvent::tokenize);
   // Record numbers need the counts of lower ranks, so ids are made after tokenizing.
   std::vector<int64_t> records_in_file(files.size(), 0);
   std::vector<std::pair<size_t, int64_t>> document_positions;  // (file, record index on this rank)
@@ -399,7 +399,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   });
 
   PhaseTimer timer;
-  timer.start("list");
+  timer.start(LogEvent::list);
   LocalDocuments local(settings);
   io::TfidfFileSlices slices;
   const bool counts_input = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
@@ -409,7 +409,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
     else
       tokenize_records(comm, settings, local, timer);
 
-    timer.start("vocabulary");
+    timer.start(LogEvent::vocabulary);
     const auto& counts = local.pipeline.counts();
     const int64_t documents = sum_over_ranks(comm, counts.documents());
     // Stop words have term ids but never occur: only occurring terms take part.
@@ -429,7 +429,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
       if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
     });
 
-    timer.start("weight");
+    timer.start(LogEvent::weight);
     std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
     std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
     for (size_t i = 0; i < id_of_term.size(); ++i) {
@@ -447,14 +447,14 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   } else {
     const std::string& counts_path = settings.inputs[0];
     io::CountMatrix matrix;
-    timer.start("read");
+    timer.start(LogEvent::read);
     run_collectively(comm, [&] {
       matrix = io::read_count_matrix(comm, counts_path,
                                      settings.kind == InputKind::uci ? io::CountFormat::uci : io::CountFormat::mtx);
     });
     local.input_bytes = comm_rank(comm) == 0 ? std::filesystem::file_size(counts_path) : 0;
 
-    timer.start("vocabulary");
+    timer.start(LogEvent::vocabulary);
     std::vector<std::string> input_terms;
     std::vector<int64_t> new_column, kept_frequency;
     run_collectively(comm, [&] {
@@ -482,7 +482,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
       new_column = filter_columns(comm, std::move(statistics), matrix.rows, settings.filter, kept_frequency);
     });
 
-    timer.start("weight");
+    timer.start(LogEvent::weight);
     slices.rows = matrix.rows;
     slices.columns = static_cast<int64_t>(kept_frequency.size());
     slices.matrix.first_row = matrix.first_row;
@@ -520,7 +520,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   slices.text_attributes = parameter_attributes(settings, line);
   slices.integer_attributes["n_documents"] = slices.rows;
 
-  timer.start("write");
+  timer.start(LogEvent::write);
   io::write_tfidf_file(comm, settings.output, slices);
   timer.stop();
   print_summary(comm, settings, slices, local, timer, wall_seconds() - started);

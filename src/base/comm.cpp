@@ -1,4 +1,4 @@
-#include "src/comm.hpp"
+#include "src/base/comm.hpp"
 
 #include <algorithm>
 #include <climits>

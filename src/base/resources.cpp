@@ -1,10 +1,9 @@
-#include "src/resources.hpp"
+#include "src/base/resources.hpp"
 
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
-#include <map>
 
 namespace dnmf {
 
@@ -19,29 +18,17 @@ int64_t peak_resident_bytes() {
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
 }
 
-void PhaseTimer::start(const std::string& name) {
+void PhaseTimer::start(LogEvent phase) {
   stop();
-  static std::map<std::string, PetscLogEvent> events;
-  static PetscClassId class_id = 0;
-  if (class_id == 0) PetscClassIdRegister("dnmf", &class_id);
-  auto found = events.find(name);
-  if (found == events.end()) {
-    PetscLogEvent event = 0;
-    PetscLogEventRegister(name.c_str(), class_id, &event);
-    found = events.emplace(name, event).first;
-  }
-  event_ = found->second;
-  PetscLogEventBegin(event_, 0, 0, 0, 0);
-  seconds_.emplace_back(name, 0.0);
+  running_.emplace(phase);
+  seconds_.emplace_back(log_event_name(phase), 0.0);
   started_ = wall_seconds();
-  running_ = true;
 }
 
 void PhaseTimer::stop() {
   if (!running_) return;
   seconds_.back().second = wall_seconds() - started_;
-  PetscLogEventEnd(event_, 0, 0, 0, 0);
-  running_ = false;
+  running_.reset();
 }
 
 std::string format_bytes(double bytes) {

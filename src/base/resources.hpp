@@ -1,10 +1,14 @@
 #pragma once
 // Wall-clock phases and memory, for the summaries dnmf prints. Each phase is also a
-// PETSc log event, so -log_view shows the same split with PETSc's statistics.
-#include <petscsys.h>
-
+// PETSc log event (src/base/log_events.hpp), so -log_view shows the same split with
+// PETSc's statistics.
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "src/base/log_events.hpp"
 
 namespace dnmf {
 
@@ -14,15 +18,14 @@ int64_t peak_resident_bytes();
 
 class PhaseTimer {
  public:
-  // Starts phase `name` (registered as a PETSc event once); ends the previous one.
-  void start(const std::string& name);
+  // Starts `phase`, named as its log event; ends the previous one.
+  void start(LogEvent phase);
   void stop();
   const std::vector<std::pair<std::string, double>>& seconds() const { return seconds_; }
 
  private:
   std::vector<std::pair<std::string, double>> seconds_;
-  PetscLogEvent event_ = 0;
-  bool running_ = false;
+  std::optional<LogScope> running_;
   double started_ = 0;
 };
 

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace dnmf {
@@ -65,7 +67,7 @@ std::vector<std::string> gather_bytes(MPI_Comm comm, const std::string& block, i
 // root's blocks[r] arrives on rank r.
 std::string scatter_bytes(MPI_Comm comm, const std::vector<std::string>& blocks, int root = 0);
 
-// Plain-old-data packing helpers for the byte exchanges above.
+// Byte packing for the exchanges above; call sites use the typed protocols below.
 class ByteWriter {
  public:
   template <class T>
@@ -105,5 +107,113 @@ class ByteReader {
   const std::string& bytes_;
   size_t position_ = 0;
 };
+
+// How an item travels in the typed protocols below: a trivially copyable type as its
+// bytes, a string with its length, a vector or pair item by item, and any other type
+// through its own `void pack(ByteWriter&) const` and `static T unpack(ByteReader&)`.
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+template <class T>
+struct is_pair : std::false_type {};
+template <class A, class B>
+struct is_pair<std::pair<A, B>> : std::true_type {};
+
+template <class T>
+void put_item(ByteWriter& writer, const T& item) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    writer.put_string(item);
+  } else if constexpr (is_vector<T>::value) {
+    writer.put<uint64_t>(item.size());
+    for (const auto& element : item) put_item(writer, element);
+  } else if constexpr (is_pair<T>::value) {
+    put_item(writer, item.first);
+    put_item(writer, item.second);
+  } else if constexpr (std::is_trivially_copyable_v<T>) {
+    writer.put(item);
+  } else {
+    item.pack(writer);
+  }
+}
+
+template <class T>
+T get_item(ByteReader& reader) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return std::string(reader.get_string());
+  } else if constexpr (is_vector<T>::value) {
+    T items(static_cast<size_t>(reader.get<uint64_t>()));
+    for (auto& element : items) element = get_item<typename T::value_type>(reader);
+    return items;
+  } else if constexpr (is_pair<T>::value) {
+    auto first = get_item<typename T::first_type>(reader);
+    return T(std::move(first), get_item<typename T::second_type>(reader));
+  } else if constexpr (std::is_trivially_copyable_v<T>) {
+    return reader.get<T>();
+  } else {
+    return T::unpack(reader);
+  }
+}
+
+template <class T>
+std::string pack_items(const std::vector<T>& items) {
+  ByteWriter writer;
+  for (const auto& item : items) put_item(writer, item);
+  return std::move(writer.bytes());
+}
+
+template <class T>
+std::vector<T> unpack_items(const std::string& bytes) {
+  std::vector<T> items;
+  ByteReader reader(bytes);
+  while (!reader.done()) items.push_back(get_item<T>(reader));
+  return items;
+}
+
+// Send each item to its owner rank: items_by_owner[r] goes to rank r. Returns what each
+// rank sent this one, indexed by source rank, in the order it was sent (one all-to-all).
+template <class T>
+std::vector<std::vector<T>> send_to_owners(MPI_Comm comm, const std::vector<std::vector<T>>& items_by_owner) {
+  std::vector<std::string> blocks;
+  blocks.reserve(items_by_owner.size());
+  for (const auto& items : items_by_owner) blocks.push_back(pack_items(items));
+  std::vector<std::vector<T>> received;
+  for (const auto& block : exchange_bytes(comm, blocks)) received.push_back(unpack_items<T>(block));
+  return received;
+}
+
+// Every rank's items, indexed by rank, on every rank (one allgather).
+template <class T>
+std::vector<std::vector<T>> gather_items_to_all(MPI_Comm comm, const std::vector<T>& items) {
+  std::vector<std::vector<T>> gathered;
+  for (const auto& block : gather_bytes_to_all(comm, pack_items(items))) gathered.push_back(unpack_items<T>(block));
+  return gathered;
+}
+
+// Every rank's items, indexed by rank, on `root` (empty elsewhere).
+template <class T>
+std::vector<std::vector<T>> gather_items(MPI_Comm comm, const std::vector<T>& items, int root = 0) {
+  std::vector<std::vector<T>> gathered;
+  for (const auto& block : gather_bytes(comm, pack_items(items), root)) gathered.push_back(unpack_items<T>(block));
+  return gathered;
+}
+
+// root's items_for_rank[r] arrive on rank r.
+template <class T>
+std::vector<T> scatter_items(MPI_Comm comm, const std::vector<std::vector<T>>& items_for_rank, int root = 0) {
+  std::vector<std::string> blocks;
+  for (const auto& items : items_for_rank) blocks.push_back(pack_items(items));
+  return unpack_items<T>(scatter_bytes(comm, blocks, root));
+}
+
+// root's `value` on every rank.
+template <class T>
+T broadcast_item(MPI_Comm comm, const T& value, int root = 0) {
+  ByteWriter writer;
+  if (comm_rank(comm) == root) put_item(writer, value);
+  broadcast_bytes(comm, writer.bytes(), root);
+  ByteReader reader(writer.bytes());
+  return get_item<T>(reader);
+}
 
 }  // namespace dnmf

@@ -7,13 +7,13 @@
 #include <optional>
 #include <string>
 
-#include "src/collective.hpp"
-#include "src/comm.hpp"
-#include "src/factorize.hpp"
-#include "src/info.hpp"
-#include "src/stop_signals.hpp"
-#include "src/topics.hpp"
-#include "src/vectorize.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
+#include "src/commands/factorize.hpp"
+#include "src/commands/info.hpp"
+#include "src/base/stop_signals.hpp"
+#include "src/commands/topics.hpp"
+#include "src/commands/vectorize.hpp"
 
 namespace {
 

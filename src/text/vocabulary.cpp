@@ -1,11 +1,11 @@
-#include "src/vocabulary.hpp"
+#include "src/text/vocabulary.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "src/collective.hpp"
-#include "src/comm.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/comm.hpp"
 
 namespace dnmf {
 namespace {

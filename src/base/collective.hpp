@@ -1,5 +1,5 @@
 #pragma once
-// Errors a user can cause, and how all ranks agree on them.
+// How all ranks agree on an error (src/base/errors.hpp) that one of them met.
 //
 // A rank that meets a bad file cannot simply exit: the other ranks would wait forever
 // in the next collective. So each phase runs under `run_collectively`, which catches the
@@ -9,22 +9,12 @@
 #include <mpi.h>
 
 #include <functional>
-#include <stdexcept>
 #include <string>
 
+#include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
+
 namespace dnmf {
-
-// A problem with the user's input, options or environment: printed as one line.
-class UserError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Thrown on every rank once some rank has reported a UserError (already printed).
-class CollectiveFailure : public std::runtime_error {
- public:
-  CollectiveFailure() : std::runtime_error("collective failure") {}
-};
 
 // Runs `phase` on every rank of `comm`; if it throws on any rank, the lowest such rank
 // prints "dnmf: error: <message>" and all ranks throw CollectiveFailure.
@@ -34,6 +24,18 @@ void run_collectively(MPI_Comm comm, const std::function<void()>& phase);
 // lowest failing rank's message, the same on every rank ("" when every rank succeeded).
 // For phases the caller can recover from, such as skipping a corrupt snapshot.
 std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& phase);
+
+// "Rank 0 decides, every rank receives": runs `decide` on rank 0 only, as a collective
+// phase (an error there stops every rank, as run_collectively), and returns its result,
+// which must be an item src/base/comm.hpp can send, on every rank.
+template <class Decide>
+auto decide_on_root(MPI_Comm comm, Decide&& decide) -> decltype(decide()) {
+  decltype(decide()) decision{};
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) == 0) decision = decide();
+  });
+  return broadcast_item(comm, decision);
+}
 
 // Prints a warning line (rank-local; call from one rank).
 void print_warning(const std::string& message);

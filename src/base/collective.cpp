@@ -1,8 +1,8 @@
-#include "src/collective.hpp"
+#include "src/base/collective.hpp"
 
 #include <cstdio>
 
-#include "src/comm.hpp"
+#include "src/base/comm.hpp"
 
 namespace dnmf {
 

@@ -1,4 +1,4 @@
-#include "src/stop_signals.hpp"
+#include "src/base/stop_signals.hpp"
 
 namespace dnmf {
 namespace {

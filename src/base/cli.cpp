@@ -1,12 +1,15 @@
-#include "src/cli.hpp"
+#include "src/base/cli.hpp"
 
 #include <petscsys.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
-#include "src/collective.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/petsc_check.hpp"
 
 namespace dnmf {
 
@@ -81,7 +84,8 @@ void CommandLine::fill_from_petsc_options() {
       if (c == '-' && &c != &key[0]) c = '_';
     PetscBool found = PETSC_FALSE;
     char buffer[4096] = {0};
-    if (PetscOptionsGetString(nullptr, nullptr, key.c_str(), buffer, sizeof buffer, &found) != 0) continue;
+    petsc_check(PetscOptionsGetString(nullptr, nullptr, key.c_str(), buffer, sizeof buffer, &found),
+                "PetscOptionsGetString");
     if (!found) continue;
     if (option.value_name.empty()) {
       const std::string text = buffer;
@@ -141,6 +145,16 @@ std::string CommandLine::help_text() const {
           "in an options file dnmf's options are spelled "
        << examples << ", ...\n";
   return text.str();
+}
+
+Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** argv, int first) {
+  run_collectively(comm, [&] {
+    line.parse(argc, argv, first);
+    line.fill_from_petsc_options();
+  });
+  if (!line.help_requested()) return Parsed::run;
+  if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
+  return Parsed::help;
 }
 
 namespace {

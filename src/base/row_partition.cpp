@@ -1,4 +1,4 @@
-#include "src/row_partition.hpp"
+#include "src/base/row_partition.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "src/tfidf_weighting.hpp"
+#include "src/text/tfidf_weighting.hpp"
 
 #include <algorithm>
 #include <cmath>

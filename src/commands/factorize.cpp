@@ -1,0 +1,267 @@
+// dnmf factorize: V ~ W H for the TF-IDF matrix V of a dnmf file.
+//
+// The story (run_factorize): options; refusals before any work; read V into a PETSc
+// matrix, rows balanced by nonzeros (src/nmf/data_matrix); the start, computed
+// (src/nmf/initialize), read from a file, or the snapshot a run resumes from
+// (checkpoints.hpp); the chosen solver in the shared loop (src/nmf/driver, one solver per
+// src/nmf/solver_*.cpp); the model (io/model_file); the report.
+#include "src/commands/factorize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "io/h5.hpp"
+#include "io/model_file.hpp"
+#include "io/tfidf_file.hpp"
+#include "src/base/choices.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/hash.hpp"
+#include "src/base/resources.hpp"
+#include "src/base/stop_signals.hpp"
+#include "src/commands/checkpoints.hpp"
+#include "src/nmf/driver.hpp"
+#include "src/nmf/initialize.hpp"
+#include "src/nmf/solver.hpp"
+
+namespace dnmf {
+namespace {
+
+CommandLine factorize_command_line() {
+  const std::string solvers = names_of_choices(nmf::solver_registry());
+  return CommandLine(
+      "factorize", "mpirun -n P dnmf factorize TFIDF.h5 -k K -o MODEL.h5 [options]",
+      "Nonnegative matrix factorization V ~ W H of a TF-IDF file made by dnmf vectorize:\n"
+      "W (documents x K) holds each document's topic weights, H (K x terms) each topic's terms.\n"
+      "Solvers (--solver):\n" + help_of_choices(nmf::solver_registry()) +
+      "Starts (--init):\n" + help_of_choices(nmf::init_registry()),
+      {
+          {"components", "K", "", "number of topics (required)", 'k'},
+          {"output", "FILE", "", "model file to write (required)", 'o'},
+          {"solver", "NAME", "hals", solvers},
+          {"init", "METHOD", "nndsvda", names_of_choices(nmf::init_registry())},
+          {"init-file", "FILE", "", "with --init file: HDF5 file holding /W (rows x K) and /H (K x terms)"},
+          {"init-scale", "", "", "random init: scale by sqrt(mean(V)/K) as scikit-learn, not 0.01"},
+          {"seed", "N", "0", "seed of every random choice (init, SVD sketch, sgd batches)"},
+          {"max-iter", "N", "200", "iterations at most"},
+          {"tol", "X", "1e-4", "stop when the error fell by less than X times the initial error over 10 iterations; 0: never"},
+          {"max-time", "SECONDS", "0", "stop after this much solve time (0: no limit)"},
+          {"lr", "X", "1e-2", "gd, sgd: learning rate"},
+          {"lambda", "X", "1e3", "gd, sgd, adam: weight of the negativity penalty"},
+          {"mu", "X", "1e-6", "gd, sgd: entries below this are pushed back up"},
+          {"lr-decay", "X", "1.0", "gd, sgd: multiply the learning rate by X ..."},
+          {"lr-decay-every", "N", "0", "... after every N iterations (0: never)"},
+          {"adam-lr", "X", "1e-3", "adam: learning rate"},
+          {"batch-size", "N", "256", "sgd: documents per mini-batch"},
+          {"monitor", "N", "0", "print the error report every N iterations (0: only the summary)"},
+          {"checkpoint", "DIR", "", "write snapshots of the run into DIR (created if missing)"},
+          {"checkpoint-every", "N", "0", "... every N iterations (0: not by count)"},
+          {"checkpoint-seconds", "S", "300", "... and after every S seconds of solving (0: not by time)"},
+          {"checkpoint-keep", "K", "2", "keep the newest K snapshots"},
+          {"restart", "PATH", "", "continue the run of a snapshot file, or of the newest good snapshot in a folder"},
+      });
+}
+
+struct FactorizeSettings {
+  std::string input, output;
+  int64_t k = 0;
+  CheckpointSettings checkpoint;
+  // The options that shape the iterates, as parsed: a resumed run must have the same.
+  std::map<std::string, std::string> iterate_parameters;
+  nmf::SolverSettings solver;
+  nmf::InitSettings init;
+  nmf::StopSettings stop;
+  std::map<std::string, std::string> options;  // every option's value, recorded in the model
+};
+
+std::string exact(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", x);
+  return text;
+}
+
+void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
+  const auto& solver = nmf::find_solver(line.value("solver"));
+  s.solver.name = solver.name;
+  s.solver.learning_rate = parse_real_option("lr", line.value("lr"));
+  s.solver.penalty_weight = parse_real_option("lambda", line.value("lambda"));
+  s.solver.penalty_threshold = parse_real_option("mu", line.value("mu"));
+  s.solver.learning_rate_decay = parse_real_option("lr-decay", line.value("lr-decay"));
+  s.solver.learning_rate_decay_every = parse_integer_option("lr-decay-every", line.value("lr-decay-every"));
+  s.solver.adam_learning_rate = parse_real_option("adam-lr", line.value("adam-lr"));
+  s.solver.batch_size = parse_integer_option("batch-size", line.value("batch-size"));
+  if (s.solver.batch_size <= 0) throw UserError("--batch-size must be positive");
+  const int64_t seed = parse_integer_option("seed", line.value("seed"));
+  s.solver.seed = s.init.seed = static_cast<uint64_t>(seed);
+  s.init.method = nmf::find_init(line.value("init")).name;
+  s.init.file = line.value("init-file");
+  s.init.scikit_learn_scale = line.flag("init-scale");
+  s.init.require_nonnegative = solver.needs_nonnegative_start();
+  s.iterate_parameters = {{"lr", exact(s.solver.learning_rate)},
+                          {"lambda", exact(s.solver.penalty_weight)},
+                          {"mu", exact(s.solver.penalty_threshold)},
+                          {"lr-decay", exact(s.solver.learning_rate_decay)},
+                          {"lr-decay-every", std::to_string(s.solver.learning_rate_decay_every)},
+                          {"adam-lr", exact(s.solver.adam_learning_rate)},
+                          {"batch-size", std::to_string(s.solver.batch_size)},
+                          {"seed", std::to_string(seed)}};
+}
+
+void read_run_settings(const CommandLine& line, FactorizeSettings& s) {
+  s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"));
+  if (s.stop.max_iterations < 0) throw UserError("--max-iter must be >= 0");
+  s.stop.tolerance = parse_real_option("tol", line.value("tol"));
+  s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"));
+  s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"));
+  s.checkpoint.directory = line.value("checkpoint");
+  s.checkpoint.every_iterations = parse_integer_option("checkpoint-every", line.value("checkpoint-every"));
+  s.checkpoint.every_seconds = parse_real_option("checkpoint-seconds", line.value("checkpoint-seconds"));
+  s.checkpoint.keep = parse_integer_option("checkpoint-keep", line.value("checkpoint-keep"));
+  s.checkpoint.restart = line.value("restart");
+  if (s.checkpoint.every_iterations < 0 || s.checkpoint.every_seconds < 0)
+    throw UserError("--checkpoint-every and --checkpoint-seconds must be >= 0");
+  if (s.checkpoint.keep < 1) throw UserError("--checkpoint-keep must be at least 1");
+}
+
+FactorizeSettings settings_from(const CommandLine& line) {
+  FactorizeSettings s;
+  if (line.positionals().size() != 1) throw UserError("dnmf factorize takes one TF-IDF file (see --help)");
+  s.input = line.positionals()[0];
+  s.output = line.value("output");
+  if (s.output.empty()) throw UserError("no output file: give -o MODEL.h5");
+  if (line.value("components").empty()) throw UserError("give the number of topics with -k K");
+  s.k = parse_integer_option("components", line.value("components"));
+  read_solver_settings(line, s);
+  read_run_settings(line, s);
+  s.options = line.all_values();
+  return s;
+}
+
+// Reads V (rows balanced by nonzeros) and checks k against its shape.
+std::unique_ptr<nmf::DataMatrix> read_data_matrix(MPI_Comm comm, const FactorizeSettings& settings) {
+  std::unique_ptr<nmf::DataMatrix> v;
+  run_collectively(comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, io::balanced_row_source(comm, settings.input)); });
+  run_collectively(comm, [&] {
+    const int64_t limit = std::min(v->rows(), v->columns());
+    if (settings.k <= 0 || settings.k > limit)
+      throw UserError("-k " + std::to_string(settings.k) + ": the number of topics must be between 1 and " +
+                      std::to_string(limit) + " (the smaller side of " + settings.input + ")");
+  });
+  return v;
+}
+
+// A fresh start: computed by the --init method, or read from --init-file.
+nmf::Factors fresh_start(MPI_Comm comm, const FactorizeSettings& settings, const nmf::DataMatrix& v) {
+  nmf::Factors start;
+  run_collectively(comm, [&] {
+    if (!nmf::find_init(settings.init.method).reads_file) {
+      start = nmf::initialize(v, settings.k, settings.init);
+      return;
+    }
+    if (settings.init.file.empty()) throw UserError("--init file needs --init-file PATH");
+    start = io::read_start_factors(comm, settings.init.file, v.rows(), v.first_row(), v.local_rows(), v.columns(),
+                                   settings.k);
+    nmf::check_start(start, settings.init.require_nonnegative, settings.init.file);
+  });
+  return start;
+}
+
+struct StageSeconds {
+  double read = 0, init = 0, write = 0;
+};
+
+void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::DataMatrix& v,
+                  const nmf::RunResult& result, const StageSeconds& seconds) {
+  const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
+  if (comm_rank(comm) != 0) return;
+  const char* stop_reason = nmf::stop_reason_name(result.stop_reason);
+  std::printf("dnmf factorize: %s, k = %lld, %lld x %lld matrix (%lld nonzeros) on %d ranks\n",
+              settings.solver.name.c_str(), static_cast<long long>(settings.k), static_cast<long long>(v.rows()),
+              static_cast<long long>(v.columns()), static_cast<long long>(v.nnz()), comm_size(comm));
+  std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
+              result.final_error / std::sqrt(v.squared_norm()), static_cast<long long>(result.iterations),
+              result.initial_error, stop_reason);
+  std::printf("  time     read %.3f s, init (%s) %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n", seconds.read,
+              settings.init.method.c_str(), seconds.init, result.solve_seconds,
+              result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0,
+              seconds.write);
+  std::printf("  traffic  %s summed or shared per iteration by each rank\n",
+              format_bytes(result.communicated_bytes_per_iteration).c_str());
+  std::printf("  memory   peak resident per rank:");
+  for (size_t r = 0; r < peak_memory.size(); ++r)
+    std::printf("%s %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str());
+  std::printf("\n  wrote    %s\n", settings.output.c_str());
+  if (nmf::stopped_on_request(result.stop_reason))
+    std::printf("  stopped early (%s) at iteration %lld; %s\n", stop_reason, static_cast<long long>(result.iterations),
+                settings.checkpoint.directory.empty()
+                    ? "no --checkpoint folder, so the model above is where it ends"
+                    : ("continue with --restart " + settings.checkpoint.directory).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
+  const double started = wall_seconds();
+  StageSeconds seconds;
+  // 1. Options, from the command line and any -options_file.
+  auto line = factorize_command_line();
+  FactorizeSettings settings;
+  if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
+  run_collectively(comm, [&] { settings = settings_from(line); });
+
+  // 2. Refuse what cannot be written before any work.
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) != 0) return;
+    h5::check_output_writable(settings.output);
+    prepare_checkpoint_directory(settings.checkpoint);
+  });
+
+  // 3. V, rows balanced by nonzeros.
+  const auto v = read_data_matrix(comm, settings);
+  seconds.read = wall_seconds() - started;
+
+  // 4. The start: fresh, or the snapshot of the run this one continues.
+  auto solver = nmf::find_solver(settings.solver.name).make(*v, settings.solver);
+  const RunIdentity identity{settings.input, hex64(v->fingerprint()), settings.solver.name, settings.k,
+                             settings.iterate_parameters};
+  nmf::Factors factors;
+  std::unique_ptr<nmf::RunResult> resume;
+  if (settings.checkpoint.restart.empty())
+    factors = fresh_start(comm, settings, *v);
+  else
+    resume = resume_from_snapshot(comm, settings.checkpoint.restart, identity, *v, *solver, factors);
+  seconds.init = wall_seconds() - started - seconds.read;
+
+  // 5. Solve, with snapshots when asked for.
+  nmf::Checkpoints checkpoints;
+  const io::Snapshot layout = snapshot_layout(*v, settings.k);
+  if (!settings.checkpoint.directory.empty()) {
+    checkpoints.every_iterations = settings.checkpoint.every_iterations;
+    checkpoints.every_seconds = settings.checkpoint.every_seconds;
+    checkpoints.write = [&](const nmf::RunResult& run) {
+      write_checkpoint(comm, settings.checkpoint, identity, layout, *solver, factors, run);
+    };
+  }
+  const auto result = nmf::run_solver(*solver, *v, factors, settings.stop, checkpoints, resume.get());
+
+  // 6. The model; the solver's workspaces go first, to make room for writing.
+  const double write_started = wall_seconds();
+  solver.reset();
+  const io::ModelFacts facts{v->rows(), v->columns(), v->first_row(), comm_size(comm),
+                             std::sqrt(v->squared_norm()), settings.input, identity.input_fingerprint,
+                             settings.options};
+  const auto model = io::assemble_model(std::move(factors), result, facts);
+  factors = nmf::Factors();
+  run_collectively(comm, [&] { io::write_model_file(comm, settings.output, settings.input, model); });
+  seconds.write = wall_seconds() - write_started;
+
+  // 7. The report.
+  print_report(comm, settings, *v, result, seconds);
+  return nmf::stopped_on_request(result.stop_reason) ? kExitInterrupted : 0;
+}
+
+}  // namespace dnmf
