@@ -43,6 +43,18 @@ struct WalkItem {
   uint32_t input = 0;
   std::string first_level;  // empty for a file input
   bool is_directory = false;
+  void pack(ByteWriter& writer) const {
+    writer.put<uint32_t>(input);
+    writer.put_string(first_level);
+    writer.put<char>(is_directory ? 1 : 0);
+  }
+  static WalkItem unpack(ByteReader& reader) {
+    WalkItem item;
+    item.input = reader.get<uint32_t>();
+    item.first_level = reader.get_string();
+    item.is_directory = reader.get<char>() != 0;
+    return item;
+  }
 };
 
 std::string input_list(const std::vector<std::string>& inputs) {
@@ -126,26 +138,7 @@ void walk(const WalkItem& item, const std::vector<std::string>& inputs, const Li
 std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::string>& inputs,
                                         const ListingOptions& options) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
-  std::string packed_items;
-  run_collectively(comm, [&] {
-    if (rank != 0) return;
-    ByteWriter writer;
-    for (const auto& item : first_level_items(inputs, options)) {
-      writer.put<uint32_t>(item.input);
-      writer.put_string(item.first_level);
-      writer.put<char>(item.is_directory ? 1 : 0);
-    }
-    packed_items = std::move(writer.bytes());
-  });
-  broadcast_bytes(comm, packed_items);
-  std::vector<WalkItem> items;
-  for (ByteReader reader(packed_items); !reader.done();) {
-    WalkItem item;
-    item.input = reader.get<uint32_t>();
-    item.first_level = reader.get_string();
-    item.is_directory = reader.get<char>() != 0;
-    items.push_back(std::move(item));
-  }
+  const std::vector<WalkItem> items = decide_on_root(comm, [&] { return first_level_items(inputs, options); });
 
   // Folders are dealt round-robin: stat-ing millions of files is the slow part.
   std::vector<InputFile> mine;
@@ -153,15 +146,12 @@ std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::st
     for (size_t i = static_cast<size_t>(rank); i < items.size(); i += static_cast<size_t>(ranks))
       walk(items[i], inputs, options, mine);
   });
-  const auto gathered = gather_bytes(comm, pack_input_files(mine, 0, mine.size()));
+  const auto gathered = gather_items(comm, mine);
 
   std::vector<InputFile> files;
   run_collectively(comm, [&] {
     if (rank != 0) return;
-    for (const auto& block : gathered) {
-      auto part = unpack_input_files(block);
-      files.insert(files.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
-    }
+    for (const auto& part : gathered) files.insert(files.end(), part.begin(), part.end());
     std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) {
       return a.input != b.input ? a.input < b.input : a.id < b.id;
     });
@@ -175,31 +165,22 @@ std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::st
   return files;
 }
 
-std::string pack_input_files(const std::vector<InputFile>& files, size_t begin, size_t end) {
-  ByteWriter writer;
-  for (size_t i = begin; i < end; ++i) {
-    writer.put_string(files[i].path);
-    writer.put_string(files[i].id);
-    writer.put_string(files[i].group);
-    writer.put<uint64_t>(files[i].bytes);
-    writer.put<uint32_t>(files[i].input);
-  }
-  return std::move(writer.bytes());
+void InputFile::pack(ByteWriter& writer) const {
+  writer.put_string(path);
+  writer.put_string(id);
+  writer.put_string(group);
+  writer.put<uint64_t>(bytes);
+  writer.put<uint32_t>(input);
 }
 
-std::vector<InputFile> unpack_input_files(const std::string& bytes) {
-  std::vector<InputFile> files;
-  ByteReader reader(bytes);
-  while (!reader.done()) {
-    InputFile file;
-    file.path = reader.get_string();
-    file.id = reader.get_string();
-    file.group = reader.get_string();
-    file.bytes = reader.get<uint64_t>();
-    file.input = reader.get<uint32_t>();
-    files.push_back(std::move(file));
-  }
-  return files;
+InputFile InputFile::unpack(ByteReader& reader) {
+  InputFile file;
+  file.path = reader.get_string();
+  file.id = reader.get_string();
+  file.group = reader.get_string();
+  file.bytes = reader.get<uint64_t>();
+  file.input = reader.get<uint32_t>();
+  return file;
 }
 
 std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, int parts) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "src/base/comm.hpp"
+
 namespace dnmf::io {
 
 struct InputFile {
@@ -21,6 +23,9 @@ struct InputFile {
   std::string group; // first-level folder, empty when the file is not inside one
   uint64_t bytes = 0;
   uint32_t input = 0;  // index of the INPUT argument it came from
+  // How a file travels between ranks (src/base/comm.hpp's typed protocols).
+  void pack(ByteWriter& writer) const;
+  static InputFile unpack(ByteReader& reader);
 };
 
 struct ListingOptions {
@@ -34,10 +39,6 @@ struct ListingOptions {
 // that matches no folder ends all ranks with one message naming the path.
 std::vector<InputFile> list_input_files(MPI_Comm comm, const std::vector<std::string>& inputs,
                                         const ListingOptions& options);
-
-// Serialization of a listing for sending between ranks.
-std::string pack_input_files(const std::vector<InputFile>& files, size_t begin, size_t end);
-std::vector<InputFile> unpack_input_files(const std::string& bytes);
 
 // Index of the first file of each of `parts` contiguous shares with about equal bytes
 // (parts + 1 values, the last = files.size()).

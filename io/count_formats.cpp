@@ -19,6 +19,7 @@ struct Header {
   uint64_t bytes = 0;  // header bytes (plain files)
   bool pattern = false;
   bool integer_values = true;
+  bool gzip = false;  // read as a stream, lines dealt round-robin
 };
 
 std::vector<std::string_view> fields_of(std::string_view line) {
@@ -95,142 +96,140 @@ Header read_header(const std::string& path, CountFormat format) {
   return header;
 }
 
-std::string pack_header(const Header& header) {
-  ByteWriter writer;
-  writer.put(header);
-  return std::move(writer.bytes());
-}
-
-}  // namespace
-
-CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountFormat format) {
-  const int ranks = comm_size(comm);
-  const int rank = comm_rank(comm);
-
-  Header header;
-  std::string header_bytes;
-  bool gzip = false;
-  run_collectively(comm, [&] {
-    if (rank != 0) return;
-    if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such file");
-    header = read_header(path, format);
-    gzip = is_gzip_file(path);
-    header_bytes = pack_header(header);
-    header_bytes.push_back(gzip ? 1 : 0);
-  });
-  broadcast_bytes(comm, header_bytes);
-  {
-    ByteReader reader(header_bytes);
-    header = reader.get<Header>();
-    gzip = reader.get<char>() != 0;
-  }
-
-  CountMatrix matrix;
-  matrix.rows = header.rows;
-  matrix.columns = header.columns;
-  matrix.declared_entries = header.entries;
-
-  // Parse this rank's lines; remember the first bad one by its index among our lines.
-  std::vector<CountEntry> parsed;
-  int64_t lines_here = 0;
-  int64_t entry_lines = 0;
+// This rank's lines parsed: the entries, and the first bad line by its index among them.
+struct ParsedLines {
+  std::vector<CountEntry> entries;
+  int64_t lines = 0, entry_lines = 0;
   int64_t bad_line = -1;
   std::string bad_reason;
-  const size_t expected_fields = header.pattern ? 2 : 3;
-  auto parse_line = [&](std::string_view line) {
-    const int64_t index = lines_here++;
-    if (bad_line >= 0) return;
-    if (format == CountFormat::mtx && !line.empty() && line[0] == '%') return;
-    const auto fields = fields_of(line);
-    if (fields.empty()) return;
-    ++entry_lines;
-    int64_t row = 0, column = 0;
-    double count = 1;
-    std::string problem;
-    if (fields.size() != expected_fields) {
-      problem = "expected " + std::to_string(expected_fields) + " numbers";
-    } else if (!parse_int(fields[0], row) || row < 1 || row > header.rows) {
-      problem = "row/document must be a whole number in 1.." + std::to_string(header.rows);
-    } else if (!parse_int(fields[1], column) || column < 1 || column > header.columns) {
-      problem = "column/word must be a whole number in 1.." + std::to_string(header.columns);
-    } else if (!header.pattern) {
-      int64_t whole = 0;
-      const bool ok = header.integer_values ? parse_int(fields[2], whole) : parse_double(fields[2], count);
-      if (header.integer_values) count = static_cast<double>(whole);
-      if (!ok || count < 0) problem = "count must be a nonnegative number";
-    }
-    if (!problem.empty()) {
-      bad_line = index;
-      bad_reason = problem + ", found '" + std::string(line.substr(0, 80)) + "'";
-      return;
-    }
-    if (count != 0) parsed.push_back({row - 1, column - 1, count});
-  };
+};
 
-  int64_t lines_before = 0;
-  run_collectively(comm, [&] {
-    if (gzip) {
-      LineStream stream(path);
-      std::string line;
-      int64_t line_number = 0;
-      while (stream.next(line)) {
-        if (line_number++ < header.lines) continue;
-        if ((line_number - header.lines - 1) % ranks == rank) parse_line(line);
-      }
-    } else {
-      const uint64_t file_size = std::filesystem::file_size(path);
-      const uint64_t data_bytes = file_size - std::min<uint64_t>(header.bytes, file_size);
-      const uint64_t begin = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank, ranks));
-      const uint64_t end = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank + 1, ranks));
-      for_each_record_in_range(path, file_size, begin, end, RecordFormat{},
-                               [&](std::string_view line, uint64_t) { parse_line(line); });
+// One entry line ("row column [count]"), checked against the header.
+void parse_entry_line(std::string_view line, const Header& header, CountFormat format, ParsedLines& parsed) {
+  const int64_t index = parsed.lines++;
+  if (parsed.bad_line >= 0) return;
+  if (format == CountFormat::mtx && !line.empty() && line[0] == '%') return;
+  const auto fields = fields_of(line);
+  if (fields.empty()) return;
+  ++parsed.entry_lines;
+  const size_t expected_fields = header.pattern ? 2 : 3;
+  int64_t row = 0, column = 0;
+  double count = 1;
+  std::string problem;
+  if (fields.size() != expected_fields) {
+    problem = "expected " + std::to_string(expected_fields) + " numbers";
+  } else if (!parse_int(fields[0], row) || row < 1 || row > header.rows) {
+    problem = "row/document must be a whole number in 1.." + std::to_string(header.rows);
+  } else if (!parse_int(fields[1], column) || column < 1 || column > header.columns) {
+    problem = "column/word must be a whole number in 1.." + std::to_string(header.columns);
+  } else if (!header.pattern) {
+    int64_t whole = 0;
+    const bool ok = header.integer_values ? parse_int(fields[2], whole) : parse_double(fields[2], count);
+    if (header.integer_values) count = static_cast<double>(whole);
+    if (!ok || count < 0) problem = "count must be a nonnegative number";
+  }
+  if (!problem.empty()) {
+    parsed.bad_line = index;
+    parsed.bad_reason = problem + ", found '" + std::string(line.substr(0, 80)) + "'";
+    return;
+  }
+  if (count != 0) parsed.entries.push_back({row - 1, column - 1, count});
+}
+
+// This rank's share of the entry lines: a byte range of a plain file, or every ranks-th
+// line of a gzip stream.
+ParsedLines parse_local_lines(MPI_Comm comm, const std::string& path, const Header& header, CountFormat format) {
+  const int ranks = comm_size(comm), rank = comm_rank(comm);
+  ParsedLines parsed;
+  if (header.gzip) {
+    LineStream stream(path);
+    std::string line;
+    int64_t line_number = 0;
+    while (stream.next(line)) {
+      if (line_number++ < header.lines) continue;
+      if ((line_number - header.lines - 1) % ranks == rank) parse_entry_line(line, header, format, parsed);
     }
-  });
-  if (!gzip) lines_before = sum_over_lower_ranks(comm, lines_here);
+    return parsed;
+  }
+  const uint64_t file_size = std::filesystem::file_size(path);
+  const uint64_t data_bytes = file_size - std::min<uint64_t>(header.bytes, file_size);
+  const uint64_t begin = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank, ranks));
+  const uint64_t end = header.bytes + static_cast<uint64_t>(even_split_start(data_bytes, rank + 1, ranks));
+  for_each_record_in_range(path, file_size, begin, end, RecordFormat{},
+                           [&](std::string_view line, uint64_t) { parse_entry_line(line, header, format, parsed); });
+  return parsed;
+}
+
+// Every rank agrees on the first bad line (by its number in the file) and on the count
+// of entries against the header.
+void check_parsed_lines(MPI_Comm comm, const std::string& path, const Header& header, const ParsedLines& parsed) {
+  const int ranks = comm_size(comm), rank = comm_rank(comm);
+  const int64_t lines_before = header.gzip ? 0 : sum_over_lower_ranks(comm, parsed.lines);
   run_collectively(comm, [&] {
-    if (bad_line < 0) return;
+    if (parsed.bad_line < 0) return;
     // Line numbers: plain files give each rank a contiguous run of lines; gzip input
     // deals lines round-robin.
-    const int64_t line_number = gzip ? header.lines + bad_line * ranks + rank + 1 : header.lines + lines_before + bad_line + 1;
-    throw UserError(path + ":" + std::to_string(line_number) + ": " + bad_reason);
+    const int64_t line_number = header.gzip ? header.lines + parsed.bad_line * ranks + rank + 1
+                                            : header.lines + lines_before + parsed.bad_line + 1;
+    throw UserError(path + ":" + std::to_string(line_number) + ": " + parsed.bad_reason);
   });
-  const int64_t entries_found = sum_over_ranks(comm, entry_lines);
+  const int64_t entries_found = sum_over_ranks(comm, parsed.entry_lines);
   run_collectively(comm, [&] {
     if (rank == 0 && entries_found != header.entries)
       throw UserError(path + ": the header declares " + std::to_string(header.entries) + " entries but the file holds " +
                       std::to_string(entries_found) + " (truncated?)");
   });
+}
 
-  // Send entries to their row's owner.
-  std::vector<ByteWriter> outgoing(static_cast<size_t>(ranks));
+// The entries of this rank's rows (rows split evenly), from every rank, sorted by
+// (row, column) with duplicates added up.
+std::vector<CountEntry> entries_of_own_rows(MPI_Comm comm, std::vector<CountEntry> parsed, int64_t rows) {
+  const int ranks = comm_size(comm);
   std::vector<int64_t> row_starts;
-  for (int r = 0; r <= ranks; ++r) row_starts.push_back(even_split_start(header.rows, r, ranks));
-  auto owner_of = [&](int64_t row) {
-    return static_cast<int>(std::upper_bound(row_starts.begin(), row_starts.end(), row) - row_starts.begin()) - 1;
-  };
-  for (const auto& entry : parsed) outgoing[static_cast<size_t>(owner_of(entry.row))].put(entry);
-  parsed.clear();
-  parsed.shrink_to_fit();
-  std::vector<std::string> send_blocks(static_cast<size_t>(ranks));
-  for (int r = 0; r < ranks; ++r) send_blocks[r] = std::move(outgoing[r].bytes());
-  const auto received = exchange_bytes(comm, send_blocks);
-  for (const auto& block : received) {
-    ByteReader reader(block);
-    while (!reader.done()) matrix.entries.push_back(reader.get<CountEntry>());
+  for (int r = 0; r <= ranks; ++r) row_starts.push_back(even_split_start(rows, r, ranks));
+  std::vector<std::vector<CountEntry>> by_owner(static_cast<size_t>(ranks));
+  for (const auto& entry : parsed) {
+    const auto owner = std::upper_bound(row_starts.begin(), row_starts.end(), entry.row) - row_starts.begin() - 1;
+    by_owner[static_cast<size_t>(owner)].push_back(entry);
   }
-  std::sort(matrix.entries.begin(), matrix.entries.end(), [](const CountEntry& a, const CountEntry& b) {
+  parsed = {};
+  std::vector<CountEntry> entries;
+  for (const auto& block : send_to_owners(comm, by_owner)) entries.insert(entries.end(), block.begin(), block.end());
+  std::sort(entries.begin(), entries.end(), [](const CountEntry& a, const CountEntry& b) {
     return a.row != b.row ? a.row < b.row : a.column < b.column;
   });
   size_t kept = 0;
-  for (size_t i = 0; i < matrix.entries.size(); ++i) {
-    if (kept > 0 && matrix.entries[kept - 1].row == matrix.entries[i].row &&
-        matrix.entries[kept - 1].column == matrix.entries[i].column) {
-      matrix.entries[kept - 1].count += matrix.entries[i].count;
-    } else {
-      matrix.entries[kept++] = matrix.entries[i];
-    }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (kept > 0 && entries[kept - 1].row == entries[i].row && entries[kept - 1].column == entries[i].column)
+      entries[kept - 1].count += entries[i].count;
+    else
+      entries[kept++] = entries[i];
   }
-  matrix.entries.resize(kept);
+  entries.resize(kept);
+  return entries;
+}
+
+}  // namespace
+
+CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountFormat format) {
+  // 1. The header, read by rank 0: it is tiny and decides how everyone parses the rest.
+  const Header header = decide_on_root(comm, [&] {
+    if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such file");
+    Header read = read_header(path, format);
+    read.gzip = is_gzip_file(path);
+    return read;
+  });
+  // 2. Each rank parses its share of the lines; all agree on what was wrong.
+  ParsedLines parsed;
+  run_collectively(comm, [&] { parsed = parse_local_lines(comm, path, header, format); });
+  check_parsed_lines(comm, path, header, parsed);
+  // 3. Entries travel to the rank that owns their row.
+  CountMatrix matrix;
+  matrix.rows = header.rows;
+  matrix.columns = header.columns;
+  matrix.declared_entries = header.entries;
+  matrix.entries = entries_of_own_rows(comm, std::move(parsed.entries), header.rows);
+  const int ranks = comm_size(comm), rank = comm_rank(comm);
   matrix.first_row = even_split_start(header.rows, rank, ranks);
   matrix.local_rows = even_split_start(header.rows, rank + 1, ranks) - matrix.first_row;
   return matrix;

@@ -25,12 +25,15 @@
 #include "io/count_formats.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
+#include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/log_events.hpp"
 #include "src/base/resources.hpp"
 #include "src/base/row_partition.hpp"
 #include "src/text/analyzer.hpp"
+#include "src/text/document_pipeline.hpp"
 #include "src/text/decode.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
 #include "src/text/tfidf_weighting.hpp"
@@ -38,6 +41,27 @@
 
 namespace dnmf {
 namespace {
+
+enum class InputKind { files, lines, records, uci, mtx };
+
+// The input formats (--format), one line each.
+struct InputFormatEntry {
+  const char* name;
+  const char* help;
+  InputKind kind;
+  bool counts;  // bag-of-words counts, not text
+};
+
+const std::vector<InputFormatEntry>& input_formats() {
+  static const std::vector<InputFormatEntry> entries{
+      {"files", "every file below a folder is a document, its first-level folder the label", InputKind::files, false},
+      {"lines", "one document per line", InputKind::lines, false},
+      {"records", "documents separated by a line holding only --separator", InputKind::records, false},
+      {"uci", "UCI bag-of-words counts: DOCWORD [VOCAB]", InputKind::uci, true},
+      {"mtx", "Matrix Market counts: MATRIX.mtx [VOCAB]", InputKind::mtx, true},
+  };
+  return entries;
+}
 
 CommandLine vectorize_command_line() {
   return CommandLine(
@@ -49,7 +73,7 @@ CommandLine vectorize_command_line() {
       "DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]).",
       {
           {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
-          {"format", "KIND", "files", "input kind: files, lines, records, uci or mtx"},
+          {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
           {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
           {"groups", "A,B,...", "", "keep only these first-level folders"},
           {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
@@ -66,28 +90,15 @@ CommandLine vectorize_command_line() {
       });
 }
 
-enum class InputKind { files, lines, records, uci, mtx };
-
-InputKind parse_input_kind(const std::string& name) {
-  if (name == "files") return InputKind::files;
-  if (name == "lines") return InputKind::lines;
-  if (name == "records") return InputKind::records;
-  if (name == "uci") return InputKind::uci;
-  if (name == "mtx") return InputKind::mtx;
-  throw UserError("--format: unknown input kind '" + name + "' (use files, lines, records, uci or mtx)");
-}
-
 struct VectorizeSettings {
   std::vector<std::string> inputs;
   std::string output;
   InputKind kind = InputKind::files;
   io::ListingOptions listing;
   io::RecordFormat records;
-  text::Encoding encoding = text::Encoding::utf8;
-  text::DecodeErrors decode_errors = text::DecodeErrors::strict;
-  text::NewsgroupCleaning cleaning;
+  bool counts = false;  // bag-of-words counts (uci, mtx), not text
+  text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
-  text::StopWords stop_words;  // loaded once, before any reading
   VocabularyFilter filter;
   TfidfWeighting weighting;
 };
@@ -98,16 +109,18 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.output = line.value("output");
   if (settings.output.empty()) throw UserError("no output file: give -o OUT.h5");
   if (settings.inputs.empty()) throw UserError("no input given (see dnmf vectorize --help)");
-  settings.kind = parse_input_kind(line.value("format"));
+  const auto& format = find_choice(input_formats(), line.value("format"), "format", "input kind");
+  settings.kind = format.kind;
+  settings.counts = format.counts;
   settings.listing.groups = split_list(line.value("groups"));
   settings.listing.exclude_patterns = split_list(line.value("exclude"));
   settings.records.one_per_line = settings.kind != InputKind::records;
   settings.records.separator = line.value("separator");
   if (settings.kind == InputKind::records && settings.records.separator.empty())
     throw UserError("--separator must not be empty");
-  settings.encoding = text::parse_encoding(line.value("encoding"));
-  settings.decode_errors = text::parse_decode_errors(line.value("decode-error"));
-  settings.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
+  settings.document.encoding = text::parse_encoding(line.value("encoding"));
+  settings.document.decode_errors = text::parse_decode_errors(line.value("decode-error"));
+  settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
   settings.filter.max_df = parse_document_frequency_bound("--max-df", line.value("max-df"));
@@ -118,117 +131,16 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.norm = parse_row_norm(line.value("norm"));
   settings.weighting.smooth_idf = !line.flag("no-smooth-idf");
   settings.weighting.sublinear_tf = line.flag("sublinear-tf");
-  const bool counts = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
-  if (counts && settings.inputs.size() > 2)
+  if (settings.counts && settings.inputs.size() > 2)
     throw UserError("--format uci/mtx takes one counts file and optionally its vocabulary file");
-  if (counts && (settings.cleaning.any() || !settings.listing.groups.empty()))
+  if (settings.counts && (settings.document.cleaning.any() || !settings.listing.groups.empty()))
     throw UserError("--strip and --groups apply to text input, not to --format uci/mtx counts");
   return settings;
 }
 
-std::string pack_strings(const std::vector<std::string>& strings) {
-  ByteWriter writer;
-  for (const auto& text : strings) writer.put_string(text);
-  return std::move(writer.bytes());
-}
-
-std::vector<std::string> unpack_strings(const std::string& bytes) {
-  std::vector<std::string> strings;
-  ByteReader reader(bytes);
-  while (!reader.done()) strings.emplace_back(reader.get_string());
-  return strings;
-}
-
-// Each of this rank's documents as (term id, count) pairs, ids from the analyzer's
-// term table, plus every term's local document frequency and total count.
-class LocalTermCounts {
- public:
-  void add_document(const std::vector<uint32_t>& tokens, size_t known_terms) {
-    if (statistics_.size() < known_terms) {
-      statistics_.resize(known_terms);
-      entry_in_document_.resize(known_terms, -1);
-    }
-    // Count in one pass: entry_in_document_[term] is the term's entry in this document
-    // (or an entry of an earlier one, which the bound check tells apart).
-    const auto first_entry = static_cast<int64_t>(term_ids_.size());
-    for (uint32_t term : tokens) {
-      const int64_t entry = entry_in_document_[term];
-      if (entry >= first_entry) {
-        ++counts_[static_cast<size_t>(entry)];
-        continue;
-      }
-      entry_in_document_[term] = static_cast<int64_t>(term_ids_.size());
-      term_ids_.push_back(term);
-      counts_.push_back(1);
-    }
-    for (size_t i = static_cast<size_t>(first_entry); i < term_ids_.size(); ++i) {
-      statistics_[term_ids_[i]].document_frequency += 1;
-      statistics_[term_ids_[i]].total_count += counts_[i];
-    }
-    document_ends_.push_back(static_cast<int64_t>(term_ids_.size()));
-  }
-
-  int64_t documents() const { return static_cast<int64_t>(document_ends_.size()); }
-  const std::vector<TermStatistics>& statistics() const { return statistics_; }
-
-  // Weighted rows of all documents; column_of_id[id] < 0 drops a term.
-  CsrRows weighted_rows(const std::vector<int64_t>& column_of_id, const std::vector<double>& idf_of_id,
-                        const TfidfWeighting& weighting) const {
-    CsrRows rows;
-    rows.indices.reserve(term_ids_.size());
-    rows.data.reserve(term_ids_.size());
-    std::vector<TermCount> row;
-    int64_t begin = 0;
-    for (int64_t end : document_ends_) {
-      row.clear();
-      for (int64_t i = begin; i < end; ++i) {
-        const int64_t column = column_of_id[term_ids_[i]];
-        if (column >= 0) row.push_back({column, static_cast<double>(counts_[i]), idf_of_id[term_ids_[i]]});
-      }
-      append_tfidf_row(rows, row, weighting);
-      begin = end;
-    }
-    return rows;
-  }
-
- private:
-  std::vector<TermStatistics> statistics_;
-  std::vector<int64_t> entry_in_document_;
-  std::vector<uint32_t> term_ids_;
-  std::vector<uint32_t> counts_;
-  std::vector<int64_t> document_ends_;
-};
-
-// Turns raw document bytes into counted terms, the same way for every input kind.
-class DocumentPipeline {
- public:
-  explicit DocumentPipeline(const VectorizeSettings& settings)
-      : settings_(settings), analyzer_(settings.stop_words) {}
-
-  void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
-    text::reject_binary(raw, source, base_offset);
-    std::string_view decoded =
-        text::decode_to_utf8(raw, settings_.encoding, settings_.decode_errors, source, base_offset, decoded_);
-    if (settings_.cleaning.any()) decoded = text::clean_newsgroup_post(decoded, settings_.cleaning, cleaned_);
-    if (decoded.size() > static_cast<size_t>(INT32_MAX))
-      throw UserError(source + ": a document larger than 2 GiB (split it, e.g. with --format lines)");
-    const auto& tokens = analyzer_.analyze(decoded);
-    counts_.add_document(tokens, analyzer_.term_count());
-  }
-
-  const LocalTermCounts& counts() const { return counts_; }
-  const text::Analyzer& analyzer() const { return analyzer_; }
-
- private:
-  const VectorizeSettings& settings_;
-  text::Analyzer analyzer_;
-  LocalTermCounts counts_;
-  std::string decoded_, cleaned_;  // reused from document to document
-};
-
 struct LocalDocuments {
-  explicit LocalDocuments(const VectorizeSettings& settings) : pipeline(settings) {}
-  DocumentPipeline pipeline;
+  explicit LocalDocuments(const VectorizeSettings& settings) : pipeline(settings.document) {}
+  text::DocumentPipeline pipeline;
   std::vector<std::string> ids;
   std::vector<int32_t> labels;
   std::vector<std::string> label_names;
@@ -255,18 +167,14 @@ int32_t label_of(const std::vector<std::string>& label_names, const std::string&
 // --format files: each rank gets a contiguous share of whole files.
 void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
-  std::vector<std::string> shares;
-  std::string label_bytes;
-  const auto files = io::list_input_files(comm, settings.inputs, settings.listing);
-  run_collectively(comm, [&] {
-    if (comm_rank(comm) != 0) return;
+  const auto files = io::list_input_files(comm, settings.inputs, settings.listing);  // on rank 0
+  std::vector<std::vector<io::InputFile>> shares;
+  if (comm_rank(comm) == 0) {
     const auto starts = io::byte_balanced_starts(files, ranks);
-    for (int r = 0; r < ranks; ++r) shares.push_back(io::pack_input_files(files, starts[r], starts[r + 1]));
-    label_bytes = pack_strings(label_names_of(files, true));
-  });
-  const auto my_files = io::unpack_input_files(scatter_bytes(comm, shares));
-  broadcast_bytes(comm, label_bytes);
-  local.label_names = unpack_strings(label_bytes);
+    for (int r = 0; r < ranks; ++r) shares.emplace_back(files.begin() + starts[r], files.begin() + starts[r + 1]);
+  }
+  const auto my_files = scatter_items(comm, shares);
+  local.label_names = broadcast_item(comm, label_names_of(files, true));
 
   timer.start(LogEvent::tokenize);
   run_collectively(comm, [&] {
@@ -285,10 +193,7 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
 void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   const int rank = comm_rank(comm);
-  const auto listed = io::list_input_files(comm, settings.inputs, settings.listing);
-  std::string listing = io::pack_input_files(listed, 0, listed.size());
-  broadcast_bytes(comm, listing);
-  const auto files = io::unpack_input_files(listing);
+  const auto files = broadcast_item(comm, io::list_input_files(comm, settings.inputs, settings.listing));
   local.label_names = label_names_of(files, false);
 
   uint64_t total_bytes = 0;
@@ -375,143 +280,159 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   return attributes;
 }
 
+// Text input: tokenize this rank's documents, agree on the vocabulary, weight the rows.
+io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local,
+                                   PhaseTimer& timer) {
+  if (settings.kind == InputKind::files)
+    tokenize_files(comm, settings, local, timer);
+  else
+    tokenize_records(comm, settings, local, timer);
+
+  timer.start(LogEvent::vocabulary);
+  const auto& counts = local.pipeline.counts();
+  const int64_t documents = sum_over_ranks(comm, counts.documents());
+  // Stop words have term ids but never occur: only occurring terms take part.
+  std::vector<std::string_view> terms;
+  std::vector<TermStatistics> statistics;
+  std::vector<uint32_t> id_of_term;
+  for (uint32_t id = 0; id < counts.statistics().size(); ++id) {
+    if (counts.statistics()[id].document_frequency == 0) continue;
+    terms.push_back(local.pipeline.analyzer().term(id));
+    statistics.push_back(counts.statistics()[id]);
+    id_of_term.push_back(id);
+  }
+  GlobalVocabulary vocabulary;
+  run_collectively(comm, [&] {
+    check_vocabulary_filter(settings.filter, documents);
+    vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
+    if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
+  });
+
+  timer.start(LogEvent::weight);
+  std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
+  std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
+  for (size_t i = 0; i < id_of_term.size(); ++i) {
+    column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
+    idf_of_id[id_of_term[i]] =
+        inverse_document_frequency(vocabulary.frequency_of_term[i], documents, settings.weighting.smooth_idf);
+  }
+  io::TfidfFileSlices slices;
+  slices.rows = documents;
+  slices.columns = vocabulary.size;
+  slices.matrix = counts.weighted_rows(column_of_id, idf_of_id, settings.weighting);
+  slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
+  slices.first_column = vocabulary.owned_first_column;
+  slices.terms = std::move(vocabulary.owned_terms);
+  slices.document_frequency = std::move(vocabulary.owned_document_frequency);
+  return slices;
+}
+
+// The vocabulary file of count input: given, paired by UCI's naming, or column numbers.
+std::vector<std::string> count_vocabulary(const VectorizeSettings& settings, int64_t columns) {
+  const std::string& counts_path = settings.inputs[0];
+  std::string vocabulary_path = settings.inputs.size() > 1 ? settings.inputs[1] : "";
+  if (vocabulary_path.empty() && settings.kind == InputKind::uci) {
+    // UCI pairs docword.NAME.txt[.gz] with vocab.NAME.txt.
+    namespace fs = std::filesystem;
+    std::string name = fs::path(counts_path).filename().string();
+    if (name.size() > 3 && name.substr(name.size() - 3) == ".gz") name.resize(name.size() - 3);
+    if (name.rfind("docword", 0) != 0)
+      throw UserError(counts_path + ": name the vocabulary file too (dnmf vectorize --format uci DOCWORD VOCAB)");
+    vocabulary_path = (fs::path(counts_path).parent_path() / ("vocab" + name.substr(7))).string();
+  }
+  if (!vocabulary_path.empty()) return io::read_vocabulary_file(vocabulary_path, columns);
+  std::vector<std::string> terms;
+  for (int64_t column = 1; column <= columns; ++column) terms.push_back(std::to_string(column));
+  return terms;
+}
+
+// This rank's rows of count input, weighted, with the kept columns' new numbers.
+void weight_count_rows(const io::CountMatrix& matrix, const std::vector<int64_t>& new_column,
+                       const std::vector<double>& kept_idf, const TfidfWeighting& weighting, CsrRows& rows,
+                       std::vector<std::string>& ids) {
+  std::vector<TermCount> row;
+  size_t next_entry = 0;
+  for (int64_t r = matrix.first_row; r < matrix.first_row + matrix.local_rows; ++r) {
+    row.clear();
+    for (; next_entry < matrix.entries.size() && matrix.entries[next_entry].row == r; ++next_entry) {
+      const auto& entry = matrix.entries[next_entry];
+      const int64_t column = new_column[entry.column];
+      if (column >= 0) row.push_back({column, entry.count, kept_idf[column]});
+    }
+    append_tfidf_row(rows, row, weighting);
+    ids.push_back(std::to_string(r + 1));
+  }
+}
+
+// Count input (uci, mtx): read the counts, filter the given vocabulary, weight the rows.
+io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local,
+                                     PhaseTimer& timer) {
+  const std::string& counts_path = settings.inputs[0];
+  io::CountMatrix matrix;
+  timer.start(LogEvent::read);
+  run_collectively(comm, [&] {
+    matrix = io::read_count_matrix(comm, counts_path,
+                                   settings.kind == InputKind::uci ? io::CountFormat::uci : io::CountFormat::mtx);
+  });
+  local.input_bytes = comm_rank(comm) == 0 ? std::filesystem::file_size(counts_path) : 0;
+
+  timer.start(LogEvent::vocabulary);
+  std::vector<std::string> input_terms;
+  std::vector<int64_t> new_column, kept_frequency;
+  run_collectively(comm, [&] {
+    check_vocabulary_filter(settings.filter, matrix.rows);
+    input_terms = count_vocabulary(settings, matrix.columns);
+    std::vector<TermStatistics> statistics(static_cast<size_t>(matrix.columns));
+    for (const auto& entry : matrix.entries) {
+      statistics[entry.column].document_frequency += 1;
+      statistics[entry.column].total_count += entry.count;
+    }
+    new_column = filter_columns(comm, std::move(statistics), matrix.rows, settings.filter, kept_frequency);
+  });
+
+  timer.start(LogEvent::weight);
+  io::TfidfFileSlices slices;
+  slices.rows = matrix.rows;
+  slices.columns = static_cast<int64_t>(kept_frequency.size());
+  slices.matrix.first_row = matrix.first_row;
+  std::vector<double> kept_idf;
+  for (int64_t df : kept_frequency)
+    kept_idf.push_back(inverse_document_frequency(df, matrix.rows, settings.weighting.smooth_idf));
+  weight_count_rows(matrix, new_column, kept_idf, settings.weighting, slices.matrix, local.ids);
+  // Vocabulary slices: columns split evenly over ranks.
+  const int ranks = comm_size(comm), rank = comm_rank(comm);
+  slices.first_column = even_split_start(slices.columns, rank, ranks);
+  const int64_t last_column = even_split_start(slices.columns, rank + 1, ranks);
+  for (size_t input_column = 0; input_column < new_column.size(); ++input_column) {
+    const int64_t column = new_column[input_column];
+    if (column < slices.first_column || column >= last_column) continue;
+    slices.terms.push_back(input_terms[input_column]);
+    slices.document_frequency.push_back(kept_frequency[column]);
+  }
+  return slices;
+}
+
 }  // namespace
 
 int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   const double started = wall_seconds();
+  // 1. Options, from the command line and any -options_file.
   auto line = vectorize_command_line();
+  if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   VectorizeSettings settings;
-  bool show_help = false;
-  run_collectively(comm, [&] {
-    line.parse(argc, argv, first);
-    line.fill_from_petsc_options();
-    show_help = line.help_requested();
-    if (!show_help) settings = settings_from(line);
-  });
-  if (show_help) {
-    if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
-    return 0;
-  }
+  run_collectively(comm, [&] { settings = settings_from(line); });
+  // 2. Refuse what cannot work before any reading: the output, a bad --stop-words file.
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) h5::check_output_writable(settings.output);
-    // A bad --stop-words file fails before any reading.
-    settings.stop_words = text::load_stop_words(settings.stop_words_choice);
+    settings.document.stop_words = text::load_stop_words(settings.stop_words_choice);
   });
-
+  // 3. The rows: tokenized text, or counts read as they are.
   PhaseTimer timer;
   timer.start(LogEvent::list);
   LocalDocuments local(settings);
-  io::TfidfFileSlices slices;
-  const bool counts_input = settings.kind == InputKind::uci || settings.kind == InputKind::mtx;
-  if (!counts_input) {
-    if (settings.kind == InputKind::files)
-      tokenize_files(comm, settings, local, timer);
-    else
-      tokenize_records(comm, settings, local, timer);
-
-    timer.start(LogEvent::vocabulary);
-    const auto& counts = local.pipeline.counts();
-    const int64_t documents = sum_over_ranks(comm, counts.documents());
-    // Stop words have term ids but never occur: only occurring terms take part.
-    std::vector<std::string_view> terms;
-    std::vector<TermStatistics> statistics;
-    std::vector<uint32_t> id_of_term;
-    for (uint32_t id = 0; id < counts.statistics().size(); ++id) {
-      if (counts.statistics()[id].document_frequency == 0) continue;
-      terms.push_back(local.pipeline.analyzer().term(id));
-      statistics.push_back(counts.statistics()[id]);
-      id_of_term.push_back(id);
-    }
-    GlobalVocabulary vocabulary;
-    run_collectively(comm, [&] {
-      check_vocabulary_filter(settings.filter, documents);
-      vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
-      if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
-    });
-
-    timer.start(LogEvent::weight);
-    std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
-    std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
-    for (size_t i = 0; i < id_of_term.size(); ++i) {
-      column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
-      idf_of_id[id_of_term[i]] =
-          inverse_document_frequency(vocabulary.frequency_of_term[i], documents, settings.weighting.smooth_idf);
-    }
-    slices.rows = documents;
-    slices.columns = vocabulary.size;
-    slices.matrix = counts.weighted_rows(column_of_id, idf_of_id, settings.weighting);
-    slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
-    slices.first_column = vocabulary.owned_first_column;
-    slices.terms = std::move(vocabulary.owned_terms);
-    slices.document_frequency = std::move(vocabulary.owned_document_frequency);
-  } else {
-    const std::string& counts_path = settings.inputs[0];
-    io::CountMatrix matrix;
-    timer.start(LogEvent::read);
-    run_collectively(comm, [&] {
-      matrix = io::read_count_matrix(comm, counts_path,
-                                     settings.kind == InputKind::uci ? io::CountFormat::uci : io::CountFormat::mtx);
-    });
-    local.input_bytes = comm_rank(comm) == 0 ? std::filesystem::file_size(counts_path) : 0;
-
-    timer.start(LogEvent::vocabulary);
-    std::vector<std::string> input_terms;
-    std::vector<int64_t> new_column, kept_frequency;
-    run_collectively(comm, [&] {
-      check_vocabulary_filter(settings.filter, matrix.rows);
-      std::string vocabulary_path = settings.inputs.size() > 1 ? settings.inputs[1] : "";
-      if (vocabulary_path.empty() && settings.kind == InputKind::uci) {
-        // UCI pairs docword.NAME.txt[.gz] with vocab.NAME.txt.
-        namespace fs = std::filesystem;
-        std::string name = fs::path(counts_path).filename().string();
-        if (name.size() > 3 && name.substr(name.size() - 3) == ".gz") name.resize(name.size() - 3);
-        if (name.rfind("docword", 0) != 0)
-          throw UserError(counts_path + ": name the vocabulary file too (dnmf vectorize --format uci DOCWORD VOCAB)");
-        vocabulary_path = (fs::path(counts_path).parent_path() / ("vocab" + name.substr(7))).string();
-      }
-      if (vocabulary_path.empty()) {
-        for (int64_t column = 1; column <= matrix.columns; ++column) input_terms.push_back(std::to_string(column));
-      } else {
-        input_terms = io::read_vocabulary_file(vocabulary_path, matrix.columns);
-      }
-      std::vector<TermStatistics> statistics(static_cast<size_t>(matrix.columns));
-      for (const auto& entry : matrix.entries) {
-        statistics[entry.column].document_frequency += 1;
-        statistics[entry.column].total_count += entry.count;
-      }
-      new_column = filter_columns(comm, std::move(statistics), matrix.rows, settings.filter, kept_frequency);
-    });
-
-    timer.start(LogEvent::weight);
-    slices.rows = matrix.rows;
-    slices.columns = static_cast<int64_t>(kept_frequency.size());
-    slices.matrix.first_row = matrix.first_row;
-    std::vector<double> kept_idf;
-    for (int64_t df : kept_frequency)
-      kept_idf.push_back(inverse_document_frequency(df, matrix.rows, settings.weighting.smooth_idf));
-    std::vector<TermCount> row;
-    size_t next_entry = 0;
-    for (int64_t r = matrix.first_row; r < matrix.first_row + matrix.local_rows; ++r) {
-      row.clear();
-      for (; next_entry < matrix.entries.size() && matrix.entries[next_entry].row == r; ++next_entry) {
-        const auto& entry = matrix.entries[next_entry];
-        const int64_t column = new_column[entry.column];
-        if (column >= 0) row.push_back({column, entry.count, kept_idf[column]});
-      }
-      append_tfidf_row(slices.matrix, row, settings.weighting);
-      local.ids.push_back(std::to_string(r + 1));
-    }
-    // Vocabulary slices: columns split evenly over ranks.
-    const int ranks = comm_size(comm), rank = comm_rank(comm);
-    slices.first_column = even_split_start(slices.columns, rank, ranks);
-    const int64_t last_column = even_split_start(slices.columns, rank + 1, ranks);
-    for (size_t input_column = 0; input_column < new_column.size(); ++input_column) {
-      const int64_t column = new_column[input_column];
-      if (column < slices.first_column || column >= last_column) continue;
-      slices.terms.push_back(input_terms[input_column]);
-      slices.document_frequency.push_back(kept_frequency[column]);
-    }
-  }
+  io::TfidfFileSlices slices = settings.counts ? vectorize_counts(comm, settings, local, timer)
+                                               : vectorize_text(comm, settings, local, timer);
+  // 4. Everything the file holds beside the matrix.
   for (int64_t df : slices.document_frequency)
     slices.idf.push_back(inverse_document_frequency(df, slices.rows, settings.weighting.smooth_idf));
   slices.document_ids = std::move(local.ids);
@@ -519,7 +440,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   slices.label_names = local.label_names;
   slices.text_attributes = parameter_attributes(settings, line);
   slices.integer_attributes["n_documents"] = slices.rows;
-
+  // 5. One file, written collectively; 6. the summary.
   timer.start(LogEvent::write);
   io::write_tfidf_file(comm, settings.output, slices);
   timer.stop();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "src/base/comm.hpp"
 #include "src/base/resources.hpp"
@@ -62,6 +63,28 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
   std::fflush(stdout);
 }
 
+// Whether the run stops after this iteration, every rank taking the same decision: on
+// --tol (rank 0's verdict, so no rounding can split the ranks), a stop signal that
+// reached any rank, or --max-time by the slowest rank's clock.
+std::optional<StopReason> stop_requested(const DataMatrix& v, const StopSettings& stop,
+                                         RunResult& result, double error, const IterateReport& report,
+                                         double elapsed) {
+  const int64_t iteration = result.iterations;
+  if (stop.tolerance > 0 && iteration % 10 == 0) {
+    const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
+    if (broadcast_item(v.comm(), converged)) return StopReason::tolerance;
+    result.last_tolerance_check = error;
+  }
+  if (report.stop_signal != 0) {
+    if (comm_rank(v.comm()) == 0)
+      std::printf("dnmf factorize: %s received; stopping after iteration %lld\n", StopSignals::name(report.stop_signal),
+                  static_cast<long long>(iteration));
+    return StopReason::signal;
+  }
+  if (stop.max_seconds > 0 && elapsed >= stop.max_seconds) return StopReason::max_time;
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* stop_reason_name(StopReason reason) {
@@ -112,7 +135,6 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     // stop signal reached any rank, travel with the report's numbers.
     const IterateReport report = report_on(v, factors, wall_seconds() - started);
     elapsed = report.slowest_seconds;
-    const int signal_number = report.stop_signal;
     if (std::isnan(error)) {
       result.stop_reason = StopReason::diverged;
       if (reporter)
@@ -129,24 +151,8 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
       print_report(result.history, result.history.error.size() - 1, per_iteration,
                    per_iteration * static_cast<double>(stop.max_iterations - iteration));
-    if (stop.tolerance > 0 && iteration % 10 == 0) {
-      // Every rank must take the same branch: the decision is rank 0's.
-      const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
-      if (lowest_rank_with(v.comm(), converged && reporter) >= 0) {
-        result.stop_reason = StopReason::tolerance;
-        break;
-      }
-      result.last_tolerance_check = error;
-    }
-    if (signal_number != 0) {
-      result.stop_reason = StopReason::signal;
-      if (reporter)
-        std::printf("dnmf factorize: %s received; stopping after iteration %lld\n", StopSignals::name(signal_number),
-                    static_cast<long long>(iteration));
-      break;
-    }
-    if (stop.max_seconds > 0 && elapsed >= stop.max_seconds) {
-      result.stop_reason = StopReason::max_time;
+    if (const auto reason = stop_requested(v, stop, result, error, report, elapsed)) {
+      result.stop_reason = *reason;
       break;
     }
     if ((checkpoints.every_iterations > 0 && iteration % checkpoints.every_iterations == 0) ||

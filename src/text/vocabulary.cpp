@@ -4,8 +4,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 
 namespace dnmf {
 namespace {
@@ -92,146 +92,146 @@ void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents) 
                     filter.min_df.text() + " (" + std::to_string(documents) + " documents)");
 }
 
-GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::string_view>& local_terms,
-                                       const std::vector<TermStatistics>& local_statistics, int64_t documents,
-                                       const VocabularyFilter& filter) {
-  const int ranks = comm_size(comm);
-  const int rank = comm_rank(comm);
+namespace {
 
-  const std::vector<uint32_t> sorted = sorted_order(local_terms);
-
-  // 1. Splitters from regular samples of every rank's sorted terms.
-  ByteWriter samples;
-  for (int i = 0; i < ranks && !sorted.empty(); ++i)
-    samples.put_string(local_terms[sorted[sorted.size() * static_cast<size_t>(i) / static_cast<size_t>(ranks)]]);
-  const auto sample_blocks = gather_bytes_to_all(comm, samples.bytes());
-  std::vector<std::string_view> all_samples;
-  for (const auto& block : sample_blocks) {
-    ByteReader reader(block);
-    while (!reader.done()) all_samples.push_back(reader.get_string());
+// A term on its way to its owner rank, with this rank's counts of it.
+struct TermRecord {
+  std::string term;
+  int64_t document_frequency = 0;
+  double total_count = 0;
+  void pack(ByteWriter& writer) const {
+    writer.put_string(term);
+    writer.put<int64_t>(document_frequency);
+    writer.put<double>(total_count);
   }
+  static TermRecord unpack(ByteReader& reader) {
+    TermRecord record;
+    record.term = std::string(reader.get_string());
+    record.document_frequency = reader.get<int64_t>();
+    record.total_count = reader.get<double>();
+    return record;
+  }
+};
+
+// A term as its owner holds it: the sums over every rank that had it.
+struct OwnedTerm {
+  std::string_view term;
+  int64_t document_frequency = 0;
+  double total_count = 0;
+  bool kept = false;
+  int64_t column = -1;
+};
+
+// Step 1: ranks - 1 splitters from `ranks` evenly spaced samples of every rank's sorted
+// terms (the same on every rank); term t belongs to the rank owning its key range.
+std::vector<std::string> sample_splitters(MPI_Comm comm, const std::vector<std::string_view>& terms,
+                                          const std::vector<uint32_t>& sorted) {
+  const int ranks = comm_size(comm);
+  std::vector<std::string> samples;
+  for (int i = 0; i < ranks && !sorted.empty(); ++i)
+    samples.emplace_back(terms[sorted[sorted.size() * static_cast<size_t>(i) / static_cast<size_t>(ranks)]]);
+  std::vector<std::string> all_samples;
+  for (auto& block : gather_items_to_all(comm, samples))
+    all_samples.insert(all_samples.end(), block.begin(), block.end());
   std::sort(all_samples.begin(), all_samples.end());
-  std::vector<std::string_view> splitters;
+  std::vector<std::string> splitters;
   for (int owner = 1; owner < ranks && !all_samples.empty(); ++owner)
     splitters.push_back(all_samples[all_samples.size() * static_cast<size_t>(owner) / static_cast<size_t>(ranks)]);
-  auto owner_of = [&](std::string_view term) {
-    return static_cast<int>(std::upper_bound(splitters.begin(), splitters.end(), term) - splitters.begin());
-  };
+  return splitters;
+}
 
-  // 2. Send every distinct term to its owner; sorted order makes owners ascend.
-  std::vector<ByteWriter> outgoing(static_cast<size_t>(ranks));
-  for (uint32_t term : sorted) {
-    auto& writer = outgoing[static_cast<size_t>(owner_of(local_terms[term]))];
-    writer.put_string(local_terms[term]);
-    writer.put<int64_t>(local_statistics[term].document_frequency);
-    writer.put<double>(local_statistics[term].total_count);
-  }
-  std::vector<std::string> send_blocks(static_cast<size_t>(ranks));
-  for (int r = 0; r < ranks; ++r) send_blocks[r] = std::move(outgoing[r].bytes());
-  const auto received = exchange_bytes(comm, send_blocks);
+// Step 2's arrivals, merged in term order. Each sender's records are sorted; merging the
+// blocks pairwise is stable, so equal terms stay in source order and the sum of their
+// counts has a fixed order. Each arrival remembers where it came from, for the answers.
+struct Arrival {
+  const TermRecord* record;
+  int source;
+  int64_t index_in_source;
+};
 
-  struct Incoming {
-    std::string_view term;
-    int64_t document_frequency;
-    double total_count;
-    int source;
-    int64_t index_in_source;
-  };
-  std::vector<Incoming> incoming;
-  std::vector<int64_t> received_from(static_cast<size_t>(ranks), 0);
-  for (int source = 0; source < ranks; ++source) {
-    ByteReader reader(received[source]);
-    while (!reader.done()) {
-      Incoming item;
-      item.term = reader.get_string();
-      item.document_frequency = reader.get<int64_t>();
-      item.total_count = reader.get<double>();
-      item.source = source;
-      item.index_in_source = received_from[source]++;
-      incoming.push_back(item);
-    }
-  }
-  // Each sender's block is sorted: merge the blocks pairwise. Merging is stable, so equal
-  // terms stay in source order and the sum of their counts has a fixed order.
+std::vector<Arrival> merge_arrivals(const std::vector<std::vector<TermRecord>>& received) {
+  const size_t ranks = received.size();
+  std::vector<Arrival> arrivals;
   std::vector<size_t> block_starts{0};
-  for (int source = 0; source < ranks; ++source) block_starts.push_back(block_starts.back() + received_from[source]);
-  for (size_t width = 1; width < static_cast<size_t>(ranks); width *= 2)
-    for (size_t left = 0; left + width < static_cast<size_t>(ranks); left += 2 * width) {
-      const size_t right_end = std::min(left + 2 * width, static_cast<size_t>(ranks));
-      std::inplace_merge(incoming.begin() + block_starts[left], incoming.begin() + block_starts[left + width],
-                         incoming.begin() + block_starts[right_end],
-                         [](const Incoming& a, const Incoming& b) { return a.term < b.term; });
-    }
-
-  struct OwnedTerm {
-    std::string_view term;
-    int64_t document_frequency = 0;
-    double total_count = 0;
-    bool kept = false;
-    int64_t column = -1;
-  };
-  std::vector<OwnedTerm> owned;
-  std::vector<size_t> owned_index_of_incoming(incoming.size());
-  for (size_t i = 0; i < incoming.size(); ++i) {
-    if (owned.empty() || owned.back().term != incoming[i].term) owned.push_back(OwnedTerm{incoming[i].term});
-    owned.back().document_frequency += incoming[i].document_frequency;
-    owned.back().total_count += incoming[i].total_count;
-    owned_index_of_incoming[i] = owned.size() - 1;
+  for (size_t source = 0; source < ranks; ++source) {
+    for (size_t i = 0; i < received[source].size(); ++i)
+      arrivals.push_back({&received[source][i], static_cast<int>(source), static_cast<int64_t>(i)});
+    block_starts.push_back(arrivals.size());
   }
+  for (size_t width = 1; width < ranks; width *= 2)
+    for (size_t left = 0; left + width < ranks; left += 2 * width) {
+      const size_t right_end = std::min(left + 2 * width, ranks);
+      std::inplace_merge(arrivals.begin() + block_starts[left], arrivals.begin() + block_starts[left + width],
+                         arrivals.begin() + block_starts[right_end],
+                         [](const Arrival& a, const Arrival& b) { return a.record->term < b.record->term; });
+    }
+  return arrivals;
+}
 
-  // 3. Filters.
+// The owned terms, each the sum of its arrivals; owned_index[i] is arrival i's term.
+std::vector<OwnedTerm> sum_arrivals(const std::vector<Arrival>& arrivals, std::vector<size_t>& owned_index) {
+  std::vector<OwnedTerm> owned;
+  owned_index.resize(arrivals.size());
+  for (size_t i = 0; i < arrivals.size(); ++i) {
+    const TermRecord& record = *arrivals[i].record;
+    if (owned.empty() || owned.back().term != record.term) owned.push_back(OwnedTerm{record.term});
+    owned.back().document_frequency += record.document_frequency;
+    owned.back().total_count += record.total_count;
+    owned_index[i] = owned.size() - 1;
+  }
+  return owned;
+}
+
+// Step 3 for --max-features: keeps the most frequent kept terms over all owners. Rank 0
+// sees at most ranks x max_features candidates and decides the threshold (the last term
+// kept), which every owner applies to its own terms. Returns the count kept here.
+int64_t keep_most_frequent(MPI_Comm comm, std::vector<OwnedTerm>& owned, int64_t max_features) {
+  const auto limit = static_cast<size_t>(max_features);
+  auto before = [](const FrequencyKey& a, const FrequencyKey& b) { return a.before(b); };
+  std::vector<FrequencyKey> candidates;
+  for (const auto& term : owned)
+    if (term.kept) candidates.push_back({term.total_count, term.term, 0});
+  std::sort(candidates.begin(), candidates.end(), before);
+  if (candidates.size() > limit) candidates.resize(limit);
+  std::vector<std::pair<double, std::string>> best_here;
+  for (const auto& candidate : candidates) best_here.emplace_back(candidate.total_count, candidate.term);
+  const auto gathered = gather_items(comm, best_here);
+  std::pair<double, std::string> threshold;
+  if (comm_rank(comm) == 0) {
+    std::vector<FrequencyKey> best;
+    for (const auto& block : gathered)
+      for (const auto& [count, term] : block) best.push_back({count, term, 0});
+    std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(limit - 1), best.end(), before);
+    threshold = {best[limit - 1].total_count, std::string(best[limit - 1].term)};
+  }
+  threshold = broadcast_item(comm, threshold);
+  const FrequencyKey last_kept{threshold.first, threshold.second, 0};
+  int64_t kept_here = 0;
+  for (auto& term : owned) {
+    term.kept = term.kept && !last_kept.before({term.total_count, term.term, 0});
+    kept_here += term.kept ? 1 : 0;
+  }
+  return kept_here;
+}
+
+// Steps 2-3: the owned terms with their global counts, filtered.
+std::vector<OwnedTerm> filter_owned_terms(MPI_Comm comm, std::vector<OwnedTerm> owned, int64_t documents,
+                                          const VocabularyFilter& filter, int64_t& kept_here) {
   if (sum_over_ranks(comm, static_cast<int64_t>(owned.size())) == 0)
     throw UserError("empty vocabulary: the documents hold no tokens (perhaps only stop words)");
-  int64_t kept_here = 0;
+  kept_here = 0;
   for (auto& term : owned) {
     term.kept = passes_document_frequency(term.document_frequency, documents, filter);
     kept_here += term.kept ? 1 : 0;
   }
-  if (filter.max_features && sum_over_ranks(comm, kept_here) > *filter.max_features) {
-    const auto limit = static_cast<size_t>(*filter.max_features);
-    std::vector<FrequencyKey> candidates;
-    for (const auto& term : owned)
-      if (term.kept) candidates.push_back({term.total_count, term.term, 0});
-    std::sort(candidates.begin(), candidates.end(),
-              [](const FrequencyKey& a, const FrequencyKey& b) { return a.before(b); });
-    if (candidates.size() > limit) candidates.resize(limit);
-    ByteWriter best_here;
-    for (const auto& candidate : candidates) {
-      best_here.put<double>(candidate.total_count);
-      best_here.put_string(candidate.term);
-    }
-    const auto gathered = gather_bytes(comm, best_here.bytes());
-    std::string threshold_bytes;
-    if (rank == 0) {
-      std::vector<FrequencyKey> best;
-      for (const auto& block : gathered) {
-        ByteReader reader(block);
-        while (!reader.done()) {
-          const double total_count = reader.get<double>();
-          best.push_back({total_count, reader.get_string(), 0});
-        }
-      }
-      std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(limit - 1), best.end(),
-                       [](const FrequencyKey& a, const FrequencyKey& b) { return a.before(b); });
-      ByteWriter threshold;
-      threshold.put<double>(best[limit - 1].total_count);
-      threshold.put_string(best[limit - 1].term);
-      threshold_bytes = std::move(threshold.bytes());
-    }
-    broadcast_bytes(comm, threshold_bytes);
-    ByteReader reader(threshold_bytes);
-    const double threshold_count = reader.get<double>();
-    const FrequencyKey threshold{threshold_count, reader.get_string(), 0};
-    kept_here = 0;
-    for (auto& term : owned) {
-      const FrequencyKey key{term.total_count, term.term, 0};
-      term.kept = term.kept && !threshold.before(key);
-      kept_here += term.kept ? 1 : 0;
-    }
-  }
+  if (filter.max_features && sum_over_ranks(comm, kept_here) > *filter.max_features)
+    kept_here = keep_most_frequent(comm, owned, *filter.max_features);
+  return owned;
+}
 
-  // 4. Columns: owner ranges ascend with rank, terms ascend within an owner.
-  GlobalVocabulary vocabulary;
+// Step 4: owner ranges ascend with rank and terms ascend within an owner, so a term's
+// column is its index among its owner's kept terms plus the kept counts of lower owners.
+void number_columns(MPI_Comm comm, std::vector<OwnedTerm>& owned, int64_t kept_here, GlobalVocabulary& vocabulary) {
   vocabulary.size = sum_over_ranks(comm, kept_here);
   throw_if_nothing_left(vocabulary.size);
   vocabulary.owned_first_column = sum_over_lower_ranks(comm, kept_here);
@@ -242,28 +242,59 @@ GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::str
     vocabulary.owned_terms.emplace_back(term.term);
     vocabulary.owned_document_frequency.push_back(term.document_frequency);
   }
+}
 
-  // 5. Answers, in the order each sender sent its terms.
-  std::vector<std::string> answers(static_cast<size_t>(ranks));
-  for (int source = 0; source < ranks; ++source) answers[source].resize(received_from[source] * 2 * sizeof(int64_t));
-  for (size_t i = 0; i < incoming.size(); ++i) {
-    const auto& term = owned[owned_index_of_incoming[i]];
-    const int64_t answer[2] = {term.column, term.document_frequency};
-    std::memcpy(answers[incoming[i].source].data() + incoming[i].index_in_source * sizeof answer, answer,
-                sizeof answer);
+// Step 5: every sender learns (column or -1, df) of its terms, in the order it sent them.
+void answer_senders(MPI_Comm comm, const std::vector<Arrival>& arrivals, const std::vector<OwnedTerm>& owned,
+                    const std::vector<size_t>& owned_index, const std::vector<uint32_t>& sorted,
+                    GlobalVocabulary& vocabulary) {
+  const int ranks = comm_size(comm);
+  using Answer = std::pair<int64_t, int64_t>;
+  std::vector<std::vector<Answer>> answers(static_cast<size_t>(ranks));
+  std::vector<size_t> sent_by(static_cast<size_t>(ranks), 0);
+  for (const auto& arrival : arrivals) ++sent_by[arrival.source];
+  for (int source = 0; source < ranks; ++source) answers[source].resize(sent_by[source]);
+  for (size_t i = 0; i < arrivals.size(); ++i) {
+    const auto& term = owned[owned_index[i]];
+    answers[arrivals[i].source][arrivals[i].index_in_source] = {term.column, term.document_frequency};
   }
-  const auto replies = exchange_bytes(comm, answers);
-  vocabulary.column_of_term.assign(local_terms.size(), -1);
-  vocabulary.frequency_of_term.assign(local_terms.size(), 0);
+  const auto replies = send_to_owners(comm, answers);
+  vocabulary.column_of_term.assign(sorted.size(), -1);
+  vocabulary.frequency_of_term.assign(sorted.size(), 0);
   size_t next_sorted = 0;
-  for (int owner = 0; owner < ranks; ++owner) {
-    ByteReader reader(replies[owner]);
-    while (!reader.done()) {
+  for (const auto& block : replies)
+    for (const auto& [column, frequency] : block) {
       const uint32_t term = sorted[next_sorted++];
-      vocabulary.column_of_term[term] = reader.get<int64_t>();
-      vocabulary.frequency_of_term[term] = reader.get<int64_t>();
+      vocabulary.column_of_term[term] = column;
+      vocabulary.frequency_of_term[term] = frequency;
     }
+}
+
+}  // namespace
+
+GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::string_view>& local_terms,
+                                       const std::vector<TermStatistics>& local_statistics, int64_t documents,
+                                       const VocabularyFilter& filter) {
+  const std::vector<uint32_t> sorted = sorted_order(local_terms);
+  // 1. Splitters: which rank owns which range of terms.
+  const auto splitters = sample_splitters(comm, local_terms, sorted);
+  // 2. Every distinct term to its owner (sorted order makes owners ascend), summed there.
+  std::vector<std::vector<TermRecord>> by_owner(static_cast<size_t>(comm_size(comm)));
+  for (uint32_t term : sorted) {
+    const auto owner = std::upper_bound(splitters.begin(), splitters.end(), local_terms[term]) - splitters.begin();
+    by_owner[static_cast<size_t>(owner)].push_back(
+        {std::string(local_terms[term]), local_statistics[term].document_frequency, local_statistics[term].total_count});
   }
+  const auto received = send_to_owners(comm, by_owner);
+  by_owner = {};
+  const auto arrivals = merge_arrivals(received);
+  std::vector<size_t> owned_index;
+  // 3. Filters; 4. columns; 5. answers.
+  int64_t kept_here = 0;
+  auto owned = filter_owned_terms(comm, sum_arrivals(arrivals, owned_index), documents, filter, kept_here);
+  GlobalVocabulary vocabulary;
+  number_columns(comm, owned, kept_here, vocabulary);
+  answer_senders(comm, arrivals, owned, owned_index, sorted, vocabulary);
   return vocabulary;
 }
 

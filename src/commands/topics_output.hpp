@@ -1,0 +1,25 @@
+#pragma once
+// What dnmf topics prints, apart from how: the topics of a model (topics.cpp computes
+// them) and the formats they are printed in, one table (--format).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnmf {
+
+// Rank 0's view of a model's topics.
+struct Topics {
+  std::vector<std::vector<std::string>> words;  // per topic
+  std::vector<double> share;
+  std::vector<std::string> label_names;
+  std::vector<std::vector<int64_t>> counts;  // topic (k, then "none") x label
+};
+
+struct TopicsFormat {
+  const char* name;
+  const char* help;
+  void (*print)(const Topics& topics);  // to standard output
+};
+const std::vector<TopicsFormat>& topics_formats();
+
+}  // namespace dnmf
