@@ -17,6 +17,20 @@
 namespace dnmf::h5 {
 namespace {
 
+// The one checked idiom for HDF5 calls that only fail when something is wrong inside
+// dnmf or the library (property, type and selection setters, space queries): a negative
+// status, or an invalid identifier, is a LibraryError naming the call. Calls that fail
+// for the user's reasons (a file that cannot be created, read or written) become a
+// UserError naming the file where they are made.
+void checked(herr_t status, const char* call) {
+  if (status < 0) throw LibraryError("HDF5", call);
+}
+
+Handle checked_handle(hid_t id, const char* call) {
+  if (id < 0) throw LibraryError("HDF5", call);
+  return Handle(id);
+}
+
 template <class T>
 hid_t memory_type() {
   if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
@@ -36,16 +50,16 @@ hid_t file_type() {
 }
 
 Handle collective_transfer() {
-  Handle transfer(H5Pcreate(H5P_DATASET_XFER));
-  H5Pset_dxpl_mpio(transfer.id(), H5FD_MPIO_COLLECTIVE);
+  Handle transfer = checked_handle(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate");
+  checked(H5Pset_dxpl_mpio(transfer.id(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
   return transfer;
 }
 
 Handle utf8_string_type(size_t size) {
-  Handle type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type.id(), size == 0 ? 1 : size);
-  H5Tset_cset(type.id(), H5T_CSET_UTF8);
-  H5Tset_strpad(type.id(), H5T_STR_NULLTERM);
+  Handle type = checked_handle(H5Tcopy(H5T_C_S1), "H5Tcopy");
+  checked(H5Tset_size(type.id(), size == 0 ? 1 : size), "H5Tset_size");
+  checked(H5Tset_cset(type.id(), H5T_CSET_UTF8), "H5Tset_cset");
+  checked(H5Tset_strpad(type.id(), H5T_STR_NULLTERM), "H5Tset_strpad");
   return type;
 }
 
@@ -55,22 +69,23 @@ Handle utf8_string_type(size_t size) {
 Handle select_rows(const Handle& file_space, int dimensions, int64_t first_row, int64_t rows, int64_t width) {
   const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
   const hsize_t count[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(width)};
-  Handle memory_space(H5Screate_simple(dimensions, count, nullptr));
+  Handle memory_space = checked_handle(H5Screate_simple(dimensions, count, nullptr), "H5Screate_simple");
   if (rows == 0) {
-    H5Sselect_none(file_space.id());
-    H5Sselect_none(memory_space.id());
+    checked(H5Sselect_none(file_space.id()), "H5Sselect_none");
+    checked(H5Sselect_none(memory_space.id()), "H5Sselect_none");
   } else {
-    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+    checked(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+            "H5Sselect_hyperslab");
   }
   return memory_space;
 }
 
 Handle file_access(MPI_Comm comm) {
-  Handle access(H5Pcreate(H5P_FILE_ACCESS));
-  H5Pset_fapl_mpio(access.id(), comm, MPI_INFO_NULL);
+  Handle access = checked_handle(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  checked(H5Pset_fapl_mpio(access.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
   // Metadata written collectively keeps small writes from every rank off the file system.
-  H5Pset_all_coll_metadata_ops(access.id(), true);
-  H5Pset_coll_metadata_write(access.id(), true);
+  checked(H5Pset_all_coll_metadata_ops(access.id(), true), "H5Pset_all_coll_metadata_ops");
+  checked(H5Pset_coll_metadata_write(access.id(), true), "H5Pset_coll_metadata_write");
   return access;
 }
 
@@ -100,7 +115,7 @@ void Handle::close() noexcept {
   id_ = H5I_INVALID_HID;
 }
 
-void quiet_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void quiet_library_errors() { checked(H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), "H5Eset_auto2"); }
 
 void check_output_writable(const std::string& output) {
   struct stat status {};
@@ -202,11 +217,11 @@ std::vector<int64_t> File::dataset_shape(const std::string& name) const {
   if (!exists(name)) throw UserError(path_ + ": no dataset '" + name + "' (not a dnmf file?)");
   Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("opening dataset '" + name + "'");
-  Handle space(H5Dget_space(dataset.id()));
+  Handle space = checked_handle(H5Dget_space(dataset.id()), "H5Dget_space");
   const int rank = H5Sget_simple_extent_ndims(space.id());
-  if (rank < 0) fail("reading the shape of '" + name + "'");
+  checked(rank, "H5Sget_simple_extent_ndims");
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
-  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  checked(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr), "H5Sget_simple_extent_dims");
   return std::vector<int64_t>(dims.begin(), dims.end());
 }
 
@@ -215,7 +230,7 @@ void File::write_block(const std::string& name, int64_t total_rows, int64_t widt
                        const T* values) {
   const int dimensions = width > 0 ? 2 : 1;
   const hsize_t global_dims[2] = {static_cast<hsize_t>(total_rows), static_cast<hsize_t>(width)};
-  Handle file_space(H5Screate_simple(dimensions, global_dims, nullptr));
+  Handle file_space = checked_handle(H5Screate_simple(dimensions, global_dims, nullptr), "H5Screate_simple");
   Handle dataset(H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dataset.valid()) fail("creating dataset '" + name + "'");
   Handle memory_space = select_rows(file_space, dimensions, first_row, rows, width);
@@ -237,7 +252,7 @@ void File::read_block(const std::string& name, int64_t first_row, int64_t rows, 
     throw UserError(path_ + ": '" + name + "' is shorter than expected (truncated file?)");
   Handle dataset(H5Dopen2(id(), name.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) fail("opening dataset '" + name + "'");
-  Handle file_space(H5Dget_space(dataset.id()));
+  Handle file_space = checked_handle(H5Dget_space(dataset.id()), "H5Dget_space");
   Handle memory_space = select_rows(file_space, static_cast<int>(dimensions), first_row, rows, width);
   Handle transfer = collective_transfer();
   if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
@@ -291,7 +306,7 @@ Handle open_object(hid_t file, const std::string& object_path) {
 void File::write_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
   Handle object = open_object(id(), object_path);
   Handle type = utf8_string_type(value.size());
-  Handle space(H5Screate(H5S_SCALAR));
+  Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT));
   std::string padded = value;
   padded.resize(value.empty() ? 1 : value.size(), '\0');
@@ -302,7 +317,7 @@ void File::write_attribute(const std::string& object_path, const std::string& na
 void File::write_attribute(const std::string& object_path, const std::string& name, const std::vector<int64_t>& value) {
   Handle object = open_object(id(), object_path);
   const hsize_t dims[1] = {value.size()};
-  Handle space(H5Screate_simple(1, dims, nullptr));
+  Handle space = checked_handle(H5Screate_simple(1, dims, nullptr), "H5Screate_simple");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
   if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
     fail("writing attribute '" + name + "' of '" + object_path + "'");
@@ -310,7 +325,7 @@ void File::write_attribute(const std::string& object_path, const std::string& na
 
 void File::write_attribute(const std::string& object_path, const std::string& name, int64_t value) {
   Handle object = open_object(id(), object_path);
-  Handle space(H5Screate(H5S_SCALAR));
+  Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
   if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, &value) < 0)
     fail("writing attribute '" + name + "' of '" + object_path + "'");
@@ -318,7 +333,7 @@ void File::write_attribute(const std::string& object_path, const std::string& na
 
 void File::write_attribute(const std::string& object_path, const std::string& name, double value) {
   Handle object = open_object(id(), object_path);
-  Handle space(H5Screate(H5S_SCALAR));
+  Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
   if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0)
     fail("writing attribute '" + name + "' of '" + object_path + "'");
@@ -332,13 +347,13 @@ std::string File::read_string_attribute(const std::string& object_path, const st
   if (!has_attribute(object_path, name))
     throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
   Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
-  Handle stored_type(H5Aget_type(attribute.id()));
+  Handle stored_type = checked_handle(H5Aget_type(attribute.id()), "H5Aget_type");
   if (H5Tget_class(stored_type.id()) != H5T_STRING)
     throw UserError(path_ + ": attribute '" + name + "' is not a string");
   if (H5Tis_variable_str(stored_type.id()) > 0) {
     // Written by h5py or other tools: a variable-length string.
-    Handle type(H5Tcopy(H5T_C_S1));
-    H5Tset_size(type.id(), H5T_VARIABLE);
+    Handle type = checked_handle(H5Tcopy(H5T_C_S1), "H5Tcopy");
+    checked(H5Tset_size(type.id(), H5T_VARIABLE), "H5Tset_size");
     char* text = nullptr;
     if (H5Aread(attribute.id(), type.id(), &text) < 0) fail("reading attribute '" + name + "'");
     std::string value = text ? text : "";
@@ -356,7 +371,7 @@ std::vector<int64_t> File::read_int_attribute(const std::string& object_path, co
   if (!has_attribute(object_path, name))
     throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
   Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
-  Handle space(H5Aget_space(attribute.id()));
+  Handle space = checked_handle(H5Aget_space(attribute.id()), "H5Aget_space");
   const hssize_t count = H5Sget_simple_extent_npoints(space.id());
   std::vector<int64_t> value(static_cast<size_t>(count < 0 ? 0 : count));
   if (H5Aread(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
@@ -368,7 +383,7 @@ double File::read_real_attribute(const std::string& object_path, const std::stri
   if (!has_attribute(object_path, name))
     throw UserError(path_ + ": attribute '" + name + "' of '" + object_path + "' is missing (not a dnmf file?)");
   Handle attribute(H5Aopen_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
-  Handle space(H5Aget_space(attribute.id()));
+  Handle space = checked_handle(H5Aget_space(attribute.id()), "H5Aget_space");
   double value = 0;
   if (H5Sget_simple_extent_npoints(space.id()) != 1 || H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0)
     throw UserError(path_ + ": attribute '" + name + "' is not a number");

@@ -50,7 +50,7 @@ struct TfidfFileSummary {
 TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path);
 
 // Collective: each rank reads the block of rows that gives it about nnz / ranks
-// nonzeros (src/row_partition.hpp), with collective hyperslab reads; no rank reads the
+// nonzeros (src/base/row_partition.hpp), with collective hyperslab reads; no rank reads the
 // whole indptr. `row_starts` receives the first row of every rank (ranks + 1 values).
 CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts = nullptr);
 

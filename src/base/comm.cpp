@@ -6,11 +6,18 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "src/base/errors.hpp"
+
 namespace dnmf {
 namespace {
 
+// Live because dnmf's communicator returns errors (return_errors_on) instead of aborting.
 void check(int status, const char* what) {
-  if (status != MPI_SUCCESS) throw std::runtime_error(std::string("MPI call failed: ") + what);
+  if (status == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING] = {0};
+  int length = 0;
+  MPI_Error_string(status, text, &length);
+  throw LibraryError("MPI", what, std::string(text, static_cast<size_t>(length)));
 }
 
 // MPI-3 counts are ints; refuse rather than wrap around on a very large exchange.
@@ -44,6 +51,13 @@ std::vector<std::string> split_blocks(const std::vector<char>& all, const std::v
 }  // namespace
 
 void prefer_reliable_mpi_io() { setenv("OMPI_MCA_io", "^ompio", 0); }
+
+void return_errors_on(MPI_Comm comm) { check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler"); }
+
+void abort_all_ranks(MPI_Comm comm, int status) {
+  MPI_Abort(comm, status);
+  std::abort();  // MPI_Abort does not return; this tells the compiler so
+}
 
 int comm_rank(MPI_Comm comm) {
   int rank = 0;

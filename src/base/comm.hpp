@@ -20,6 +20,13 @@ namespace dnmf {
 // user chose an io component (OMPI_MCA_io), dnmf asks Open MPI to leave ompio out.
 void prefer_reliable_mpi_io();
 
+// Makes MPI calls on `comm` return their errors, so that each becomes a LibraryError
+// naming the call (MPI's default is to abort the job without a word from dnmf).
+void return_errors_on(MPI_Comm comm);
+// The last resort when ranks can no longer agree (an MPI failure, an exception no phase
+// caught): ends every rank of `comm` with `status`.
+[[noreturn]] void abort_all_ranks(MPI_Comm comm, int status);
+
 int comm_rank(MPI_Comm comm);
 int comm_size(MPI_Comm comm);
 void barrier(MPI_Comm comm);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
 
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   MPI_Comm comm = PETSC_COMM_WORLD;
+  dnmf::return_errors_on(comm);
   const int rank = dnmf::comm_rank(comm);
   const std::string command = argc > 1 ? argv[1] : "";
   try {
@@ -79,5 +81,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const dnmf::CollectiveFailure&) {
     return 1;
+  } catch (const std::exception& error) {
+    // No phase caught it, so the other ranks may be waiting in a collective: say what
+    // it was, once per failing rank, and end them all.
+    std::fprintf(stderr, "dnmf: error: internal error on rank %d: %s\n", rank, error.what());
+    std::fflush(stderr);
+    dnmf::abort_all_ranks(comm, 1);
   }
 }

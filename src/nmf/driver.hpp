@@ -3,7 +3,7 @@
 // snapshot, and stop on --max-iter, --tol (scikit-learn's rule: every 10 iterations, stop
 // when the error fell by less than tol x the initial error since the last check),
 // divergence (a non-finite iterate: the last finite one is kept), or a request to stop
-// early: --max-time or a stop signal (src/stop_signals.hpp). All ranks take every one of
+// early: --max-time or a stop signal (src/base/stop_signals.hpp). All ranks take every one of
 // these decisions at the same iteration.
 #include <cstdint>
 #include <functional>
