@@ -40,18 +40,35 @@ def submit(work, script, arguments, options=(), environment=None):
     return job.stdout.strip().split(";")[0]
 
 
-def wait_for(job, timeout=600):
-    """Polls until the job (every task of an array) has left the queue. A requeued job is
-    held until its begin time; the test moves that to now, as an operator could."""
+# States from which a job does not come back by itself.
+FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL",
+                "DEADLINE", "PREEMPTED"}
+
+
+def wait_for(job, timeout=600, settle=10.0):
+    """Polls until the job (every task of an array) has ended for good. A job that calls
+    `scontrol requeue` passes through states in which plain squeue may list nothing, so a
+    job counts as ended only once every task has been absent or in a final state for
+    `settle` seconds in a row (squeue --states=all). A requeued job is held until its
+    begin time; the test moves that to now, as an operator could."""
     deadline = time.time() + timeout
+    ended_since = None
     while time.time() < deadline:
-        listing = subprocess.run(["squeue", "-h", "-j", job, "-o", "%i %T %r"], capture_output=True, text=True)
-        lines = [line.split() for line in listing.stdout.splitlines() if line.strip()]
-        if listing.returncode == 0 and not lines:
+        listing = subprocess.run(["squeue", "-h", "--states=all", "-j", job, "-o", "%i %T %r"],
+                                 capture_output=True, text=True)
+        lines = [line.split(None, 2) for line in listing.stdout.splitlines() if line.strip()]
+        # A job purged from slurmctld (MinJobAge after its end) is an invalid id to squeue.
+        purged = listing.returncode != 0 and "Invalid job id" in listing.stderr
+        ended = purged or (listing.returncode == 0 and all(fields[1] in FINAL_STATES for fields in lines))
+        if not ended:
+            ended_since = None
+        elif ended_since is None:
+            ended_since = time.time()
+        elif time.time() - ended_since >= settle:
             return True
-        for task, state, reason in lines:
-            if state == "PENDING" and reason == "BeginTime":
-                subprocess.run(["scontrol", "update", "JobId=" + task, "StartTime=now"], capture_output=True)
+        for fields in lines:
+            if len(fields) == 3 and fields[1] == "PENDING" and fields[2] == "BeginTime":
+                subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
         time.sleep(0.5)
     subprocess.run(["scancel", job])
     return False
