@@ -114,8 +114,8 @@ void walk(const WalkItem& item, const std::vector<std::string>& inputs, const Li
   const fs::path top = fs::path(input) / item.first_level;
   if (!item.is_directory) {
     if (excluded(item.first_level, options)) return;
-    files.push_back({top.string(), prefix + item.first_level, "", static_cast<uint64_t>(fs::file_size(top, error)),
-                     item.input});
+    files.push_back(
+        {top.string(), prefix + item.first_level, "", static_cast<uint64_t>(fs::file_size(top, error)), item.input});
     if (error) throw UserError(top.string() + ": cannot read (" + error.message() + ")");
     return;
   }

@@ -18,9 +18,9 @@
 namespace dnmf::io {
 
 struct InputFile {
-  std::string path;  // to open
-  std::string id;    // to report and store
-  std::string group; // first-level folder, empty when the file is not inside one
+  std::string path;   // to open
+  std::string id;     // to report and store
+  std::string group;  // first-level folder, empty when the file is not inside one
   uint64_t bytes = 0;
   uint32_t input = 0;  // index of the INPUT argument it came from
   // How a file travels between ranks (src/base/comm.hpp's typed protocols).
@@ -29,8 +29,8 @@ struct InputFile {
 };
 
 struct ListingOptions {
-  std::vector<std::string> groups;           // keep only these first-level folders (empty: all)
-  std::vector<std::string> exclude_patterns; // fnmatch patterns on the file name
+  std::vector<std::string> groups;            // keep only these first-level folders (empty: all)
+  std::vector<std::string> exclude_patterns;  // fnmatch patterns on the file name
 };
 
 // Walks the inputs, collectively: rank 0 checks them and lists their first-level

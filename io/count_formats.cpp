@@ -80,7 +80,8 @@ Header read_header(const std::string& path, CountFormat format) {
   const auto banner = fields_of(line);
   if (banner.size() != 5 || banner[0] != "%%MatrixMarket" || lowercase(std::string(banner[1])) != "matrix")
     fail("not a Matrix Market file (expected '%%MatrixMarket matrix coordinate ...')");
-  if (lowercase(std::string(banner[2])) != "coordinate") fail("only 'coordinate' Matrix Market files hold sparse counts");
+  if (lowercase(std::string(banner[2])) != "coordinate")
+    fail("only 'coordinate' Matrix Market files hold sparse counts");
   const std::string field = lowercase(std::string(banner[3]));
   if (field != "integer" && field != "real" && field != "pattern")
     fail("field '" + std::string(banner[3]) + "' is not integer, real or pattern");
@@ -176,8 +177,8 @@ void check_parsed_lines(MPI_Comm comm, const std::string& path, const Header& he
   const int64_t entries_found = sum_over_ranks(comm, parsed.entry_lines);
   run_collectively(comm, [&] {
     if (rank == 0 && entries_found != header.entries)
-      throw UserError(path + ": the header declares " + std::to_string(header.entries) + " entries but the file holds " +
-                      std::to_string(entries_found) + " (truncated?)");
+      throw UserError(path + ": the header declares " + std::to_string(header.entries) +
+                      " entries but the file holds " + std::to_string(entries_found) + " (truncated?)");
   });
 }
 

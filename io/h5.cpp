@@ -33,20 +33,29 @@ Handle checked_handle(hid_t id, const char* call) {
 
 template <class T>
 hid_t memory_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, uint8_t>) return H5T_NATIVE_UINT8;
-  else static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else
+    static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
 }
 
 // File types are little-endian IEEE/two's complement whatever the writing machine.
 template <class T>
 hid_t file_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
-  else if constexpr (std::is_same_v<T, int64_t>) return H5T_STD_I64LE;
-  else if constexpr (std::is_same_v<T, int32_t>) return H5T_STD_I32LE;
-  else if constexpr (std::is_same_v<T, uint8_t>) return H5T_STD_U8LE;
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_IEEE_F64LE;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return H5T_STD_I32LE;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return H5T_STD_U8LE;
 }
 
 Handle collective_transfer() {
@@ -180,8 +189,7 @@ File File::create(MPI_Comm comm, const std::string& path) {
 
 File File::open(MPI_Comm comm, const std::string& path) {
   quiet_library_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw UserError(path + ": not an HDF5 file (missing, unreadable or corrupt)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw UserError(path + ": not an HDF5 file (missing, unreadable or corrupt)");
   Handle access = file_access(comm);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
   if (!file.valid()) throw UserError(path + ": cannot open the HDF5 file");
@@ -231,7 +239,8 @@ void File::write_block(const std::string& name, int64_t total_rows, int64_t widt
   const int dimensions = width > 0 ? 2 : 1;
   const hsize_t global_dims[2] = {static_cast<hsize_t>(total_rows), static_cast<hsize_t>(width)};
   Handle file_space = checked_handle(H5Screate_simple(dimensions, global_dims, nullptr), "H5Screate_simple");
-  Handle dataset(H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  Handle dataset(
+      H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!dataset.valid()) fail("creating dataset '" + name + "'");
   Handle memory_space = select_rows(file_space, dimensions, first_row, rows, width);
   Handle transfer = collective_transfer();

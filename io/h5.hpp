@@ -88,7 +88,8 @@ class File {
   int64_t string_count(const std::string& name) const;
 
  private:
-  File(MPI_Comm comm, std::string path, Handle handle) : comm_(comm), path_(std::move(path)), handle_(std::move(handle)) {}
+  File(MPI_Comm comm, std::string path, Handle handle)
+      : comm_(comm), path_(std::move(path)), handle_(std::move(handle)) {}
   [[noreturn]] void fail(const std::string& what) const;
   // A 1-D (width 0) or 2-D (rows x width) block of a dataset, collectively.
   template <class T>

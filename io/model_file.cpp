@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "io/h5.hpp"
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 #include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
@@ -49,8 +49,7 @@ nmf::History read_history(const h5::File& file) {
   return h;
 }
 
-void write_model_file(MPI_Comm comm, const std::string& path, const std::string& input_path,
-                      const ModelSlices& model) {
+void write_model_file(MPI_Comm comm, const std::string& path, const std::string& input_path, const ModelSlices& model) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
   auto input = h5::File::open(comm, input_path);
   h5::write_file_atomically(comm, path, [&](h5::File& file) {
@@ -65,7 +64,8 @@ void write_model_file(MPI_Comm comm, const std::string& path, const std::string&
 
     const int64_t local_rows = static_cast<int64_t>(model.w.size()) / model.k;
     const int64_t first_column = even_split_start(model.columns, rank, ranks);
-    copy_strings(input, file, "/vocabulary", first_column, even_split_start(model.columns, rank + 1, ranks) - first_column);
+    copy_strings(input, file, "/vocabulary", first_column,
+                 even_split_start(model.columns, rank + 1, ranks) - first_column);
     copy_strings(input, file, "/documents", model.first_row, local_rows);
     if (input.exists("/labels")) {
       file.write_slice<int32_t>("/labels", model.rows, model.first_row,

@@ -12,8 +12,8 @@
 #include <stdexcept>
 
 #include "io/h5.hpp"
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 #include "src/base/hash.hpp"
 
 namespace dnmf::io {
@@ -142,7 +142,8 @@ void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
     for (const auto& [name, value] : s.integers) file.write_attribute("/", "integer:" + name, value);
 
     file.create_group("/rows");
-    for (const auto& [name, values] : s.row_arrays) file.write_rows<double>("/rows/" + name, s.rows, s.k, s.first_row, values);
+    for (const auto& [name, values] : s.row_arrays)
+      file.write_rows<double>("/rows/" + name, s.rows, s.k, s.first_row, values);
     file.create_group("/columns");
     for (const auto& [name, values] : s.column_arrays)
       file.write_rows<double>("/columns/" + name, s.columns, s.k, s.first_column, values);
@@ -208,6 +209,7 @@ std::vector<std::string> snapshots_newest_first(const std::string& directory) {
   // Zero-padded iterations: the names sort by iteration.
   std::sort(names.rbegin(), names.rend());
   std::vector<std::string> paths;
+  paths.reserve(names.size());
   for (const auto& name : names) paths.push_back((std::filesystem::path(directory) / name).string());
   return paths;
 }

@@ -10,8 +10,8 @@
 #include <memory>
 
 #include "io/h5.hpp"
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 #include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
@@ -30,7 +30,7 @@ void check_format(const h5::File& file) {
 }
 
 std::vector<int64_t> matrix_shape(const h5::File& file) {
-  const auto shape = file.read_int_attribute("/tfidf", "shape");
+  auto shape = file.read_int_attribute("/tfidf", "shape");
   if (shape.size() != 2 || shape[0] < 0 || shape[1] < 0) throw UserError(file.path() + ": /tfidf shape is malformed");
   const auto indptr = file.dataset_shape("/tfidf/indptr");
   if (indptr.size() != 1 || indptr[0] != shape[0] + 1)
@@ -156,9 +156,9 @@ RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path) {
   return layout;
 }
 
-void read_row_entries(MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values,
-                      int64_t chunk_entries,
-                      const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit) {
+void read_row_entries(
+    MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values, int64_t chunk_entries,
+    const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit) {
   auto file = h5::File::open(comm, path);
   const int64_t entries = layout.indptr.back();
   // Reads are collective: every rank takes part in as many as the rank with the most.

@@ -24,11 +24,11 @@ namespace dnmf::io {
 
 struct TfidfFileSlices {
   int64_t rows = 0, columns = 0;
-  CsrRows matrix;                          // this rank's rows
-  std::vector<std::string> document_ids;   // this rank's rows
-  std::vector<int32_t> labels;             // this rank's rows (empty: no labels)
-  std::vector<std::string> label_names;    // same on every rank
-  int64_t first_column = 0;                // this rank's vocabulary slice
+  CsrRows matrix;                         // this rank's rows
+  std::vector<std::string> document_ids;  // this rank's rows
+  std::vector<int32_t> labels;            // this rank's rows (empty: no labels)
+  std::vector<std::string> label_names;   // same on every rank
+  int64_t first_column = 0;               // this rank's vocabulary slice
   std::vector<std::string> terms;
   std::vector<double> idf;
   std::vector<int64_t> document_frequency;
@@ -71,9 +71,9 @@ RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path);
 // visit(first local entry, column indices, values) in order; `values` is empty unless
 // `with_values`. Columns are checked against the matrix width. Lets a caller build its
 // own arrays without ever holding the file's copy of the block beside them.
-void read_row_entries(MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values,
-                      int64_t chunk_entries,
-                      const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit);
+void read_row_entries(
+    MPI_Comm comm, const std::string& path, const RowLayout& layout, bool with_values, int64_t chunk_entries,
+    const std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>& visit);
 
 // Collective: this rank's balanced block (as read_balanced_layout) as a source of rows
 // whose entries are read on demand (read_row_entries).

@@ -14,7 +14,10 @@
 namespace dnmf {
 
 CommandLine::CommandLine(std::string command, std::string usage, std::string summary, std::vector<OptionSpec> options)
-    : command_(std::move(command)), usage_(std::move(usage)), summary_(std::move(summary)), options_(std::move(options)) {}
+    : command_(std::move(command)),
+      usage_(std::move(usage)),
+      summary_(std::move(summary)),
+      options_(std::move(options)) {}
 
 const OptionSpec* CommandLine::find_long(const std::string& name) const {
   for (const auto& option : options_)
@@ -124,8 +127,10 @@ std::string CommandLine::help_text() const {
     left += "--" + option.name;
     if (!option.value_name.empty()) left += " " + option.value_name;
     text << left;
-    if (left.size() < 28) text << std::string(28 - left.size(), ' ');
-    else text << "\n" << std::string(28, ' ');
+    if (left.size() < 28)
+      text << std::string(28 - left.size(), ' ');
+    else
+      text << "\n" << std::string(28, ' ');
     text << option.help;
     if (!option.default_value.empty()) text << " [default: " << option.default_value << "]";
     text << "\n";
@@ -138,7 +143,8 @@ std::string CommandLine::help_text() const {
       if (examples.size() > 30 || (option.name.find('-') != std::string::npos) != dashed) continue;
       std::string spelled = option.name;
       std::replace(spelled.begin(), spelled.end(), '-', '_');
-      examples += (examples.empty() ? "-" : ", -") + spelled + (option.value_name.empty() ? "" : " " + option.value_name);
+      examples +=
+          (examples.empty() ? "-" : ", -") + spelled + (option.value_name.empty() ? "" : " " + option.value_name);
     }
   text << "  -h, --help                show this help\n\n"
           "PETSc options such as -log_view (time per phase) and -options_file FILE are accepted too;\n"

@@ -52,7 +52,9 @@ std::vector<std::string> split_blocks(const std::vector<char>& all, const std::v
 
 void prefer_reliable_mpi_io() { setenv("OMPI_MCA_io", "^ompio", 0); }
 
-void return_errors_on(MPI_Comm comm) { check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler"); }
+void return_errors_on(MPI_Comm comm) {
+  check(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+}
 
 void abort_all_ranks(MPI_Comm comm, int status) {
   MPI_Abort(comm, status);
@@ -147,8 +149,7 @@ void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const 
   const int rank = comm_rank(comm);
   as_count(values.size());
   std::vector<double> own(static_cast<size_t>(counts[rank]));
-  check(MPI_Reduce_scatter(values.data(), own.data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm),
-        "MPI_Reduce_scatter");
+  check(MPI_Reduce_scatter(values.data(), own.data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm), "MPI_Reduce_scatter");
   std::copy(own.begin(), own.end(), values.begin() + block_start[rank]);
 }
 
@@ -203,10 +204,10 @@ std::vector<std::string> exchange_bytes(MPI_Comm comm, const std::vector<std::st
   check(MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm), "MPI_Alltoall");
   const auto send_displacements = displacements_of(send_counts);
   const auto receive_displacements = displacements_of(receive_counts);
-  std::vector<char> receive_all(static_cast<size_t>(
-      std::accumulate(receive_counts.begin(), receive_counts.end(), int64_t{0})));
-  check(MPI_Alltoallv(send_all.data(), send_counts.data(), send_displacements.data(), MPI_BYTE,
-                      receive_all.data(), receive_counts.data(), receive_displacements.data(), MPI_BYTE, comm),
+  std::vector<char> receive_all(
+      static_cast<size_t>(std::accumulate(receive_counts.begin(), receive_counts.end(), int64_t{0})));
+  check(MPI_Alltoallv(send_all.data(), send_counts.data(), send_displacements.data(), MPI_BYTE, receive_all.data(),
+                      receive_counts.data(), receive_displacements.data(), MPI_BYTE, comm),
         "MPI_Alltoallv");
   return split_blocks(receive_all, receive_counts);
 }
@@ -218,8 +219,7 @@ std::vector<std::string> gather_bytes_to_all(MPI_Comm comm, const std::string& b
   check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm), "MPI_Allgather");
   const auto displacements = displacements_of(counts);
   std::vector<char> all(static_cast<size_t>(std::accumulate(counts.begin(), counts.end(), int64_t{0})));
-  check(MPI_Allgatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE,
-                       comm),
+  check(MPI_Allgatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE, comm),
         "MPI_Allgatherv");
   return split_blocks(all, counts);
 }
@@ -236,9 +236,9 @@ std::vector<std::string> gather_bytes(MPI_Comm comm, const std::string& block, i
     displacements = displacements_of(counts);
     all.resize(static_cast<size_t>(std::accumulate(counts.begin(), counts.end(), int64_t{0})));
   }
-  check(MPI_Gatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE, root,
-                    comm),
-        "MPI_Gatherv");
+  check(
+      MPI_Gatherv(block.data(), count, MPI_BYTE, all.data(), counts.data(), displacements.data(), MPI_BYTE, root, comm),
+      "MPI_Gatherv");
   if (!is_root) return {};
   return split_blocks(all, counts);
 }
@@ -258,9 +258,9 @@ std::string scatter_bytes(MPI_Comm comm, const std::vector<std::string>& blocks,
   int count = 0;
   check(MPI_Scatter(counts.data(), 1, MPI_INT, &count, 1, MPI_INT, root, comm), "MPI_Scatter");
   std::string mine(static_cast<size_t>(count), '\0');
-  check(MPI_Scatterv(all.data(), counts.data(), displacements.data(), MPI_BYTE, mine.data(), count, MPI_BYTE, root,
-                     comm),
-        "MPI_Scatterv");
+  check(
+      MPI_Scatterv(all.data(), counts.data(), displacements.data(), MPI_BYTE, mine.data(), count, MPI_BYTE, root, comm),
+      "MPI_Scatterv");
   return mine;
 }
 

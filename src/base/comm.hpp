@@ -209,6 +209,7 @@ std::vector<std::vector<T>> gather_items(MPI_Comm comm, const std::vector<T>& it
 template <class T>
 std::vector<T> scatter_items(MPI_Comm comm, const std::vector<std::vector<T>>& items_for_rank, int root = 0) {
   std::vector<std::string> blocks;
+  blocks.reserve(items_for_rank.size());
   for (const auto& items : items_for_rank) blocks.push_back(pack_items(items));
   return unpack_items<T>(scatter_bytes(comm, blocks, root));
 }

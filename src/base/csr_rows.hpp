@@ -24,13 +24,12 @@ struct CsrRows {
 // them. io/tfidf_file.hpp makes one for a TF-IDF file; the factorization builds its
 // matrix from it without knowing the file format.
 struct CsrRowSource {
-  std::string name;                          // where the rows come from, for messages
-  int64_t rows = 0, columns = 0, nnz = 0;    // of the whole matrix
-  int64_t first_row = 0;                     // this rank's block
-  std::vector<int64_t> indptr{0};            // local, starting at 0
+  std::string name;                        // where the rows come from, for messages
+  int64_t rows = 0, columns = 0, nnz = 0;  // of the whole matrix
+  int64_t first_row = 0;                   // this rank's block
+  std::vector<int64_t> indptr{0};          // local, starting at 0
   // visit(first local entry, column indices, values) for consecutive chunks.
-  using ChunkVisitor =
-      std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>;
+  using ChunkVisitor = std::function<void(int64_t, const std::vector<int32_t>&, const std::vector<double>&)>;
   // Collective: visits this rank's entries in order, at most `chunk_entries` at a time;
   // `values` is empty unless `with_values`.
   std::function<void(bool with_values, int64_t chunk_entries, const ChunkVisitor&)> read_entries;

@@ -8,9 +8,21 @@ namespace dnmf {
 
 enum class LogEvent {
   // Phases of the commands (also the lines of their time summaries).
-  list, read, tokenize, vocabulary, weight, write,
+  list,
+  read,
+  tokenize,
+  vocabulary,
+  weight,
+  write,
   // Kernels and exchanges of the factorization.
-  v_ht, vt_w, gram, allreduce, reduce_scatter, allgather, update, error,
+  v_ht,
+  vt_w,
+  gram,
+  allreduce,
+  reduce_scatter,
+  allgather,
+  update,
+  error,
   count_  // the number of events, not an event
 };
 

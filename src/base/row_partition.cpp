@@ -5,8 +5,7 @@
 namespace dnmf {
 
 std::vector<std::pair<int, int64_t>> block_starts_in_slice(const int64_t* indptr_slice, int64_t first_index,
-                                                           int64_t size, int64_t value_before, int64_t nnz,
-                                                           int ranks) {
+                                                           int64_t size, int64_t value_before, int64_t nnz, int ranks) {
   std::vector<std::pair<int, int64_t>> found;
   if (size == 0) return found;
   for (int block = 1; block < ranks; ++block) {

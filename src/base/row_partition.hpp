@@ -21,8 +21,7 @@ std::vector<int64_t> balanced_row_starts(const std::vector<int64_t>& indptr, int
 // 1..ranks-1 whose start row lies in this slice, the pair (j, start row); every block
 // start lies in exactly one slice.
 std::vector<std::pair<int, int64_t>> block_starts_in_slice(const int64_t* indptr_slice, int64_t first_index,
-                                                           int64_t size, int64_t value_before, int64_t nnz,
-                                                           int ranks);
+                                                           int64_t size, int64_t value_before, int64_t nnz, int ranks);
 
 // Target nonzero offset of block j's first row.
 inline int64_t block_nnz_target(int64_t nnz, int block, int ranks) {

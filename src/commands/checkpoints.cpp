@@ -17,7 +17,8 @@ std::vector<std::string> restart_candidates(MPI_Comm comm, const std::string& pa
   return decide_on_root(comm, [&] {
     std::vector<std::string> candidates;
     const bool folder = std::filesystem::is_directory(path);
-    if (!folder && !std::filesystem::exists(path)) throw UserError(path + ": --restart: no such snapshot file or folder");
+    if (!folder && !std::filesystem::exists(path))
+      throw UserError(path + ": --restart: no such snapshot file or folder");
     if (folder) candidates = io::snapshots_newest_first(path);
     if (folder && candidates.empty()) throw UserError(path + ": --restart: the folder holds no snapshot-*.h5 file");
     if (!folder) candidates.push_back(path);
@@ -53,8 +54,8 @@ void check_snapshot_matches(const io::Snapshot& snapshot, const std::string& pat
     throw UserError(path + ": a snapshot of another matrix (fingerprint " + snapshot.input_fingerprint + ", but " +
                     run.input + " has " + run.input_fingerprint + ")");
   if (snapshot.k != run.k)
-    throw UserError(path + ": a snapshot of a k = " + std::to_string(snapshot.k) + " run, not k = " +
-                    std::to_string(run.k));
+    throw UserError(path + ": a snapshot of a k = " + std::to_string(snapshot.k) +
+                    " run, not k = " + std::to_string(run.k));
   if (snapshot.solver != run.solver)
     throw UserError(path + ": a snapshot of a " + snapshot.solver + " run, not " + run.solver);
   for (const auto& [name, value] : run.iterate_parameters) {
@@ -101,8 +102,7 @@ std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const std::s
     try {
       solver.restore_state(state);
     } catch (const std::out_of_range&) {
-      throw UserError(snapshot_file + ": the snapshot lacks part of the " + identity.solver +
-                      " state (damaged file?)");
+      throw UserError(snapshot_file + ": the snapshot lacks part of the " + identity.solver + " state (damaged file?)");
     }
   });
   share_blocks(comm, factors.Ht, v.column_block_starts(identity.k));

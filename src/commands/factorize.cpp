@@ -36,8 +36,8 @@ CommandLine factorize_command_line() {
       "factorize", "mpirun -n P dnmf factorize TFIDF.h5 -k K -o MODEL.h5 [options]",
       "Nonnegative matrix factorization V ~ W H of a TF-IDF file made by dnmf vectorize:\n"
       "W (documents x K) holds each document's topic weights, H (K x terms) each topic's terms.\n"
-      "Solvers (--solver):\n" + help_of_choices(nmf::solver_registry()) +
-      "Starts (--init):\n" + help_of_choices(nmf::init_registry()),
+      "Solvers (--solver):\n" +
+          help_of_choices(nmf::solver_registry()) + "Starts (--init):\n" + help_of_choices(nmf::init_registry()),
       {
           {"components", "K", "", "number of topics (required)", 'k'},
           {"output", "FILE", "", "model file to write (required)", 'o'},
@@ -47,7 +47,8 @@ CommandLine factorize_command_line() {
           {"init-scale", "", "", "random init: scale by sqrt(mean(V)/K) as scikit-learn, not 0.01"},
           {"seed", "N", "0", "seed of every random choice (init, SVD sketch, sgd batches)"},
           {"max-iter", "N", "200", "iterations at most"},
-          {"tol", "X", "1e-4", "stop when the error fell by less than X times the initial error over 10 iterations; 0: never"},
+          {"tol", "X", "1e-4",
+           "stop when the error fell by less than X times the initial error over 10 iterations; 0: never"},
           {"max-time", "SECONDS", "0", "stop after this much solve time (0: no limit)"},
           {"lr", "X", "1e-2", "gd, sgd: learning rate"},
           {"lambda", "X", "1e3", "gd, sgd, adam: weight of the negativity penalty"},
@@ -143,7 +144,8 @@ FactorizeSettings settings_from(const CommandLine& line) {
 // Reads V (rows balanced by nonzeros) and checks k against its shape.
 std::unique_ptr<nmf::DataMatrix> read_data_matrix(MPI_Comm comm, const FactorizeSettings& settings) {
   std::unique_ptr<nmf::DataMatrix> v;
-  run_collectively(comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, io::balanced_row_source(comm, settings.input)); });
+  run_collectively(comm,
+                   [&] { v = std::make_unique<nmf::DataMatrix>(comm, io::balanced_row_source(comm, settings.input)); });
   run_collectively(comm, [&] {
     const int64_t limit = std::min(v->rows(), v->columns());
     if (settings.k <= 0 || settings.k > limit)
@@ -251,8 +253,13 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   // 6. The model; the solver's workspaces go first, to make room for writing.
   const double write_started = wall_seconds();
   solver.reset();
-  const io::ModelFacts facts{v->rows(), v->columns(), v->first_row(), comm_size(comm),
-                             std::sqrt(v->squared_norm()), settings.input, identity.input_fingerprint,
+  const io::ModelFacts facts{v->rows(),
+                             v->columns(),
+                             v->first_row(),
+                             comm_size(comm),
+                             std::sqrt(v->squared_norm()),
+                             settings.input,
+                             identity.input_fingerprint,
                              settings.options};
   const auto model = io::assemble_model(std::move(factors), result, facts);
   factors = nmf::Factors();

@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
+#include "src/base/stop_signals.hpp"
 #include "src/commands/factorize.hpp"
 #include "src/commands/info.hpp"
-#include "src/base/stop_signals.hpp"
 #include "src/commands/topics.hpp"
 #include "src/commands/vectorize.hpp"
 

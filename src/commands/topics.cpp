@@ -112,11 +112,12 @@ Topics compute_topics(MPI_Comm comm, const std::string& path, int64_t top) {
 
 int run_topics(MPI_Comm comm, int argc, char** argv, int first) {
   // 1. Options.
-  CommandLine line("topics", "dnmf topics MODEL.h5 [--top N] [--format " + names_of_choices(topics_formats()) + "]",
-                   "Prints each topic of a model made by dnmf factorize: its top words, its share of the\n"
-                   "total weight, and (when the documents had labels) how many documents of each label\n"
-                   "have it as their heaviest topic.",
-                   {{"top", "N", "8", "words per topic"}, {"format", "KIND", "text", names_of_choices(topics_formats())}});
+  CommandLine line(
+      "topics", "dnmf topics MODEL.h5 [--top N] [--format " + names_of_choices(topics_formats()) + "]",
+      "Prints each topic of a model made by dnmf factorize: its top words, its share of the\n"
+      "total weight, and (when the documents had labels) how many documents of each label\n"
+      "have it as their heaviest topic.",
+      {{"top", "N", "8", "words per topic"}, {"format", "KIND", "text", names_of_choices(topics_formats())}});
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   TopicsSettings settings;
   run_collectively(comm, [&] { settings = settings_from(line); });

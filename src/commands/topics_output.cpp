@@ -42,7 +42,8 @@ void print_text(const Topics& topics) {
     std::printf("topic %zu (%4.1f%%): %s\n", t + 1, 100.0 * topics.share[t], joined(topics.words[t], " ").c_str());
   if (!topics.label_names.empty()) {
     std::printf("\ndocuments by heaviest topic and label:\n%-10s", "");
-    for (const auto& name : topics.label_names) std::printf(" %*s", std::max<int>(8, static_cast<int>(name.size())), name.c_str());
+    for (const auto& name : topics.label_names)
+      std::printf(" %*s", std::max<int>(8, static_cast<int>(name.size())), name.c_str());
     std::printf("\n");
     for (size_t t = 0; t <= k; ++t) {
       std::printf("%-10s", t < k ? ("topic " + std::to_string(t + 1)).c_str() : "none");

@@ -21,8 +21,8 @@
 #include <unordered_map>
 
 #include "io/corpus_files.hpp"
-#include "io/h5.hpp"
 #include "io/count_formats.hpp"
+#include "io/h5.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
@@ -33,8 +33,8 @@
 #include "src/base/resources.hpp"
 #include "src/base/row_partition.hpp"
 #include "src/text/analyzer.hpp"
-#include "src/text/document_pipeline.hpp"
 #include "src/text/decode.hpp"
+#include "src/text/document_pipeline.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
 #include "src/text/tfidf_weighting.hpp"
 #include "src/text/vocabulary.hpp"
@@ -96,7 +96,7 @@ struct VectorizeSettings {
   InputKind kind = InputKind::files;
   io::ListingOptions listing;
   io::RecordFormat records;
-  bool counts = false;  // bag-of-words counts (uci, mtx), not text
+  bool counts = false;             // bag-of-words counts (uci, mtx), not text
   text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
   VocabularyFilter filter;
@@ -396,6 +396,7 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
   slices.columns = static_cast<int64_t>(kept_frequency.size());
   slices.matrix.first_row = matrix.first_row;
   std::vector<double> kept_idf;
+  kept_idf.reserve(kept_frequency.size());
   for (int64_t df : kept_frequency)
     kept_idf.push_back(inverse_document_frequency(df, matrix.rows, settings.weighting.smooth_idf));
   weight_count_rows(matrix, new_column, kept_idf, settings.weighting, slices.matrix, local.ids);
@@ -430,8 +431,8 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   PhaseTimer timer;
   timer.start(LogEvent::list);
   LocalDocuments local(settings);
-  io::TfidfFileSlices slices = settings.counts ? vectorize_counts(comm, settings, local, timer)
-                                               : vectorize_text(comm, settings, local, timer);
+  io::TfidfFileSlices slices =
+      settings.counts ? vectorize_counts(comm, settings, local, timer) : vectorize_text(comm, settings, local, timer);
   // 4. Everything the file holds beside the matrix.
   for (int64_t df : slices.document_frequency)
     slices.idf.push_back(inverse_document_frequency(df, slices.rows, settings.weighting.smooth_idf));

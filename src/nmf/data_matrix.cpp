@@ -36,8 +36,13 @@ struct EntryStatistics {
 }  // namespace
 
 DataMatrix::DataMatrix(MPI_Comm comm, const CsrRowSource& source)
-    : comm_(comm), rank_(comm_rank(comm)), rows_(source.rows), columns_(source.columns),
-      first_row_(source.first_row), local_rows_(source.local_rows()), nnz_(source.nnz) {
+    : comm_(comm),
+      rank_(comm_rank(comm)),
+      rows_(source.rows),
+      columns_(source.columns),
+      first_row_(source.first_row),
+      local_rows_(source.local_rows()),
+      nnz_(source.nnz) {
   // The columns this rank "owns" form PETSc's diagonal block and are the columns of H it
   // updates; updating a column costs the same for every column, so split them evenly.
   const int ranks = comm_size(comm);
@@ -53,19 +58,19 @@ void DataMatrix::size_blocks(const CsrRowSource& source, int64_t chunk_entries) 
   const int64_t column_start = first_owned_column(), column_end = column_start + owned_columns();
   std::vector<PetscInt> diagonal_count(static_cast<size_t>(local_rows_), 0);
   int64_t row = 0;
-  source.read_entries(false, chunk_entries, [&](int64_t first, const std::vector<int32_t>& columns,
-                                                const std::vector<double>&) {
-    for (size_t p = 0; p < columns.size(); ++p) {
-      advance_to_row_of(source.indptr, first + static_cast<int64_t>(p), row);
-      diagonal_count[row] += columns[p] >= column_start && columns[p] < column_end;
-    }
-  });
+  source.read_entries(false, chunk_entries,
+                      [&](int64_t first, const std::vector<int32_t>& columns, const std::vector<double>&) {
+                        for (size_t p = 0; p < columns.size(); ++p) {
+                          advance_to_row_of(source.indptr, first + static_cast<int64_t>(p), row);
+                          diagonal_count[row] += columns[p] >= column_start && columns[p] < column_end;
+                        }
+                      });
   diagonal_row_start_.assign(static_cast<size_t>(local_rows_) + 1, 0);
   off_diagonal_row_start_.assign(static_cast<size_t>(local_rows_) + 1, 0);
   for (int64_t r = 0; r < local_rows_; ++r) {
     diagonal_row_start_[r + 1] = diagonal_row_start_[r] + diagonal_count[r];
-    off_diagonal_row_start_[r + 1] = off_diagonal_row_start_[r] +
-                                     static_cast<PetscInt>(source.indptr[r + 1] - source.indptr[r]) - diagonal_count[r];
+    off_diagonal_row_start_[r + 1] =
+        off_diagonal_row_start_[r] + static_cast<PetscInt>(source.indptr[r + 1] - source.indptr[r]) - diagonal_count[r];
   }
   diagonal_column_.resize(static_cast<size_t>(diagonal_row_start_.back()));
   diagonal_value_.resize(diagonal_column_.size());
@@ -82,37 +87,37 @@ void DataMatrix::fill_blocks(const CsrRowSource& source, int64_t chunk_entries) 
   std::vector<PetscInt> off_diagonal_next(off_diagonal_row_start_.begin(), off_diagonal_row_start_.end() - 1);
   int64_t row = 0, hashed_row = -1;
   uint64_t row_hash = 0;
-  source.read_entries(true, chunk_entries, [&](int64_t first, const std::vector<int32_t>& columns,
-                                               const std::vector<double>& values) {
-    for (size_t p = 0; p < columns.size(); ++p) {
-      advance_to_row_of(source.indptr, first + static_cast<int64_t>(p), row);
-      if (row != hashed_row) {
-        if (hashed_row >= 0) local.fingerprint += row_hash;
-        hashed_row = row;
-        row_hash = row_hash_seed(first_row_ + row);
-      }
-      const int64_t column = columns[p];
-      const double value = values[p];
-      if (!(value >= 0) || !std::isfinite(value)) {
-        ++local.bad;
-        local.first_bad = std::min(local.first_bad, (first_row_ + row) * columns_ + column);
-      }
-      local.squares += value * value;
-      local.sum += value;
-      uint64_t bits;
-      std::memcpy(&bits, &value, sizeof bits);
-      row_hash = mix64(row_hash ^ mix64(bits ^ (static_cast<uint64_t>(column) << 1)));
-      if (column >= column_start && column < column_end) {
-        const PetscInt at = diagonal_next[row]++;
-        diagonal_column_[at] = static_cast<PetscInt>(column - column_start);
-        diagonal_value_[at] = value;
-      } else {
-        const PetscInt at = off_diagonal_next[row]++;
-        off_diagonal_column_[at] = static_cast<PetscInt>(column);
-        off_diagonal_value_[at] = value;
-      }
-    }
-  });
+  source.read_entries(true, chunk_entries,
+                      [&](int64_t first, const std::vector<int32_t>& columns, const std::vector<double>& values) {
+                        for (size_t p = 0; p < columns.size(); ++p) {
+                          advance_to_row_of(source.indptr, first + static_cast<int64_t>(p), row);
+                          if (row != hashed_row) {
+                            if (hashed_row >= 0) local.fingerprint += row_hash;
+                            hashed_row = row;
+                            row_hash = row_hash_seed(first_row_ + row);
+                          }
+                          const int64_t column = columns[p];
+                          const double value = values[p];
+                          if (!(value >= 0) || !std::isfinite(value)) {
+                            ++local.bad;
+                            local.first_bad = std::min(local.first_bad, (first_row_ + row) * columns_ + column);
+                          }
+                          local.squares += value * value;
+                          local.sum += value;
+                          uint64_t bits;
+                          std::memcpy(&bits, &value, sizeof bits);
+                          row_hash = mix64(row_hash ^ mix64(bits ^ (static_cast<uint64_t>(column) << 1)));
+                          if (column >= column_start && column < column_end) {
+                            const PetscInt at = diagonal_next[row]++;
+                            diagonal_column_[at] = static_cast<PetscInt>(column - column_start);
+                            diagonal_value_[at] = value;
+                          } else {
+                            const PetscInt at = off_diagonal_next[row]++;
+                            off_diagonal_column_[at] = static_cast<PetscInt>(column);
+                            off_diagonal_value_[at] = value;
+                          }
+                        }
+                      });
   if (hashed_row >= 0) local.fingerprint += row_hash;
   for (int64_t r = 0; r < local_rows_; ++r)
     if (source.indptr[r + 1] == source.indptr[r]) local.fingerprint += row_hash_seed(first_row_ + r);
@@ -123,14 +128,16 @@ void DataMatrix::fill_blocks(const CsrRowSource& source, int64_t chunk_entries) 
     run_collectively(comm_, [&] {
       if (rank_ == 0)
         throw UserError(source.name + ": " + std::to_string(bad) +
-                        " entries of V are negative, NaN or infinite (first at row " + std::to_string(first / columns_) +
-                        ", column " + std::to_string(first % columns_) + "); NMF needs nonnegative finite values");
+                        " entries of V are negative, NaN or infinite (first at row " +
+                        std::to_string(first / columns_) + ", column " + std::to_string(first % columns_) +
+                        "); NMF needs nonnegative finite values");
     });
   }
   squared_norm_ = sum_over_ranks(comm_, local.squares);
   sum_ = sum_over_ranks(comm_, local.sum);
   fingerprint_ = static_cast<uint64_t>(sum_over_ranks(comm_, static_cast<int64_t>(local.fingerprint)));
-  fingerprint_ = mix64(fingerprint_ ^ mix64(static_cast<uint64_t>(rows_)) ^ mix64(static_cast<uint64_t>(columns_) << 7));
+  fingerprint_ =
+      mix64(fingerprint_ ^ mix64(static_cast<uint64_t>(rows_)) ^ mix64(static_cast<uint64_t>(columns_) << 7));
 }
 
 // Step 3: PETSc's matrix on the two blocks, and the kernels' view of them.

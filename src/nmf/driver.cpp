@@ -66,9 +66,8 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
 // Whether the run stops after this iteration, every rank taking the same decision: on
 // --tol (rank 0's verdict, so no rounding can split the ranks), a stop signal that
 // reached any rank, or --max-time by the slowest rank's clock.
-std::optional<StopReason> stop_requested(const DataMatrix& v, const StopSettings& stop,
-                                         RunResult& result, double error, const IterateReport& report,
-                                         double elapsed) {
+std::optional<StopReason> stop_requested(const DataMatrix& v, const StopSettings& stop, RunResult& result, double error,
+                                         const IterateReport& report, double elapsed) {
   const int64_t iteration = result.iterations;
   if (stop.tolerance > 0 && iteration % 10 == 0) {
     const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
@@ -138,10 +137,10 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     if (std::isnan(error)) {
       result.stop_reason = StopReason::diverged;
       if (reporter)
-        std::printf("dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. "
-                    "Try a smaller --lr.\n",
-                    solver.settings().name.c_str(), static_cast<long long>(iteration),
-                    static_cast<long long>(iteration - 1));
+        std::printf(
+            "dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. "
+            "Try a smaller --lr.\n",
+            solver.settings().name.c_str(), static_cast<long long>(iteration), static_cast<long long>(iteration - 1));
       break;
     }
     result.iterations = iteration;

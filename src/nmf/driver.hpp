@@ -17,7 +17,7 @@ namespace dnmf::nmf {
 struct StopSettings {
   int64_t max_iterations = 200;
   double tolerance = 1e-4;
-  double max_seconds = 0;  // 0: no limit
+  double max_seconds = 0;     // 0: no limit
   int64_t monitor_every = 0;  // 0: quiet
 };
 

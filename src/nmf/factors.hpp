@@ -17,8 +17,11 @@ struct Factors {
 
   Factors() = default;
   Factors(int64_t k_, int64_t local_rows_, int64_t columns_)
-      : k(k_), local_rows(local_rows_), columns(columns_),
-        W(static_cast<size_t>(local_rows_ * k_), 0.0), Ht(static_cast<size_t>(columns_ * k_), 0.0) {}
+      : k(k_),
+        local_rows(local_rows_),
+        columns(columns_),
+        W(static_cast<size_t>(local_rows_ * k_), 0.0),
+        Ht(static_cast<size_t>(columns_ * k_), 0.0) {}
 };
 
 }  // namespace dnmf::nmf

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "src/base/choices.hpp"
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 #include "src/nmf/random.hpp"
 #include "src/nmf/randomized_svd.hpp"
 
@@ -20,7 +20,8 @@ void random_init(const DataMatrix& v, Factors& f, const InitSettings& settings) 
     }
   for (int64_t j = 0; j < f.columns; ++j)
     for (int64_t t = 0; t < f.k; ++t)
-      f.Ht[j * f.k + t] = scale * std::fabs(random_normal(settings.seed, kStreamH, static_cast<uint64_t>(t * f.columns + j)));
+      f.Ht[j * f.k + t] =
+          scale * std::fabs(random_normal(settings.seed, kStreamH, static_cast<uint64_t>(t * f.columns + j)));
 }
 
 // scikit-learn's _initialize_nmf for the nndsvd family, on the distributed SVD.
@@ -79,8 +80,8 @@ void nndsvd_init(const DataMatrix& v, Factors& f, const InitSettings& settings) 
       for (int64_t t = 0; t < k; ++t) {
         double& value = x[i * k + t];
         if (value != 0) continue;
-        value = random_fill ? std::fabs(average * random_normal(settings.seed, stream, global_index(i, t)) / 100)
-                            : average;
+        value =
+            random_fill ? std::fabs(average * random_normal(settings.seed, stream, global_index(i, t)) / 100) : average;
       }
   };
   fill_zeros(f.W, f.local_rows, kStreamFill,
@@ -106,7 +107,8 @@ const InitEntry& find_init(const std::string& name) { return find_choice(init_re
 
 Factors initialize(const DataMatrix& v, int64_t k, const InitSettings& settings) {
   const InitEntry& entry = find_init(settings.method);
-  if (entry.fill == nullptr) throw std::logic_error("--init " + settings.method + " is read by the caller, not computed");
+  if (entry.fill == nullptr)
+    throw std::logic_error("--init " + settings.method + " is read by the caller, not computed");
   Factors f(k, v.local_rows(), v.columns());
   entry.fill(v, f, settings);
   return f;

@@ -21,7 +21,7 @@
 namespace dnmf::nmf {
 
 struct InitSettings {
-  std::string method = "nndsvda";  // random, nndsvd, nndsvda, nndsvdar, file
+  std::string method = "nndsvda";   // random, nndsvd, nndsvda, nndsvdar, file
   bool scikit_learn_scale = false;  // --init-scale
   std::string file;
   uint64_t seed = 0;

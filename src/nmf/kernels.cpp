@@ -16,7 +16,8 @@ inline void axpy(Wd w, double* row, double value, const double* source) {
 
 template <class Wd>
 void v_ht_entries(Wd w, const CsrBlock& block, PetscInt begin, PetscInt end, const double* ht, double* out) {
-  for (PetscInt p = begin; p < end; ++p) axpy(w, out, block.value[p], ht + block.global_column(block.column[p]) * w.k());
+  for (PetscInt p = begin; p < end; ++p)
+    axpy(w, out, block.value[p], ht + block.global_column(block.column[p]) * w.k());
 }
 
 // One row of V Ht, adding the row's entries in increasing global column whatever the

@@ -19,7 +19,7 @@ namespace {
 std::vector<double> cholesky_upper(std::vector<double> gram, int64_t l) {
   double trace = 0;
   for (int64_t i = 0; i < l; ++i) trace += gram[i * l + i];
-  for (double shift = 0; ; shift = shift == 0 ? 1e-14 * std::max(trace, 1e-300) : shift * 100) {
+  for (double shift = 0;; shift = shift == 0 ? 1e-14 * std::max(trace, 1e-300) : shift * 100) {
     std::vector<double> factor = gram;
     for (int64_t i = 0; i < l; ++i) factor[i * l + i] += shift;
     const PetscBLASInt n = static_cast<PetscBLASInt>(l);
@@ -86,8 +86,7 @@ void project(const double* x, int64_t count, int64_t l, int64_t k, const std::ve
 
 }  // namespace
 
-TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int power_iterations,
-                            int64_t oversampling) {
+TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int power_iterations, int64_t oversampling) {
   const int64_t l = std::min<int64_t>(k + oversampling, std::min(v.rows(), v.columns()));
   const int64_t m_local = v.local_rows(), n = v.columns();
   MPI_Comm comm = v.comm();

@@ -25,7 +25,7 @@ inline bool stopped_on_request(StopReason reason) {
 struct RunResult {
   int64_t iterations = 0;
   double initial_error = 0, final_error = 0, solve_seconds = 0;
-  double last_tolerance_check = 0;  // the error the tol rule compares with next
+  double last_tolerance_check = 0;              // the error the tol rule compares with next
   double communicated_bytes_per_iteration = 0;  // handed to sums and shares by this rank, in the solver's steps
   StopReason stop_reason = StopReason::max_iterations;
   History history;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "src/base/errors.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/errors.hpp"
 #include "src/base/log_events.hpp"
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/width.hpp"

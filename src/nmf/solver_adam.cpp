@@ -70,9 +70,8 @@ class Adam : public Solver {
 
  private:
   // One Adam step for the rows of x (count x k); cross holds the data term of the same rows.
-  void adam_step(const double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                 const double* cross, double penalty_scale, std::vector<double>& moment, std::vector<double>& second,
-                 double* out) const {
+  void adam_step(const double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix, const double* cross,
+                 double penalty_scale, std::vector<double>& moment, std::vector<double>& second, double* out) const {
     const double b1 = settings_.adam_beta1, b2 = settings_.adam_beta2;
     const double step_size = settings_.adam_learning_rate / (1.0 - std::pow(b1, static_cast<double>(steps_)));
     const double correction2 = std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps_)));

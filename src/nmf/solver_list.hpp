@@ -10,7 +10,5 @@ DNMF_SOLVER("mu", make_multiplicative_updates, Start::nonnegative, "nothing beyo
             "multiplicative updates (Lee & Seung; scikit-learn's 'mu')")
 DNMF_SOLVER("gd", make_gradient_descent, Start::any, "the decayed learning rate",
             "the seed notebook's penalized gradient descent")
-DNMF_SOLVER("sgd", make_stochastic_gradient_descent, Start::any, "the decayed learning rate",
-            "its mini-batch form")
-DNMF_SOLVER("adam", make_adam, Start::any, "Adam's moments and step count",
-            "its autograd + Adam variant")
+DNMF_SOLVER("sgd", make_stochastic_gradient_descent, Start::any, "the decayed learning rate", "its mini-batch form")
+DNMF_SOLVER("adam", make_adam, Start::any, "Adam's moments and step count", "its autograd + Adam variant")

@@ -92,11 +92,9 @@ const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
     // whole text and without decoding.
     size_t position = 0;
     while (position < text.size()) {
-      while (position < text.size() && !is_ascii_word_character(static_cast<unsigned char>(text[position])))
-        ++position;
+      while (position < text.size() && !is_ascii_word_character(static_cast<unsigned char>(text[position]))) ++position;
       const size_t start = position;
-      while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position])))
-        ++position;
+      while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position]))) ++position;
       if (position - start < 2) continue;
       lowered_.assign(text.data() + start, position - start);
       for (char& c : lowered_)

@@ -9,7 +9,7 @@ namespace dnmf::text {
 enum class Encoding { utf8, latin1 };
 enum class DecodeErrors { strict, replace };
 
-Encoding parse_encoding(const std::string& name);          // "utf-8"/"utf8", "latin-1"/"latin1"/"iso-8859-1"
+Encoding parse_encoding(const std::string& name);           // "utf-8"/"utf8", "latin-1"/"latin1"/"iso-8859-1"
 DecodeErrors parse_decode_errors(const std::string& name);  // "strict", "replace"
 
 // Decodes `raw` to UTF-8. Under utf-8 + strict an invalid sequence throws UserError

@@ -43,9 +43,12 @@ NewsgroupCleaning parse_newsgroup_cleaning(const std::string& list) {
     size_t end = list.find(',', start);
     if (end == std::string::npos) end = list.size();
     const std::string part = list.substr(start, end - start);
-    if (part == "headers") cleaning.headers = true;
-    else if (part == "footers") cleaning.footers = true;
-    else if (part == "quotes") cleaning.quotes = true;
+    if (part == "headers")
+      cleaning.headers = true;
+    else if (part == "footers")
+      cleaning.footers = true;
+    else if (part == "quotes")
+      cleaning.quotes = true;
     else if (!part.empty())
       throw UserError("--strip: unknown part '" + part + "' (use headers, footers and/or quotes)");
     start = end + 1;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "src/base/errors.hpp"
 #include "src/base/csr_rows.hpp"
+#include "src/base/errors.hpp"
 
 namespace dnmf {
 

@@ -55,7 +55,8 @@ std::vector<uint32_t> sorted_order(const std::vector<std::string_view>& terms) {
 
 void throw_if_nothing_left(int64_t kept) {
   if (kept == 0)
-    throw UserError("after --min-df/--max-df/--max-features no terms remain; try a lower --min-df or a higher --max-df");
+    throw UserError(
+        "after --min-df/--max-df/--max-features no terms remain; try a lower --min-df or a higher --max-df");
 }
 
 }  // namespace
@@ -194,6 +195,7 @@ int64_t keep_most_frequent(MPI_Comm comm, std::vector<OwnedTerm>& owned, int64_t
   std::sort(candidates.begin(), candidates.end(), before);
   if (candidates.size() > limit) candidates.resize(limit);
   std::vector<std::pair<double, std::string>> best_here;
+  best_here.reserve(candidates.size());
   for (const auto& candidate : candidates) best_here.emplace_back(candidate.total_count, candidate.term);
   const auto gathered = gather_items(comm, best_here);
   std::pair<double, std::string> threshold;
@@ -282,8 +284,9 @@ GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::str
   std::vector<std::vector<TermRecord>> by_owner(static_cast<size_t>(comm_size(comm)));
   for (uint32_t term : sorted) {
     const auto owner = std::upper_bound(splitters.begin(), splitters.end(), local_terms[term]) - splitters.begin();
-    by_owner[static_cast<size_t>(owner)].push_back(
-        {std::string(local_terms[term]), local_statistics[term].document_frequency, local_statistics[term].total_count});
+    by_owner[static_cast<size_t>(owner)].push_back({std::string(local_terms[term]),
+                                                    local_statistics[term].document_frequency,
+                                                    local_statistics[term].total_count});
   }
   const auto received = send_to_owners(comm, by_owner);
   by_owner = {};

@@ -1,4 +1,5 @@
-// The communication module: error agreement, block sums and shares, typed protocols (src/base), at every rank count CTest runs (mpi_np1-4).
+// The communication module: error agreement, block sums and shares, typed protocols (src/base), at every rank count
+// CTest runs (mpi_np1-4).
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -66,7 +66,8 @@ TEST_CASE("a TF-IDF file written by all ranks reads back in blocks balanced by n
     test_row(block.first_row + r, columns, indices, values);
     const std::vector<int32_t> got_indices(block.indices.begin() + block.indptr[r],
                                            block.indices.begin() + block.indptr[r + 1]);
-    const std::vector<double> got_values(block.data.begin() + block.indptr[r], block.data.begin() + block.indptr[r + 1]);
+    const std::vector<double> got_values(block.data.begin() + block.indptr[r],
+                                         block.data.begin() + block.indptr[r + 1]);
     CHECK(got_indices == indices);
     CHECK(got_values == values);
   }

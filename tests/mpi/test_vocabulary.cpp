@@ -34,7 +34,8 @@ TEST_CASE("the merged vocabulary is the sorted union with summed document freque
   for (const auto& entry : mine) storage.push_back(entry.first);
   std::vector<std::string_view> local_terms(storage.rbegin(), storage.rend());  // any order
   std::vector<TermStatistics> statistics;
-  for (auto term : local_terms) statistics.push_back({mine.at(std::string(term)), static_cast<double>(mine.at(std::string(term)))});
+  for (auto term : local_terms)
+    statistics.push_back({mine.at(std::string(term)), static_cast<double>(mine.at(std::string(term)))});
 
   VocabularyFilter filter;
   const auto vocabulary = merge_text_vocabulary(MPI_COMM_WORLD, local_terms, statistics, 1000, filter);

@@ -22,8 +22,8 @@
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
-#include "src/nmf/random.hpp"
 #include "src/base/row_partition.hpp"
+#include "src/nmf/random.hpp"
 #include "src/text/tfidf_weighting.hpp"
 
 using namespace dnmf;
@@ -127,15 +127,14 @@ int main(int argc, char** argv) {
             planted[t * plan.columns + t * block + j] =
                 std::sqrt(static_cast<double>(j + 1) / block) - std::sqrt(static_cast<double>(j) / block);
       }
-      h5::write_file_atomically(comm, truth, [&](h5::File& file) {
-        file.write_rows<double>("/H", plan.topics, plan.columns, 0, planted);
-      });
+      h5::write_file_atomically(
+          comm, truth, [&](h5::File& file) { file.write_rows<double>("/H", plan.topics, plan.columns, 0, planted); });
     }
     const int64_t nnz = sum_over_ranks(comm, slices.matrix.nnz());
     if (rank == 0)
       std::printf("dnmf_generate: %lld x %lld, %lld nonzeros, %lld planted topics -> %s\n",
-                  static_cast<long long>(plan.rows), static_cast<long long>(plan.columns),
-                  static_cast<long long>(nnz), static_cast<long long>(plan.topics), output.c_str());
+                  static_cast<long long>(plan.rows), static_cast<long long>(plan.columns), static_cast<long long>(nnz),
+                  static_cast<long long>(plan.topics), output.c_str());
   } catch (const CollectiveFailure&) {
     status = 1;
   }

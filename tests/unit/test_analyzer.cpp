@@ -33,7 +33,10 @@ TEST_CASE("Unicode lowercasing is Python's str.lower") {
   // capital I with dot above -> "i" + U+0307 COMBINING DOT ABOVE, a mark, which splits "ix"
   CHECK(tokens_of(analyzer, "\xc4\xb0x").empty());
   // titlecase DZ digraph lowercases to U+01C6
-  CHECK(tokens_of(analyzer, "\xc7\x85" "emal") == Tokens{"\xc7\x86" "emal"});
+  CHECK(tokens_of(analyzer,
+                  "\xc7\x85"
+                  "emal") == Tokens{"\xc7\x86"
+                                    "emal"});
 }
 
 TEST_CASE("Word characters: letters, numerics and underscore, not marks") {

@@ -28,11 +28,12 @@ TEST_CASE("strict utf-8 names the file and the byte offset") {
 }
 
 TEST_CASE("replacement follows maximal subparts") {
-  CHECK(replace("\xe2\x82 x") == kReplacement + " x");                          // truncated 3-byte sequence
+  CHECK(replace("\xe2\x82 x") == kReplacement + " x");                           // truncated 3-byte sequence
   CHECK(replace("\xed\xa0\x80") == kReplacement + kReplacement + kReplacement);  // surrogate: ED alone
   CHECK(replace("\xf0\x9f\x98") == kReplacement);                                // truncated 4-byte sequence
   CHECK(replace("\xf4\x90\x80\x80") == kReplacement + kReplacement + kReplacement + kReplacement);  // > U+10FFFF
-  CHECK(replace("a\xc0\xaf" "b") == "a" + kReplacement + kReplacement + "b");    // overlong
+  CHECK(replace("a\xc0\xaf"
+                "b") == "a" + kReplacement + kReplacement + "b");  // overlong
 }
 
 TEST_CASE("a NUL byte marks a binary file") {

@@ -79,7 +79,6 @@ TEST_CASE("an atomic write that fails leaves neither the file nor a temporary on
                                             }),
                   CollectiveFailure);
   CHECK(std::filesystem::is_empty(folder.path));
-  h5::write_file_atomically(MPI_COMM_SELF, path,
-                            [](h5::File& file) { file.write_slice<double>("/whole", 1, 0, {2}); });
+  h5::write_file_atomically(MPI_COMM_SELF, path, [](h5::File& file) { file.write_slice<double>("/whole", 1, 0, {2}); });
   CHECK(h5::File::open(MPI_COMM_SELF, path).read_slice<double>("/whole", 0, 1) == std::vector<double>{2});
 }

@@ -70,9 +70,10 @@ void require_close(const std::vector<double>& actual, const std::vector<double>&
 }  // namespace
 
 TEST_CASE("V Ht, Vt W and Gram equal dense products at every compiled width and the fallback") {
-  const std::vector<int64_t> widths{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-                                    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 32, 40, 50, 60, 64, 100,
-                                    31, 33, 101};  // the last three: run-time fallback
+  const std::vector<int64_t> widths{
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,  17, 18, 19, 20,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 32, 40, 50, 60, 64, 100, 31, 33, 101};  // the last three: run-time
+                                                                                      // fallback
   TestMatrix m = make_matrix(23, 17, 7);
   const nmf::DataMatrix v(PETSC_COMM_SELF, source_of(m));
   REQUIRE(v.nnz() == m.source.nnz);

@@ -39,12 +39,11 @@ TEST_CASE("quote removal drops quoting and attribution lines") {
 TEST_CASE("cleaning applies headers, footers, quotes in scikit-learn's order") {
   const std::string post = "From: x\n\nIn article y\nBody text\n\n-- \nsignature";
   CHECK(clean_newsgroup_post(post, parse_newsgroup_cleaning("headers,footers,quotes")) == "Body text\n");
-  CHECK(clean_newsgroup_post(post, parse_newsgroup_cleaning("quotes")) ==
-        "From: x\n\nBody text\n\n-- \nsignature");
+  CHECK(clean_newsgroup_post(post, parse_newsgroup_cleaning("quotes")) == "From: x\n\nBody text\n\n-- \nsignature");
   CHECK_THROWS_AS(parse_newsgroup_cleaning("headers,signature"), dnmf::UserError);
 }
 
 TEST_CASE("Python's str.strip on UTF-8") {
   CHECK(strip_python_whitespace(" \t\xe3\x80\x80word\xc2\x85\n") == "word");  // U+3000, U+0085
-  CHECK(strip_python_whitespace("\xe2\x80\x8bword") == "\xe2\x80\x8bword");     // U+200B is not whitespace
+  CHECK(strip_python_whitespace("\xe2\x80\x8bword") == "\xe2\x80\x8bword");   // U+200B is not whitespace
 }
