@@ -64,6 +64,14 @@ Handle collective_transfer() {
   return transfer;
 }
 
+// Objects without creation times: the same run writes the same bytes, so outputs can be
+// compared and checksummed as files.
+Handle untimed_creation(hid_t list_class) {
+  Handle creation = checked_handle(H5Pcreate(list_class), "H5Pcreate");
+  checked(H5Pset_obj_track_times(creation.id(), false), "H5Pset_obj_track_times");
+  return creation;
+}
+
 Handle utf8_string_type(size_t size) {
   Handle type = checked_handle(H5Tcopy(H5T_C_S1), "H5Tcopy");
   checked(H5Tset_size(type.id(), size == 0 ? 1 : size), "H5Tset_size");
@@ -217,7 +225,8 @@ bool File::exists(const std::string& name) const {
 }
 
 void File::create_group(const std::string& name) {
-  Handle group(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  Handle creation = untimed_creation(H5P_GROUP_CREATE);
+  Handle group(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, creation.id(), H5P_DEFAULT));
   if (!group.valid()) fail("creating group '" + name + "'");
 }
 
@@ -239,8 +248,9 @@ void File::write_block(const std::string& name, int64_t total_rows, int64_t widt
   const int dimensions = width > 0 ? 2 : 1;
   const hsize_t global_dims[2] = {static_cast<hsize_t>(total_rows), static_cast<hsize_t>(width)};
   Handle file_space = checked_handle(H5Screate_simple(dimensions, global_dims, nullptr), "H5Screate_simple");
+  Handle creation = untimed_creation(H5P_DATASET_CREATE);
   Handle dataset(
-      H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, creation.id(), H5P_DEFAULT));
   if (!dataset.valid()) fail("creating dataset '" + name + "'");
   Handle memory_space = select_rows(file_space, dimensions, first_row, rows, width);
   Handle transfer = collective_transfer();
