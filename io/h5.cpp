@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -164,13 +165,18 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
   std::string temporary;
   if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
   broadcast_bytes(comm, temporary);
+  // Failures are agreed, not printed: the caller decides whether one stops the run.
+  auto agreed = [comm](const std::function<void()>& phase) {
+    const std::string problem = attempt_collectively(comm, phase);
+    if (!problem.empty()) throw UserError(problem);
+  };
   try {
-    run_collectively(comm, [&] {
-      auto file = File::create(comm, temporary);
+    agreed([&] {
+      auto file = File::create(comm, temporary, final_path);
       fill(file);
       file.close();
     });
-    run_collectively(comm, [&] {
+    agreed([&] {
       if (rank != 0) return;
       // Closing flushed every rank's part (MPI_File_sync); fsync makes it durable before
       // the name appears, and the directory's fsync makes the new name itself durable, so
@@ -187,12 +193,13 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
   }
 }
 
-File File::create(MPI_Comm comm, const std::string& path) {
+File File::create(MPI_Comm comm, const std::string& path, const std::string& shown_path) {
   quiet_library_errors();
+  const std::string& name = shown_path.empty() ? path : shown_path;
   Handle access = file_access(comm);
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()));
-  if (!file.valid()) throw UserError(path + ": cannot create the HDF5 file");
-  return File(comm, path, std::move(file));
+  if (!file.valid()) throw UserError(name + ": cannot create the HDF5 file");
+  return File(comm, name, path, std::move(file));
 }
 
 File File::open(MPI_Comm comm, const std::string& path) {
@@ -201,16 +208,77 @@ File File::open(MPI_Comm comm, const std::string& path) {
   Handle access = file_access(comm);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
   if (!file.valid()) throw UserError(path + ": cannot open the HDF5 file");
-  return File(comm, path, std::move(file));
+  return File(comm, path, path, std::move(file));
 }
 
 void File::close() {
   if (!handle_.valid()) return;
-  if (H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) < 0) fail("flushing");
-  if (H5Fclose(handle_.release()) < 0) throw UserError(path_ + ": closing the HDF5 file failed (disk full?)");
+  agree_on_write(H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL) >= 0, "flushing the file");
+  agree_on_write(H5Fclose(handle_.release()) >= 0, "closing the file");
+  // Give back the room reserved past the end that the metadata did not use (truncating
+  // to its own size drops a file's blocks beyond its end).
+  struct stat written {};
+  if (reserved_ && comm_rank(comm_) == 0 && ::stat(written_path_.c_str(), &written) == 0 &&
+      ::truncate(written_path_.c_str(), written.st_size) != 0)
+    print_warning(path_ + ": could not give back the space reserved past its end (" + std::strerror(errno) + ")");
+}
+
+void File::reserve_space_for(uint64_t bytes, const std::string& name) {
+  // A full disk met inside HDF5's collective writes leaves the ranks in different
+  // collective calls (a hang), and so would closing the file afterwards if a dataset's
+  // unwritten space lay between its metadata. So before each dataset is even created,
+  // rank 0 reserves its bytes past the file's end, with room for the metadata still to
+  // be written, where every rank hears of a failure; the end itself does not move.
+  // File systems without fallocate skip the reservation.
+  constexpr off_t kMetadataRoom = off_t{256} << 10;
+  bool reserved = true;
+  int error_number = 0;
+  if (comm_rank(comm_) == 0 && bytes > 0) {
+    const int descriptor = ::open(written_path_.c_str(), O_WRONLY);
+    struct stat now {};
+    if (descriptor >= 0 && ::fstat(descriptor, &now) == 0) {
+      if (::fallocate(descriptor, FALLOC_FL_KEEP_SIZE, now.st_size, static_cast<off_t>(bytes) + kMetadataRoom) == 0) {
+        reserved_ = true;
+      } else if (errno != EOPNOTSUPP) {
+        reserved = false;
+        error_number = errno;
+        // What a failed reservation took is given back, for the metadata written at close
+        // (should that fail too, the error already says what matters).
+        if (::ftruncate(descriptor, now.st_size) != 0) error_number = errno;
+      }
+    }
+    if (descriptor >= 0) ::close(descriptor);
+  }
+  errno = error_number;
+  agree_on_write(reserved, "writing dataset '" + name + "'");
 }
 
 void File::fail(const std::string& what) const { throw UserError(path_ + ": " + what + " failed"); }
+
+namespace {
+// MPI-IO reports a full disk as a bare "input/output error"; the file system tells.
+bool out_of_space(const std::string& written_path, int error_number) {
+  if (error_number == ENOSPC || error_number == EDQUOT) return true;
+  const auto folder = std::filesystem::path(written_path).parent_path();
+  struct statvfs space {};
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &space) != 0) return false;
+  constexpr uint64_t kNearlyFull = uint64_t{1} << 20;
+  return static_cast<uint64_t>(space.f_bavail) * space.f_frsize < kNearlyFull;
+}
+}  // namespace
+
+void File::agree_on_write(bool ok, const std::string& what) {
+  const int error_number = errno;
+  // A write is collective: a rank whose part failed (a full disk shows on the ranks that
+  // wrote) must not leave the others waiting in the next collective call, so every rank
+  // learns of it here and throws the same message.
+  const std::string problem = attempt_collectively(comm_, [&] {
+    if (ok) return;
+    if (out_of_space(written_path_, error_number)) throw UserError(path_ + ": no space left on the device, " + what);
+    fail(what);
+  });
+  if (!problem.empty()) throw UserError(problem);
+}
 
 bool File::exists(const std::string& name) const {
   // H5Lexists needs each parent to exist, so walk the path one component at a time.
@@ -227,7 +295,7 @@ bool File::exists(const std::string& name) const {
 void File::create_group(const std::string& name) {
   Handle creation = untimed_creation(H5P_GROUP_CREATE);
   Handle group(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, creation.id(), H5P_DEFAULT));
-  if (!group.valid()) fail("creating group '" + name + "'");
+  agree_on_write(group.valid(), "creating group '" + name + "'");
 }
 
 std::vector<int64_t> File::dataset_shape(const std::string& name) const {
@@ -247,15 +315,21 @@ void File::write_block(const std::string& name, int64_t total_rows, int64_t widt
                        const T* values) {
   const int dimensions = width > 0 ? 2 : 1;
   const hsize_t global_dims[2] = {static_cast<hsize_t>(total_rows), static_cast<hsize_t>(width)};
+  reserve_space_for(static_cast<uint64_t>(total_rows) * static_cast<uint64_t>(std::max<int64_t>(width, 1)) * sizeof(T),
+                    name);
   Handle file_space = checked_handle(H5Screate_simple(dimensions, global_dims, nullptr), "H5Screate_simple");
   Handle creation = untimed_creation(H5P_DATASET_CREATE);
+  // Every element is written right after, so HDF5 need not write fill values first (a
+  // write a full disk could fail on one rank only).
+  checked(H5Pset_fill_time(creation.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
   Handle dataset(
       H5Dcreate2(id(), name.c_str(), file_type<T>(), file_space.id(), H5P_DEFAULT, creation.id(), H5P_DEFAULT));
-  if (!dataset.valid()) fail("creating dataset '" + name + "'");
+  agree_on_write(dataset.valid(), "creating dataset '" + name + "'");
   Handle memory_space = select_rows(file_space, dimensions, first_row, rows, width);
   Handle transfer = collective_transfer();
-  if (H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
-    fail("writing dataset '" + name + "'");
+  agree_on_write(
+      H5Dwrite(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) >= 0,
+      "writing dataset '" + name + "'");
 }
 
 template <class T>
@@ -274,8 +348,9 @@ void File::read_block(const std::string& name, int64_t first_row, int64_t rows, 
   Handle file_space = checked_handle(H5Dget_space(dataset.id()), "H5Dget_space");
   Handle memory_space = select_rows(file_space, static_cast<int>(dimensions), first_row, rows, width);
   Handle transfer = collective_transfer();
-  if (H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) < 0)
-    fail("reading dataset '" + name + "'");
+  const bool read =
+      H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), transfer.id(), values) >= 0;
+  if (lowest_rank_with(comm_, !read) >= 0) fail("reading dataset '" + name + "'");
 }
 
 template <class T>
@@ -329,8 +404,8 @@ void File::write_attribute(const std::string& object_path, const std::string& na
   Handle attribute(H5Acreate2(object.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT));
   std::string padded = value;
   padded.resize(value.empty() ? 1 : value.size(), '\0');
-  if (!attribute.valid() || H5Awrite(attribute.id(), type.id(), padded.data()) < 0)
-    fail("writing attribute '" + name + "' of '" + object_path + "'");
+  agree_on_write(attribute.valid() && H5Awrite(attribute.id(), type.id(), padded.data()) >= 0,
+                 "writing attribute '" + name + "' of '" + object_path + "'");
 }
 
 void File::write_attribute(const std::string& object_path, const std::string& name, const std::vector<int64_t>& value) {
@@ -338,24 +413,24 @@ void File::write_attribute(const std::string& object_path, const std::string& na
   const hsize_t dims[1] = {value.size()};
   Handle space = checked_handle(H5Screate_simple(1, dims, nullptr), "H5Screate_simple");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
-  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, value.data()) < 0)
-    fail("writing attribute '" + name + "' of '" + object_path + "'");
+  agree_on_write(attribute.valid() && H5Awrite(attribute.id(), H5T_NATIVE_INT64, value.data()) >= 0,
+                 "writing attribute '" + name + "' of '" + object_path + "'");
 }
 
 void File::write_attribute(const std::string& object_path, const std::string& name, int64_t value) {
   Handle object = open_object(id(), object_path);
   Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
-  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_INT64, &value) < 0)
-    fail("writing attribute '" + name + "' of '" + object_path + "'");
+  agree_on_write(attribute.valid() && H5Awrite(attribute.id(), H5T_NATIVE_INT64, &value) >= 0,
+                 "writing attribute '" + name + "' of '" + object_path + "'");
 }
 
 void File::write_attribute(const std::string& object_path, const std::string& name, double value) {
   Handle object = open_object(id(), object_path);
   Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
   Handle attribute(H5Acreate2(object.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
-  if (!attribute.valid() || H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0)
-    fail("writing attribute '" + name + "' of '" + object_path + "'");
+  agree_on_write(attribute.valid() && H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, &value) >= 0,
+                 "writing attribute '" + name + "' of '" + object_path + "'");
 }
 
 bool File::has_attribute(const std::string& object_path, const std::string& name) const {

@@ -40,7 +40,9 @@ class Handle {
 class File {
  public:
   // Collective create (truncating) / open-read-only over `comm` with the MPI-IO driver.
-  static File create(MPI_Comm comm, const std::string& path);
+  // Messages name `shown_path` when given (the final name of a file written under a
+  // temporary one).
+  static File create(MPI_Comm comm, const std::string& path, const std::string& shown_path = "");
   static File open(MPI_Comm comm, const std::string& path);
 
   const std::string& path() const { return path_; }
@@ -88,9 +90,13 @@ class File {
   int64_t string_count(const std::string& name) const;
 
  private:
-  File(MPI_Comm comm, std::string path, Handle handle)
-      : comm_(comm), path_(std::move(path)), handle_(std::move(handle)) {}
+  File(MPI_Comm comm, std::string shown_path, std::string written_path, Handle handle)
+      : comm_(comm), path_(std::move(shown_path)), written_path_(std::move(written_path)), handle_(std::move(handle)) {}
   [[noreturn]] void fail(const std::string& what) const;
+  // Throws the same UserError on every rank when the write failed on any ("no space left
+  // on the device" when the file system is full).
+  void agree_on_write(bool ok, const std::string& what);
+  void reserve_space_for(uint64_t bytes, const std::string& name);
   // A 1-D (width 0) or 2-D (rows x width) block of a dataset, collectively.
   template <class T>
   void write_block(const std::string& name, int64_t total_rows, int64_t width, int64_t first_row, int64_t rows,
@@ -99,8 +105,10 @@ class File {
   void read_block(const std::string& name, int64_t first_row, int64_t rows, int64_t width, T* values) const;
 
   MPI_Comm comm_ = MPI_COMM_NULL;
-  std::string path_;
+  std::string path_;  // for messages
+  std::string written_path_;
   Handle handle_;
+  bool reserved_ = false;  // space reserved past the data, to trim at close
 };
 
 // Silences HDF5's own error-stack printing: dnmf reports errors itself, once.
@@ -116,8 +124,9 @@ std::string temporary_path_for(const std::string& final_path, uint64_t unique);
 
 // Creates the file under a temporary name, lets `fill` write it (collectively), closes
 // it and renames it over `final_path`. On any error on any rank the temporary file is
-// removed and every rank throws CollectiveFailure: `final_path` is either the old file or
-// the complete new one, never half written.
+// removed and every rank throws the same UserError (the lowest failing rank's), unprinted:
+// `final_path` is either the old file or the complete new one, never half written. Call
+// it inside run_collectively, or attempt_collectively to go on after a failure.
 void write_file_atomically(MPI_Comm comm, const std::string& final_path, const std::function<void(File&)>& fill);
 
 }  // namespace dnmf::h5

@@ -102,7 +102,7 @@ ModelSlices assemble_model(nmf::Factors&& factors, const nmf::RunResult& run, co
   model.integer_attributes["ranks"] = facts.ranks;
   model.integer_attributes["k"] = model.k;
   model.real_attributes["final_error"] = run.final_error;
-  model.real_attributes["relative_error"] = run.final_error / facts.data_norm;
+  model.real_attributes["relative_error"] = nmf::relative_error(run.final_error, facts.data_norm);
   model.real_attributes["solve_seconds"] = run.solve_seconds;
   return model;
 }

@@ -81,15 +81,24 @@ void CommandLine::parse(int argc, char** argv, int first) {
 
 void CommandLine::fill_from_petsc_options() {
   for (const auto& option : options_) {
-    if (given(option.name)) continue;
     std::string key = "-" + option.name;
     for (char& c : key)
       if (c == '-' && &c != &key[0]) c = '_';
+    // Queried even when the command line gave it (which wins), so that PETSc counts it
+    // as used and refuse_unused_petsc_options does not take it for a typo.
     PetscBool found = PETSC_FALSE;
     char buffer[4096] = {0};
     petsc_check(PetscOptionsGetString(nullptr, nullptr, key.c_str(), buffer, sizeof buffer, &found),
                 "PetscOptionsGetString");
-    if (!found) continue;
+    // PETSc also took the command line's "--name VALUE" and "-o FILE" for options of its
+    // own: dnmf has used them.
+    std::vector<std::string> spellings{"--" + option.name};
+    if (option.short_name != 0) spellings.push_back(std::string("-") + option.short_name);
+    for (const auto& spelling : spellings) {
+      PetscBool present = PETSC_FALSE;
+      petsc_check(PetscOptionsHasName(nullptr, nullptr, spelling.c_str(), &present), "PetscOptionsHasName");
+    }
+    if (!found || given(option.name)) continue;
     if (option.value_name.empty()) {
       const std::string text = buffer;
       given_[option.name] = (text.empty() || text == "1" || text == "true" || text == "yes") ? "true" : "false";
@@ -153,10 +162,35 @@ std::string CommandLine::help_text() const {
   return text.str();
 }
 
+void CommandLine::refuse_unused_petsc_options() const {
+  // PETSc ignores options nobody asks for, so a typo such as -max-iter 5 (for --max-iter
+  // or -max_iter) would run with the default. Everything PETSc and dnmf use has been
+  // asked for by now, except the few PETSc reads only when it finishes.
+  static const char* const kReadAtFinalize[] = {"options_left", "options_view", "objects_dump",           "malloc_dump",
+                                                "malloc_view",  "memory_view",  "check_pointer_intensity"};
+  PetscInt count = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  petsc_check(PetscOptionsLeftGet(nullptr, &count, &names, &values), "PetscOptionsLeftGet");
+  std::string unused;
+  for (PetscInt i = 0; i < count && unused.empty(); ++i) {
+    const std::string name = names[i];
+    if (std::find(std::begin(kReadAtFinalize), std::end(kReadAtFinalize), name) == std::end(kReadAtFinalize))
+      unused = name;
+  }
+  petsc_check(PetscOptionsLeftRestore(nullptr, &count, &names, &values), "PetscOptionsLeftRestore");
+  if (!unused.empty())
+    throw UserError(
+        "unknown option -" + unused +
+        " (dnmf's options are --name on the command line, -name_with_underscores in an options file; see dnmf " +
+        command_ + " --help)");
+}
+
 Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** argv, int first) {
   run_collectively(comm, [&] {
     line.parse(argc, argv, first);
     line.fill_from_petsc_options();
+    line.refuse_unused_petsc_options();
   });
   if (!line.help_requested()) return Parsed::run;
   if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
@@ -179,18 +213,27 @@ T parse_number(const std::string& name, const std::string& text, Convert convert
   return value;
 }
 
-}  // namespace
-
-int64_t parse_integer_option(const std::string& name, const std::string& text) {
-  return parse_number<int64_t>(
-      name, text, [](const std::string& t, size_t* used) { return std::stoll(t, used); }, "a whole number");
+template <class T>
+T bounded(const std::string& name, const std::string& text, T value, Bound bound) {
+  if (bound == Bound::nonnegative && !(value >= 0)) throw UserError("--" + name + ": '" + text + "' is negative");
+  if (bound == Bound::positive && !(value > 0))
+    throw UserError("--" + name + ": '" + text + "' is not positive (it must be > 0)");
+  return value;
 }
 
-double parse_real_option(const std::string& name, const std::string& text) {
+}  // namespace
+
+int64_t parse_integer_option(const std::string& name, const std::string& text, Bound bound) {
+  const auto value = parse_number<int64_t>(
+      name, text, [](const std::string& t, size_t* used) { return std::stoll(t, used); }, "a whole number");
+  return bounded(name, text, value, bound);
+}
+
+double parse_real_option(const std::string& name, const std::string& text, Bound bound) {
   const double value = parse_number<double>(
       name, text, [](const std::string& t, size_t* used) { return std::stod(t, used); }, "a number");
   if (!std::isfinite(value)) throw UserError("--" + name + ": '" + text + "' is not a finite number");
-  return value;
+  return bounded(name, text, value, bound);
 }
 
 std::vector<std::string> split_list(const std::string& text, char separator) {

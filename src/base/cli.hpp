@@ -33,6 +33,8 @@ class CommandLine {
   void parse(int argc, char** argv, int first);
   // Fills options not given on the command line from PETSc's options database.
   void fill_from_petsc_options();
+  // UserError naming the first single-dash option neither PETSc nor dnmf has used.
+  void refuse_unused_petsc_options() const;
 
   bool help_requested() const { return help_requested_; }
   std::string help_text() const;
@@ -63,8 +65,10 @@ enum class Parsed { run, help };
 Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** argv, int first);
 
 // Parses a whole number / a number for option `name`, with a clear message otherwise.
-int64_t parse_integer_option(const std::string& name, const std::string& text);
-double parse_real_option(const std::string& name, const std::string& text);
+// What values an option takes beyond its type: a UserError names the option otherwise.
+enum class Bound { any, nonnegative, positive };
+int64_t parse_integer_option(const std::string& name, const std::string& text, Bound bound = Bound::any);
+double parse_real_option(const std::string& name, const std::string& text, Bound bound = Bound::any);
 std::vector<std::string> split_list(const std::string& text, char separator = ',');
 
 }  // namespace dnmf

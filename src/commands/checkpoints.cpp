@@ -112,7 +112,7 @@ std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const std::s
   return resume;
 }
 
-void write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const RunIdentity& identity,
+bool write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const RunIdentity& identity,
                       const io::Snapshot& layout, const nmf::Solver& solver, nmf::Factors& factors,
                       const nmf::RunResult& run) {
   const double started = wall_seconds();
@@ -126,13 +126,21 @@ void write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const R
   if (comm_rank(comm) == 0) io::release_replaced_snapshots(settings.directory, settings.keep);
   const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
   io::give_back_w(snapshot, factors);
-  if (!failure.empty()) run_collectively(comm, [&] { throw UserError(failure); });
+  if (!failure.empty()) {
+    if (comm_rank(comm) == 0) {
+      std::fprintf(stderr, "dnmf: error: %s; stopping after iteration %lld to write the model\n", failure.c_str(),
+                   static_cast<long long>(run.iterations));
+      std::fflush(stderr);
+    }
+    return false;
+  }
   if (comm_rank(comm) == 0) {
     io::remove_old_snapshots(settings.directory, settings.keep);
     std::printf("dnmf factorize: snapshot of iteration %lld -> %s (%.3f s)\n", static_cast<long long>(run.iterations),
                 path.c_str(), wall_seconds() - started);
     std::fflush(stdout);
   }
+  return true;
 }
 
 }  // namespace dnmf

@@ -47,8 +47,9 @@ std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const std::s
                                                      nmf::Solver& solver, nmf::Factors& factors);
 
 // Collective. The run as it stands to DIRECTORY/snapshot-ITERATION.h5; the newest
-// settings.keep are kept.
-void write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const RunIdentity& identity,
+// settings.keep are kept. False, with the one error line printed, when it could not be
+// written (the run then stops and writes its model).
+bool write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const RunIdentity& identity,
                       const io::Snapshot& layout, const nmf::Solver& solver, nmf::Factors& factors,
                       const nmf::RunResult& run);
 

@@ -14,6 +14,7 @@
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
+#include "io/output_path.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
@@ -87,14 +88,14 @@ std::string exact(double x) {
 void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   const auto& solver = nmf::find_solver(line.value("solver"));
   s.solver.name = solver.name;
-  s.solver.learning_rate = parse_real_option("lr", line.value("lr"));
-  s.solver.penalty_weight = parse_real_option("lambda", line.value("lambda"));
-  s.solver.penalty_threshold = parse_real_option("mu", line.value("mu"));
-  s.solver.learning_rate_decay = parse_real_option("lr-decay", line.value("lr-decay"));
-  s.solver.learning_rate_decay_every = parse_integer_option("lr-decay-every", line.value("lr-decay-every"));
-  s.solver.adam_learning_rate = parse_real_option("adam-lr", line.value("adam-lr"));
-  s.solver.batch_size = parse_integer_option("batch-size", line.value("batch-size"));
-  if (s.solver.batch_size <= 0) throw UserError("--batch-size must be positive");
+  s.solver.learning_rate = parse_real_option("lr", line.value("lr"), Bound::positive);
+  s.solver.penalty_weight = parse_real_option("lambda", line.value("lambda"), Bound::nonnegative);
+  s.solver.penalty_threshold = parse_real_option("mu", line.value("mu"), Bound::nonnegative);
+  s.solver.learning_rate_decay = parse_real_option("lr-decay", line.value("lr-decay"), Bound::positive);
+  s.solver.learning_rate_decay_every =
+      parse_integer_option("lr-decay-every", line.value("lr-decay-every"), Bound::nonnegative);
+  s.solver.adam_learning_rate = parse_real_option("adam-lr", line.value("adam-lr"), Bound::positive);
+  s.solver.batch_size = parse_integer_option("batch-size", line.value("batch-size"), Bound::positive);
   const int64_t seed = parse_integer_option("seed", line.value("seed"));
   s.solver.seed = s.init.seed = static_cast<uint64_t>(seed);
   s.init.method = nmf::find_init(line.value("init")).name;
@@ -112,18 +113,17 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
 }
 
 void read_run_settings(const CommandLine& line, FactorizeSettings& s) {
-  s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"));
-  if (s.stop.max_iterations < 0) throw UserError("--max-iter must be >= 0");
-  s.stop.tolerance = parse_real_option("tol", line.value("tol"));
-  s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"));
-  s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"));
+  s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"), Bound::nonnegative);
+  s.stop.tolerance = parse_real_option("tol", line.value("tol"), Bound::nonnegative);
+  s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"), Bound::nonnegative);
+  s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"), Bound::nonnegative);
   s.checkpoint.directory = line.value("checkpoint");
-  s.checkpoint.every_iterations = parse_integer_option("checkpoint-every", line.value("checkpoint-every"));
-  s.checkpoint.every_seconds = parse_real_option("checkpoint-seconds", line.value("checkpoint-seconds"));
+  s.checkpoint.every_iterations =
+      parse_integer_option("checkpoint-every", line.value("checkpoint-every"), Bound::nonnegative);
+  s.checkpoint.every_seconds =
+      parse_real_option("checkpoint-seconds", line.value("checkpoint-seconds"), Bound::nonnegative);
   s.checkpoint.keep = parse_integer_option("checkpoint-keep", line.value("checkpoint-keep"));
   s.checkpoint.restart = line.value("restart");
-  if (s.checkpoint.every_iterations < 0 || s.checkpoint.every_seconds < 0)
-    throw UserError("--checkpoint-every and --checkpoint-seconds must be >= 0");
   if (s.checkpoint.keep < 1) throw UserError("--checkpoint-keep must be at least 1");
 }
 
@@ -184,8 +184,8 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
               settings.solver.name.c_str(), static_cast<long long>(settings.k), static_cast<long long>(v.rows()),
               static_cast<long long>(v.columns()), static_cast<long long>(v.nnz()), comm_size(comm));
   std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
-              result.final_error / std::sqrt(v.squared_norm()), static_cast<long long>(result.iterations),
-              result.initial_error, stop_reason);
+              nmf::relative_error(result.final_error, std::sqrt(v.squared_norm())),
+              static_cast<long long>(result.iterations), result.initial_error, stop_reason);
   std::printf("  time     read %.3f s, init (%s) %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n", seconds.read,
               settings.init.method.c_str(), seconds.init, result.solve_seconds,
               result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0,
@@ -218,6 +218,8 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   // 2. Refuse what cannot be written before any work.
   run_collectively(comm, [&] {
     if (comm_rank(comm) != 0) return;
+    io::refuse_output_over_inputs(settings.output, "-o", {settings.input, settings.checkpoint.restart});
+    io::refuse_output_in_folder(settings.output, settings.checkpoint.directory, "--checkpoint");
     h5::check_output_writable(settings.output);
     prepare_checkpoint_directory(settings.checkpoint);
   });
@@ -245,7 +247,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
     checkpoints.every_iterations = settings.checkpoint.every_iterations;
     checkpoints.every_seconds = settings.checkpoint.every_seconds;
     checkpoints.write = [&](const nmf::RunResult& run) {
-      write_checkpoint(comm, settings.checkpoint, identity, layout, *solver, factors, run);
+      return write_checkpoint(comm, settings.checkpoint, identity, layout, *solver, factors, run);
     };
   }
   const auto result = nmf::run_solver(*solver, *v, factors, settings.stop, checkpoints, resume.get());
@@ -268,6 +270,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
 
   // 7. The report.
   print_report(comm, settings, *v, result, seconds);
+  if (result.stop_reason == nmf::StopReason::snapshot_failed) return 1;
   return nmf::stopped_on_request(result.stop_reason) ? kExitInterrupted : 0;
 }
 

@@ -23,6 +23,7 @@
 #include "io/corpus_files.hpp"
 #include "io/count_formats.hpp"
 #include "io/h5.hpp"
+#include "io/output_path.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
@@ -424,7 +425,10 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   run_collectively(comm, [&] { settings = settings_from(line); });
   // 2. Refuse what cannot work before any reading: the output, a bad --stop-words file.
   run_collectively(comm, [&] {
-    if (comm_rank(comm) == 0) h5::check_output_writable(settings.output);
+    if (comm_rank(comm) == 0) {
+      io::refuse_output_over_inputs(settings.output, "-o", settings.inputs);
+      h5::check_output_writable(settings.output);
+    }
     settings.document.stop_words = text::load_stop_words(settings.stop_words_choice);
   });
   // 3. The rows: tokenized text, or counts read as they are.
@@ -443,7 +447,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   slices.integer_attributes["n_documents"] = slices.rows;
   // 5. One file, written collectively; 6. the summary.
   timer.start(LogEvent::write);
-  io::write_tfidf_file(comm, settings.output, slices);
+  run_collectively(comm, [&] { io::write_tfidf_file(comm, settings.output, slices); });
   timer.stop();
   print_summary(comm, settings, slices, local, timer, wall_seconds() - started);
   return 0;

@@ -46,7 +46,7 @@ void record(History& history, const DataMatrix& v, const IterateReport& report, 
   history.iteration.push_back(iteration);
   history.seconds.push_back(seconds);
   history.error.push_back(error);
-  history.relative_error.push_back(error / std::sqrt(v.squared_norm()));
+  history.relative_error.push_back(relative_error(error, std::sqrt(v.squared_norm())));
   history.min_w.push_back(report.min_w);
   history.min_h.push_back(report.min_h);
   history.negative_w.push_back(report.negative_w);
@@ -84,6 +84,13 @@ std::optional<StopReason> stop_requested(const DataMatrix& v, const StopSettings
   return std::nullopt;
 }
 
+// What to change when a solver's iterate stops being finite.
+const char* divergence_advice(const std::string& solver) {
+  if (solver == "gd" || solver == "sgd") return "Try a smaller --lr.";
+  if (solver == "adam") return "Try a smaller --adam-lr.";
+  return "The values of V are too large for double precision: scale them down.";
+}
+
 }  // namespace
 
 const char* stop_reason_name(StopReason reason) {
@@ -93,6 +100,7 @@ const char* stop_reason_name(StopReason reason) {
     case StopReason::diverged: return "diverged";
     case StopReason::signal: return "signal";
     case StopReason::max_time: return "max-time";
+    case StopReason::snapshot_failed: return "snapshot-failed";
   }
   return "unknown";
 }
@@ -117,14 +125,18 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   const int64_t first_iteration = result.iterations + 1;
   double last_snapshot = 0;  // this run's elapsed solve time at the last snapshot
   int64_t snapshot_iteration = -1;
+  // False when a snapshot could not be written: the run then stops, so that the model
+  // is written while its work can still be saved.
   auto snapshot = [&](double elapsed) {
-    if (!checkpoints.write || snapshot_iteration == result.iterations) return;
+    if (!checkpoints.write || snapshot_iteration == result.iterations) return true;
     result.solve_seconds = earlier_seconds + elapsed;
     const double write_started = wall_seconds();
-    checkpoints.write(result);
+    const bool written = checkpoints.write(result);
     started += wall_seconds() - write_started;  // solve time leaves snapshot I/O out
     last_snapshot = elapsed;
     snapshot_iteration = result.iterations;
+    if (!written) result.stop_reason = StopReason::snapshot_failed;
+    return written;
   };
 
   double elapsed = 0;
@@ -134,13 +146,13 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     // stop signal reached any rank, travel with the report's numbers.
     const IterateReport report = report_on(v, factors, wall_seconds() - started);
     elapsed = report.slowest_seconds;
-    if (std::isnan(error)) {
+    if (!std::isfinite(error)) {
       result.stop_reason = StopReason::diverged;
       if (reporter)
         std::printf(
-            "dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. "
-            "Try a smaller --lr.\n",
-            solver.settings().name.c_str(), static_cast<long long>(iteration), static_cast<long long>(iteration - 1));
+            "dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. %s\n",
+            solver.settings().name.c_str(), static_cast<long long>(iteration), static_cast<long long>(iteration - 1),
+            divergence_advice(solver.settings().name));
       break;
     }
     result.iterations = iteration;
@@ -155,8 +167,9 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
       break;
     }
     if ((checkpoints.every_iterations > 0 && iteration % checkpoints.every_iterations == 0) ||
-        (checkpoints.every_seconds > 0 && elapsed - last_snapshot >= checkpoints.every_seconds))
-      snapshot(elapsed);
+        (checkpoints.every_seconds > 0 && elapsed - last_snapshot >= checkpoints.every_seconds)) {
+      if (!snapshot(elapsed)) break;
+    }
   }
   if (stopped_on_request(result.stop_reason)) snapshot(elapsed);
   result.solve_seconds = earlier_seconds + (wall_seconds() - started);

@@ -24,8 +24,9 @@ struct StopSettings {
 struct Checkpoints {
   int64_t every_iterations = 0;  // 0: not by count
   double every_seconds = 0;      // 0: not by time
-  // Writes a snapshot of the run as it stands (collective); empty: no snapshots.
-  std::function<void(const RunResult&)> write;
+  // Writes a snapshot of the run as it stands (collective); false when it could not.
+  // Empty: no snapshots.
+  std::function<bool(const RunResult&)> write;
 };
 
 // Runs `solver` from `factors`. With `resume`, continues that run (its history, counts and

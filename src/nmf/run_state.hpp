@@ -14,13 +14,17 @@ struct History {
 };
 
 // Why a run ended. The names are those files and messages use.
-enum class StopReason { max_iterations, tolerance, diverged, signal, max_time };
+enum class StopReason { max_iterations, tolerance, diverged, signal, max_time, snapshot_failed };
 const char* stop_reason_name(StopReason reason);
 // True when the run stopped early on request (a stop signal or --max-time); its state is
 // in the last snapshot, if it takes snapshots.
 inline bool stopped_on_request(StopReason reason) {
   return reason == StopReason::signal || reason == StopReason::max_time;
 }
+
+// |V - WH|_F relative to |V|_F; for an all-zero V, where that ratio is undefined, the
+// absolute error.
+inline double relative_error(double error, double data_norm) { return data_norm > 0 ? error / data_norm : error; }
 
 struct RunResult {
   int64_t iterations = 0;

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
       slices.document_frequency.push_back(frequency[static_cast<size_t>(column)]);
     }
     slices.text_attributes["generator"] = "dnmf_generate (planted topics)";
-    io::write_tfidf_file(comm, output, slices);
+    run_collectively(comm, [&] { io::write_tfidf_file(comm, output, slices); });
 
     if (!truth.empty()) {
       std::vector<double> planted;
