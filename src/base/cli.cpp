@@ -190,7 +190,8 @@ Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** arg
   run_collectively(comm, [&] {
     line.parse(argc, argv, first);
     line.fill_from_petsc_options();
-    line.refuse_unused_petsc_options();
+    // --help asks for nothing else: whatever else is given is neither used nor a typo.
+    if (!line.help_requested()) line.refuse_unused_petsc_options();
   });
   if (!line.help_requested()) return Parsed::run;
   if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);

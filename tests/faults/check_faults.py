@@ -99,6 +99,8 @@ def typos(work, corpus, tfidf):
         f.write("-max_iter 5\n-tolerance 1e-3\n")
     run("unknown option in an options file", ["factorize", tfidf, "-k", "3", "-options_file", options, "-o", model],
         inputs=[tfidf, options], output=model, fragments=["-tolerance", "unknown option"])
+    for command in ("vectorize", "factorize", "topics", "info"):
+        run("dnmf %s --help" % command, [command, "--help"], status=0, errors=0)
     # The options file's spelling of a real option is used, and the command line wins over it.
     good = os.path.join(work, "good_options.txt")
     with open(good, "w") as f:
