@@ -3,9 +3,10 @@
 and munged on this machine, this script submits jobs/*.sbatch to it and stops the
 daemons when done.
 
-1. jobs/factorize.sbatch with a time limit too short for the run: Slurm signals the
-   batch script (USR1), dnmf snapshots and stops, the job requeues itself, resumes and
-   completes; its model equals an uninterrupted run's bit for bit.
+1. jobs/factorize.sbatch with a run that has no end of its own: Slurm signals the batch
+   script (USR1) before the time limit, dnmf snapshots and stops, the job requeues itself,
+   resumes with a total set only then, and completes; its model equals an uninterrupted
+   run's of that total bit for bit.
 2. jobs/vectorize.sbatch on a small corpus completes with the matrix.
 3. jobs/sweep.sbatch as a 2-task array over k completes with one model per k.
 
@@ -13,6 +14,7 @@ Usage: check_slurm.py WORKDIR   (DNMF_BINARY, DNMF_GENERATE, DNMF_MPIEXEC from t
 environment, see harness.py; the project folder is found from this file)
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +47,13 @@ FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT
                 "DEADLINE", "PREEMPTED"}
 
 
+def release_requeued(lines):
+    """Moves the begin time of requeued tasks (squeue lines "ID STATE REASON") to now."""
+    for fields in lines:
+        if len(fields) == 3 and fields[1] == "PENDING" and fields[2] == "BeginTime":
+            subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
+
+
 def wait_for(job, timeout=600, settle=10.0):
     """Polls until the job (every task of an array) has ended for good. A job that calls
     `scontrol requeue` passes through states in which plain squeue may list nothing, so a
@@ -66,9 +75,7 @@ def wait_for(job, timeout=600, settle=10.0):
             ended_since = time.time()
         elif time.time() - ended_since >= settle:
             return True
-        for fields in lines:
-            if len(fields) == 3 and fields[1] == "PENDING" and fields[2] == "BeginTime":
-                subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
+        release_requeued(lines)
         time.sleep(0.5)
     subprocess.run(["scancel", job])
     return False
@@ -79,12 +86,24 @@ def read(path):
         return f.read()
 
 
-def seconds_per_iteration(matrix, work):
-    model = os.path.join(work, "calibration.h5")
-    run_dnmf(["factorize", matrix, "-k", "10", "--init", "random", "--max-iter", "60", "--tol", "0", "-o", model],
-             nranks=2)
-    with h5py.File(model, "r") as f:
-        return float(f.attrs["solve_seconds"]) / 60
+def wait_for_first_stop(job, log, timeout=300):
+    """Waits until the job's first run has stopped on Slurm's warning and requeued itself;
+    returns the iteration it stopped at, or None if it ended any other way."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = read(log) if os.path.exists(log) else ""
+        stop = re.search(r"stopped early \([^)]*\) at iteration (\d+)", text)
+        if stop and "requeueing job" in text[stop.end():]:
+            return int(stop.group(1))
+        if "dnmf job: finished" in text or "dnmf job: dnmf exited" in text:
+            return None
+        # A warning that came while dnmf was still starting requeues the job without a
+        # stop: that run starts afresh, as unbounded as the first.
+        if "requeueing job" in text:
+            listing = subprocess.run(["squeue", "-h", "-j", job, "-o", "%i %T %r"], capture_output=True, text=True)
+            release_requeued([line.split(None, 2) for line in listing.stdout.splitlines() if line.strip()])
+        time.sleep(0.2)
+    return None
 
 
 def factorize_job(work):
@@ -92,30 +111,40 @@ def factorize_job(work):
     subprocess.run(dnmf_command([], 2)[:-1] + [os.environ["DNMF_GENERATE"], matrix, "--rows", "60000", "--columns",
                                                "10000", "--nnz", "2000000", "--topics", "10"],
                    check=True, capture_output=True)
-    # About 50 s of work against a one-minute limit whose warning is due 50 s before it:
-    # slurmctld checks time limits every 30 s and may signal up to a minute early, so the
-    # warning comes 0-40 s into a run; the job cannot finish without a requeue.
-    iterations = max(500, min(100000, int(50.0 / seconds_per_iteration(matrix, work))))
-    options = ["--init", "random", "--max-iter", str(iterations), "--tol", "0"]
-    reference = os.path.join(work, "reference.h5")
-    run_dnmf(["factorize", matrix, "-k", "10", "-o", reference] + options, nranks=2, timeout=600)
-
+    # The first run has no end of its own (its -max_iter, read from an options file, is
+    # out of reach): only Slurm's warning, due 10-40 s into it (slurmctld looks at limits
+    # every 30 s), can stop it, however fast the machine is at the moment. Once it has
+    # stopped and requeued itself, the test sets the total to 200 iterations beyond the
+    # stop, before the requeued run starts (Slurm holds it until its begin time, which
+    # the test then moves to now), and compares with an uninterrupted run of that total.
+    options_file = os.path.join(work, "factorize.options")
+    with open(options_file, "w") as f:
+        f.write("-max_iter 100000000\n")
+    options = ["--init", "random", "--tol", "0", "-options_file", options_file]
     model = os.path.join(work, "model.h5")
     log = os.path.join(work, "factorize.out")
     job = submit(work, "factorize.sbatch", [matrix, model] + options,
                  ["--time=1", "--signal=B:USR1@50", "--output=" + log], {"DNMF_K": "10"})
+    stopped_at = wait_for_first_stop(job, log)
+    total = (stopped_at or 0) + 200
+    with open(options_file, "w") as f:
+        f.write("-max_iter %d\n" % total)
     left = wait_for(job)
     text = read(log) if os.path.exists(log) else ""
     requeues = text.count("requeueing job")
-    finished = "dnmf job: finished" in text
+    finished = "dnmf job: finished" in text and ("after %d iterations" % total) in text
     same = False
-    if os.path.exists(model):
+    if stopped_at is not None and os.path.exists(model):
+        reference = os.path.join(work, "reference.h5")
+        run_dnmf(["factorize", matrix, "-k", "10", "-o", reference, "--init", "random", "--tol", "0", "--max-iter",
+                  str(total)], nranks=2, timeout=600)
         with h5py.File(model, "r") as a, h5py.File(reference, "r") as b:
             same = np.array_equal(a["W"][:], b["W"][:]) and np.array_equal(a["H"][:], b["H"][:])
-    check("factorize.sbatch: signalled, requeued, resumed", left and requeues >= 1 and finished,
-          "%d iterations, %d requeue(s), %s" % (iterations, requeues, "finished" if finished else "NOT finished"))
+    check("factorize.sbatch: signalled, requeued, resumed", left and stopped_at is not None and finished,
+          "stopped at iteration %s, %d requeue(s), %s" % (stopped_at, requeues,
+                                                          "finished at %d" % total if finished else "NOT finished"))
     check("factorize.sbatch: model equals uninterrupted run", same, "W and H compared bit for bit")
-    if not (left and requeues >= 1 and finished and same):
+    if not (left and stopped_at is not None and finished and same):
         print(text[-4000:])
     return matrix
 
