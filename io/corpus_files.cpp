@@ -34,6 +34,20 @@ std::string base_name(const std::string& path) {
   return name.empty() ? path : name;
 }
 
+// The name documents of input `index` are known by: its base name, or, when another
+// input has the same base name (de/computer and it/computer), its path as given, so that
+// every document id is unique and says where the document came from.
+std::string input_name(const std::vector<std::string>& inputs, uint32_t index) {
+  std::string name = base_name(inputs[index]);
+  for (uint32_t other = 0; other < inputs.size(); ++other)
+    if (other != index && base_name(inputs[other]) == name) {
+      fs::path cleaned = fs::path(inputs[index]).lexically_normal();
+      if (cleaned.filename().empty()) cleaned = cleaned.parent_path();
+      return cleaned.generic_string();
+    }
+  return name;
+}
+
 }  // namespace
 
 namespace {
@@ -106,11 +120,12 @@ void walk(const WalkItem& item, const std::vector<std::string>& inputs, const Li
   const std::string& input = inputs[item.input];
   std::error_code error;
   if (item.first_level.empty()) {
-    files.push_back({input, base_name(input), "", static_cast<uint64_t>(fs::file_size(input, error)), item.input});
+    files.push_back(
+        {input, input_name(inputs, item.input), "", static_cast<uint64_t>(fs::file_size(input, error)), item.input});
     if (error) throw UserError(input + ": cannot read (" + error.message() + ")");
     return;
   }
-  const std::string prefix = base_name(input) + "/";
+  const std::string prefix = input_name(inputs, item.input) + "/";
   const fs::path top = fs::path(input) / item.first_level;
   if (!item.is_directory) {
     if (excluded(item.first_level, options)) return;
@@ -229,10 +244,13 @@ std::string read_file_range(const std::string& path, uint64_t offset, uint64_t s
 }
 
 void read_file_bytes(const std::string& path, uint64_t expected_size, std::string& bytes) {
-  // Read one byte past the expected size to notice a file that grew since it was listed.
-  uint64_t size = read_file_range_into(path, 0, expected_size + 1, bytes, 0);
+  // A file still being written could be read forever: dnmf reads what it held when it
+  // was listed, and one byte more only to say so.
+  const uint64_t size = read_file_range_into(path, 0, expected_size + 1, bytes, 0);
   if (size <= expected_size) return;
-  while (const uint64_t more = read_file_range_into(path, size, 1u << 20, bytes, size)) size += more;
+  bytes.resize(expected_size);
+  print_warning(path + ": grew while dnmf read it; read the " + std::to_string(expected_size) +
+                " bytes it held when the inputs were listed");
 }
 
 std::string read_file_bytes(const std::string& path, uint64_t expected_size) {

@@ -513,13 +513,15 @@ int64_t File::string_count(const std::string& name) const {
 
 std::vector<std::string> File::read_strings(const std::string& name, int64_t first_index, int64_t count) const {
   const auto offsets = read_slice<int64_t>(name + "/offsets", first_index, count + 1);
+  bool decreasing = false;
+  for (size_t i = 1; i < offsets.size(); ++i) decreasing = decreasing || offsets[i] < offsets[i - 1];
+  // Agreed before the collective read of the bytes, which a rank leaving here would hang.
+  if (lowest_rank_with(comm_, decreasing) >= 0) throw UserError(path_ + ": '" + name + "/offsets' is not increasing");
   const int64_t begin = offsets.front(), end = offsets.back();
-  if (end < begin) throw UserError(path_ + ": '" + name + "/offsets' is not increasing");
   const auto bytes = read_slice<uint8_t>(name + "/utf8", begin, end - begin);
   std::vector<std::string> strings;
   strings.reserve(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) {
-    if (offsets[i + 1] < offsets[i]) throw UserError(path_ + ": '" + name + "/offsets' is not increasing");
     strings.emplace_back(reinterpret_cast<const char*>(bytes.data()) + (offsets[i] - begin),
                          static_cast<size_t>(offsets[i + 1] - offsets[i]));
   }

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "io/h5.hpp"
+#include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
 #include "src/base/row_partition.hpp"
@@ -164,16 +165,36 @@ void read_row_entries(
   // Reads are collective: every rank takes part in as many as the rank with the most.
   const int64_t chunks = max_over_ranks(comm, (entries + chunk_entries - 1) / chunk_entries);
   std::vector<double> values;
-  bool out_of_range = false;
+  std::string problem;  // the first bad entry of this rank's rows
+  size_t row = 0;       // of the entry being checked, local
+  int64_t previous = -1;
   for (int64_t chunk = 0; chunk < chunks; ++chunk) {
     const int64_t begin = std::min(entries, chunk * chunk_entries);
     const int64_t count = std::min(entries, begin + chunk_entries) - begin;
     const auto indices = file.read_slice<int32_t>("/tfidf/indices", layout.first_entry + begin, count);
     if (with_values) values = file.read_slice<double>("/tfidf/data", layout.first_entry + begin, count);
-    for (int32_t column : indices) out_of_range = out_of_range || column < 0 || column >= layout.columns;
-    if (count > 0 && !out_of_range) visit(begin, indices, values);
+    for (int64_t i = 0; i < count && problem.empty(); ++i) {
+      const int64_t entry = begin + i;
+      while (entry >= layout.indptr[row + 1]) {
+        ++row;
+        previous = -1;
+      }
+      const int32_t column = indices[static_cast<size_t>(i)];
+      const std::string where = " (row " + std::to_string(layout.first_row + static_cast<int64_t>(row)) + ")";
+      if (column < 0 || column >= layout.columns)
+        problem = path + ": /tfidf/indices holds column " + std::to_string(column) + ", out of range 0.." +
+                  std::to_string(layout.columns - 1) + where;
+      else if (column <= previous)
+        problem = path + ": /tfidf/indices is not increasing within a row" + where + " (not a CSR matrix)";
+      previous = column;
+    }
+    if (count > 0 && problem.empty()) visit(begin, indices, values);
   }
-  if (out_of_range) throw UserError(path + ": /tfidf/indices holds a column out of range");
+  // Every rank throws the same message, the lowest bad rank's, or none does.
+  const std::string agreed = attempt_collectively(comm, [&] {
+    if (!problem.empty()) throw UserError(problem);
+  });
+  if (!agreed.empty()) throw UserError(agreed);
 }
 
 CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts) {

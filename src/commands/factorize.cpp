@@ -142,12 +142,35 @@ FactorizeSettings settings_from(const CommandLine& line) {
 }
 
 // Reads V (rows balanced by nonzeros) and checks k against its shape.
+// A model is finite or not written. gd, sgd and adam keep their last finite iterate
+// when they diverge; hals and mu update in place and have no earlier copy to fall back on.
+void refuse_non_finite_model(MPI_Comm comm, const nmf::Factors& factors, const nmf::RunResult& result,
+                             const FactorizeSettings& settings) {
+  int64_t not_finite = 0;
+  for (double x : factors.W) not_finite += std::isfinite(x) ? 0 : 1;
+  for (double x : factors.Ht) not_finite += std::isfinite(x) ? 0 : 1;
+  if (!std::isfinite(result.initial_error))
+    throw UserError(settings.output + ": not written: the error of the start is not finite (the values of " +
+                    settings.input + " are too large for double precision: scale them down)");
+  if (sum_over_ranks(comm, not_finite) > 0)
+    throw UserError(settings.output + ": not written: " + settings.solver.name + "'s iterate " +
+                    std::to_string(result.iterations + 1) +
+                    " is not finite and it keeps no earlier one (V's values may be too large: scale them down)");
+}
+
 std::unique_ptr<nmf::DataMatrix> read_data_matrix(MPI_Comm comm, const FactorizeSettings& settings) {
   std::unique_ptr<nmf::DataMatrix> v;
   run_collectively(comm,
                    [&] { v = std::make_unique<nmf::DataMatrix>(comm, io::balanced_row_source(comm, settings.input)); });
   run_collectively(comm, [&] {
     const int64_t limit = std::min(v->rows(), v->columns());
+    if (limit == 0)
+      throw UserError(settings.input + ": the matrix is empty (" + std::to_string(v->rows()) + " x " +
+                      std::to_string(v->columns()) + "); there is nothing to factorize");
+    if (!std::isfinite(v->squared_norm()))
+      throw UserError(settings.input +
+                      ": the values of V are too large for double precision (the sum of their squares "
+                      "overflows); scale them down");
     if (settings.k <= 0 || settings.k > limit)
       throw UserError("-k " + std::to_string(settings.k) + ": the number of topics must be between 1 and " +
                       std::to_string(limit) + " (the smaller side of " + settings.input + ")");
@@ -263,6 +286,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
                              settings.input,
                              identity.input_fingerprint,
                              settings.options};
+  run_collectively(comm, [&] { refuse_non_finite_model(comm, factors, result, settings); });
   const auto model = io::assemble_model(std::move(factors), result, facts);
   factors = nmf::Factors();
   run_collectively(comm, [&] { io::write_model_file(comm, settings.output, settings.input, model); });

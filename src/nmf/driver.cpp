@@ -140,7 +140,11 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   };
 
   double elapsed = 0;
-  for (int64_t iteration = first_iteration; iteration <= stop.max_iterations; ++iteration) {
+  // A start whose error cannot be computed (values near the end of double precision)
+  // gives no iterate worth taking: stop before the first.
+  if (!std::isfinite(result.initial_error)) result.stop_reason = StopReason::diverged;
+  for (int64_t iteration = first_iteration;
+       iteration <= stop.max_iterations && result.stop_reason != StopReason::diverged; ++iteration) {
     const double error = solver.step(factors, iteration);
     // The slowest rank's clock, so that all stop at the same iteration, and whether a
     // stop signal reached any rank, travel with the report's numbers.
@@ -149,10 +153,9 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     if (!std::isfinite(error)) {
       result.stop_reason = StopReason::diverged;
       if (reporter)
-        std::printf(
-            "dnmf factorize: %s diverged at iteration %lld (a non-finite iterate); keeping iteration %lld. %s\n",
-            solver.settings().name.c_str(), static_cast<long long>(iteration), static_cast<long long>(iteration - 1),
-            divergence_advice(solver.settings().name));
+        std::printf("dnmf factorize: %s diverged at iteration %lld (a non-finite iterate). %s\n",
+                    solver.settings().name.c_str(), static_cast<long long>(iteration),
+                    divergence_advice(solver.settings().name));
       break;
     }
     result.iterations = iteration;

@@ -4,6 +4,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "src/base/errors.hpp"
@@ -33,6 +34,10 @@ bool is_python_word_character(char32_t c) {
 StopWords load_stop_words(const std::string& choice) {
   if (choice == "english") return english_stop_words();
   if (choice == "none") return {};
+  // Regular files only: a folder would read as an empty list, /dev/zero as one endless line.
+  std::error_code error;
+  if (std::filesystem::exists(choice, error) && !std::filesystem::is_regular_file(choice, error))
+    throw UserError("--stop-words: '" + choice + "' is not a regular file (expected english, none or a file)");
   std::ifstream file(choice, std::ios::binary);
   if (!file) throw UserError("--stop-words: cannot read '" + choice + "' (expected english, none or a file)");
   StopWords words;

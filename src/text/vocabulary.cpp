@@ -88,6 +88,13 @@ DocumentFrequencyBound parse_document_frequency_bound(const std::string& option,
 }
 
 void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents) {
+  // Each message blames what is wrong: no documents at all, a --min-df beyond their
+  // number, and only then the two bounds against each other.
+  if (documents == 0) throw UserError("the inputs hold no documents");
+  if (filter.min_df.as_count(documents) > documents)
+    throw UserError("--min-df " + filter.min_df.text() + " asks for terms in at least " +
+                    std::to_string(static_cast<int64_t>(filter.min_df.as_count(documents))) +
+                    " documents, but there are only " + std::to_string(documents));
   if (filter.max_df.as_count(documents) < filter.min_df.as_count(documents))
     throw UserError("--max-df " + filter.max_df.text() + " allows fewer documents than --min-df " +
                     filter.min_df.text() + " (" + std::to_string(documents) + " documents)");

@@ -8,7 +8,10 @@ for the other checks: DNMF_BINARY, DNMF_MPIEXEC, DNMF_RANKS)
 import os
 import random
 import shutil
+import subprocess
 import sys
+
+import numpy as np
 
 import faults
 from faults import run, small_filesystem
@@ -113,13 +116,146 @@ def typos(work, corpus, tfidf):
     os.remove(model) if os.path.exists(model) else None
 
 
+def damaged_matrix(work, corpus, tfidf):
+    """Finding 2: a damaged TF-IDF file is refused by every rank together, whichever rank
+    reads the damage (here the last rows, read by the last rank)."""
+    import h5py
+
+    def damaged(name, edit):
+        path = os.path.join(work, "damaged_%s.h5" % name)
+        shutil.copyfile(tfidf, path)
+        with h5py.File(path, "r+") as f:
+            edit(f)
+        return path
+
+    def set_last_row(f, first, second):
+        indptr = f["tfidf/indptr"][:]
+        start = int(indptr[-2])
+        f["tfidf/indices"][start] = first
+        if second is not None:
+            f["tfidf/indices"][start + 1] = second
+
+    columns = int(h5py.File(tfidf, "r")["tfidf"].attrs["shape"][1])
+    model = os.path.join(work, "model_damaged.h5")
+    cases = [("column out of range", lambda f: set_last_row(f, columns, None), "out of range"),
+             ("negative column", lambda f: set_last_row(f, -1, None), "out of range"),
+             ("columns not increasing", lambda f: set_last_row(f, 7, 7), "not increasing"),
+             ("vocabulary offsets decreasing",
+              lambda f: f["vocabulary/offsets"].__setitem__(len(f["vocabulary/offsets"]) - 2, 0), "offsets")]
+    for name, edit, words in cases:
+        path = damaged(name.replace(" ", "_"), edit)
+        run("damaged: %s" % name, ["factorize", path, "-k", "3", "--max-iter", "2", "-o", model], inputs=[path],
+            output=model, fragments=[path, words])
+
+
+def unusable_values(work, corpus, tfidf):
+    """Finding 7 (rest): values too large for double precision, an all-zero matrix."""
+    import h5py
+
+    def scaled(name, factor):
+        path = os.path.join(work, "scaled_%s.h5" % name)
+        shutil.copyfile(tfidf, path)
+        with h5py.File(path, "r+") as f:
+            f["tfidf/data"][...] = f["tfidf/data"][:] * factor
+        return path
+
+    model = os.path.join(work, "model_values.h5")
+    huge = scaled("1e200", 1e200)
+    run("values whose squares overflow", ["factorize", huge, "-k", "3", "-o", model], inputs=[huge], output=model,
+        fragments=[huge, "too large"])
+    # Squares that fit, but a starting error that overflows on the way.
+    large = scaled("1e152", 1e152)
+    run("a start whose error overflows", ["factorize", large, "-k", "3", "--max-iter", "20", "-o", model],
+        inputs=[large], output=model, fragments=[model, "not finite"])
+    # Large values that double precision can still carry: a finite model. (From a random
+    # start: nndsvda's start is not yet scale-equivariant, see the issue notes.)
+    large = scaled("1e100", 1e100)
+    done = run("large values that still fit", ["factorize", large, "-k", "3", "--init", "random", "--max-iter", "20",
+                                                "-o", model], inputs=[large], status=0, errors=0)
+    if done is not None and os.path.exists(model):
+        with h5py.File(model, "r") as f:
+            if not (np.isfinite(f["W"][:]).all() and np.isfinite(f["H"][:]).all()):
+                faults.report("large values that still fit: a finite model", ["W or H not finite"])
+        os.remove(model)
+    zero = scaled("zero", 0.0)
+    done = run("an all-zero matrix", ["factorize", zero, "-k", "3", "--max-iter", "5", "-o", model], inputs=[zero],
+               status=0, errors=0)
+    if done is not None and ("nan" in done.stdout.lower()):
+        faults.report("an all-zero matrix: no NaN in the report", [done.stdout.strip().splitlines()[1]])
+    if os.path.exists(model):
+        with h5py.File(model, "r") as f:
+            if not (np.isfinite(f["W"][:]).all() and np.isfinite(f["H"][:]).all()):
+                faults.report("an all-zero matrix: a finite model", ["W or H not finite"])
+        os.remove(model)
+
+
+def wrong_kinds_of_files(work, corpus, tfidf):
+    """Finding 6: a file option takes regular files only, and a corpus file that grows
+    while it is read is read as it was listed."""
+    out = os.path.join(work, "kinds.h5")
+    for name, path in [("a folder", corpus), ("/dev/zero", "/dev/zero")]:
+        run("--stop-words is %s" % name, ["vectorize", corpus, "--stop-words", path, "-o", out], inputs=[corpus],
+            output=out, fragments=[path, "not a regular file"], timeout=60)
+    growing = os.path.join(work, "growing")
+    shutil.copytree(corpus, growing)
+    grower = subprocess.Popen([sys.executable, "-c", (
+        "import time\n"
+        "with open(%r, 'a') as f:\n"
+        "    while True:\n"
+        "        f.write('more words ' * 100 + '\\n'); f.flush(); time.sleep(0.001)\n") %
+        os.path.join(growing, "group0", "doc0000")])
+    try:
+        run("a corpus file growing while read", ["vectorize", growing, "-o", out], status=0, errors=0, timeout=60)
+    finally:
+        grower.kill()
+        grower.wait()
+    if os.path.exists(out):
+        os.remove(out)
+
+
+def messages(work, corpus, tfidf):
+    """Finding 12 (part): each message blames what is wrong with what the user gave."""
+    small = os.path.join(work, "four")
+    for i in range(4):
+        os.makedirs(os.path.join(small, "g"), exist_ok=True)
+        with open(os.path.join(small, "g", "d%d" % i), "w") as f:
+            f.write("orbit launch rocket %d\n" % i)
+    out = os.path.join(work, "messages.h5")
+    run("--min-df beyond the documents", ["vectorize", small, "--min-df", "10", "-o", out], inputs=[small],
+        output=out, fragments=["--min-df 10", "only 4"])
+
+
+def colliding_names(work, corpus, tfidf):
+    """Finding 10: two inputs with the same name keep apart: unique ids that say where
+    each document came from."""
+    import h5py
+    paths = []
+    for language, text in (("de", "Rechner Speicher Programm"), ("it", "calcolatore memoria programma")):
+        path = os.path.join(work, language, "computer")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text + "\n")
+        paths.append(path)
+    out = os.path.join(work, "colliding.h5")
+    done = run("two inputs with the same name", ["vectorize"] + paths + ["-o", out], status=0, errors=0)
+    if done is not None and os.path.exists(out):
+        with h5py.File(out, "r") as f:
+            offsets, utf8 = f["documents/offsets"][:], f["documents/utf8"][:].tobytes()
+            ids = [utf8[offsets[i]:offsets[i + 1]].decode() for i in range(len(offsets) - 1)]
+        if len(set(ids)) != 2 or not all("de" in i or "it" in i for i in ids):
+            faults.report("two inputs with the same name: unique ids", ["ids %r" % ids])
+        os.remove(out)
+
+
 def main(work):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     corpus = make_corpus(os.path.join(work, "corpus"))
     tfidf = os.path.join(work, "tfidf.h5")
     run_dnmf(["vectorize", corpus, "-o", tfidf])
-    for group in (disk_full, output_over_input, nonsense_numbers, typos):
+    for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
+                  wrong_kinds_of_files, messages,
+                  colliding_names):
         group(work, corpus, tfidf)
     faults.no_processes_left(os.environ.get("DNMF_BINARY", "dnmf"))
     faults.temporaries_left(work)
