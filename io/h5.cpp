@@ -166,17 +166,13 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
   if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
   broadcast_bytes(comm, temporary);
   // Failures are agreed, not printed: the caller decides whether one stops the run.
-  auto agreed = [comm](const std::function<void()>& phase) {
-    const std::string problem = attempt_collectively(comm, phase);
-    if (!problem.empty()) throw UserError(problem);
-  };
   try {
-    agreed([&] {
+    agree_collectively(comm, [&] {
       auto file = File::create(comm, temporary, final_path);
       fill(file);
       file.close();
     });
-    agreed([&] {
+    agree_collectively(comm, [&] {
       if (rank != 0) return;
       // Closing flushed every rank's part (MPI_File_sync); fsync makes it durable before
       // the name appears, and the directory's fsync makes the new name itself durable, so
@@ -272,12 +268,11 @@ void File::agree_on_write(bool ok, const std::string& what) {
   // A write is collective: a rank whose part failed (a full disk shows on the ranks that
   // wrote) must not leave the others waiting in the next collective call, so every rank
   // learns of it here and throws the same message.
-  const std::string problem = attempt_collectively(comm_, [&] {
+  agree_collectively(comm_, [&] {
     if (ok) return;
     if (out_of_space(written_path_, error_number)) throw UserError(path_ + ": no space left on the device, " + what);
     fail(what);
   });
-  if (!problem.empty()) throw UserError(problem);
 }
 
 bool File::exists(const std::string& name) const {

@@ -191,10 +191,9 @@ void read_row_entries(
     if (count > 0 && problem.empty()) visit(begin, indices, values);
   }
   // Every rank throws the same message, the lowest bad rank's, or none does.
-  const std::string agreed = attempt_collectively(comm, [&] {
+  agree_collectively(comm, [&] {
     if (!problem.empty()) throw UserError(problem);
   });
-  if (!agreed.empty()) throw UserError(agreed);
 }
 
 CsrRows read_balanced_rows(MPI_Comm comm, const std::string& path, std::vector<int64_t>* row_starts) {

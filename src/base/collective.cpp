@@ -30,10 +30,7 @@ void run_collectively(MPI_Comm comm, const std::function<void()>& phase) {
   const bool failed = failed_locally(phase, message);
   const int reporter = lowest_rank_with(comm, failed);
   if (reporter < 0) return;
-  if (reporter == comm_rank(comm) && !message.empty()) {
-    std::fprintf(stderr, "dnmf: error: %s\n", message.c_str());
-    std::fflush(stderr);
-  }
+  if (reporter == comm_rank(comm) && !message.empty()) print_error(message);
   throw CollectiveFailure();
 }
 
@@ -44,6 +41,16 @@ std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& pha
   if (reporter < 0) return {};
   broadcast_bytes(comm, message, reporter);
   return message.empty() ? std::string("failed (see above)") : message;
+}
+
+void agree_collectively(MPI_Comm comm, const std::function<void()>& phase) {
+  const std::string problem = attempt_collectively(comm, phase);
+  if (!problem.empty()) throw UserError(problem);
+}
+
+void print_error(const std::string& message) {
+  std::fprintf(stderr, "dnmf: error: %s\n", message.c_str());
+  std::fflush(stderr);
 }
 
 void print_warning(const std::string& message) {

@@ -25,6 +25,10 @@ void run_collectively(MPI_Comm comm, const std::function<void()>& phase);
 // For phases the caller can recover from, such as skipping a corrupt snapshot.
 std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& phase);
 
+// Like attempt_collectively, but a failure is thrown again on every rank as the same
+// UserError, unprinted: for phases inside a larger one that decides what a failure means.
+void agree_collectively(MPI_Comm comm, const std::function<void()>& phase);
+
 // "Rank 0 decides, every rank receives": runs `decide` on rank 0 only, as a collective
 // phase (an error there stops every rank, as run_collectively), and returns its result,
 // which must be an item src/base/comm.hpp can send, on every rank.
@@ -37,7 +41,8 @@ auto decide_on_root(MPI_Comm comm, Decide&& decide) -> decltype(decide()) {
   return broadcast_item(comm, decision);
 }
 
-// Prints a warning line (rank-local; call from one rank).
+// Prints "dnmf: error: MESSAGE" or "dnmf: warning: MESSAGE" (rank-local; call from one rank).
+void print_error(const std::string& message);
 void print_warning(const std::string& message);
 
 }  // namespace dnmf

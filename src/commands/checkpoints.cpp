@@ -127,11 +127,8 @@ bool write_checkpoint(MPI_Comm comm, const CheckpointSettings& settings, const R
   const std::string failure = attempt_collectively(comm, [&] { io::write_snapshot(comm, path, snapshot); });
   io::give_back_w(snapshot, factors);
   if (!failure.empty()) {
-    if (comm_rank(comm) == 0) {
-      std::fprintf(stderr, "dnmf: error: %s; stopping after iteration %lld to write the model\n", failure.c_str(),
-                   static_cast<long long>(run.iterations));
-      std::fflush(stderr);
-    }
+    if (comm_rank(comm) == 0)
+      print_error(failure + "; stopping after iteration " + std::to_string(run.iterations) + " to write the model");
     return false;
   }
   if (comm_rank(comm) == 0) {

@@ -144,15 +144,12 @@ FactorizeSettings settings_from(const CommandLine& line) {
 // Reads V (rows balanced by nonzeros) and checks k against its shape.
 // A model is finite or not written. gd, sgd and adam keep their last finite iterate
 // when they diverge; hals and mu update in place and have no earlier copy to fall back on.
-void refuse_non_finite_model(MPI_Comm comm, const nmf::Factors& factors, const nmf::RunResult& result,
+void refuse_non_finite_model(const nmf::Solver& solver, const nmf::Factors& factors, const nmf::RunResult& result,
                              const FactorizeSettings& settings) {
-  int64_t not_finite = 0;
-  for (double x : factors.W) not_finite += std::isfinite(x) ? 0 : 1;
-  for (double x : factors.Ht) not_finite += std::isfinite(x) ? 0 : 1;
   if (!std::isfinite(result.initial_error))
     throw UserError(settings.output + ": not written: the error of the start is not finite (the values of " +
                     settings.input + " are too large for double precision: scale them down)");
-  if (sum_over_ranks(comm, not_finite) > 0)
+  if (solver.any_not_finite(factors))
     throw UserError(settings.output + ": not written: " + settings.solver.name + "'s iterate " +
                     std::to_string(result.iterations + 1) +
                     " is not finite and it keeps no earlier one (V's values may be too large: scale them down)");
@@ -277,6 +274,7 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
 
   // 6. The model; the solver's workspaces go first, to make room for writing.
   const double write_started = wall_seconds();
+  run_collectively(comm, [&] { refuse_non_finite_model(*solver, factors, result, settings); });
   solver.reset();
   const io::ModelFacts facts{v->rows(),
                              v->columns(),
@@ -286,7 +284,6 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
                              settings.input,
                              identity.input_fingerprint,
                              settings.options};
-  run_collectively(comm, [&] { refuse_non_finite_model(comm, factors, result, settings); });
   const auto model = io::assemble_model(std::move(factors), result, facts);
   factors = nmf::Factors();
   run_collectively(comm, [&] { io::write_model_file(comm, settings.output, settings.input, model); });

@@ -52,6 +52,9 @@ class Solver {
   virtual void restore_state(const SolverState&) {}
 
   const SolverSettings& settings() const { return settings_; }
+  // True when some rank holds a non-finite number in W or in its owned rows of Ht
+  // (collective).
+  bool any_not_finite(const Factors& factors) const;
   // Bytes this rank has handed to collective sums and shares so far.
   int64_t communicated_bytes() const { return communicated_bytes_; }
 
@@ -78,8 +81,6 @@ class Solver {
   // Every rank's owned rows of `ht` on every rank (a logged allgather).
   void share_owned_rows(std::vector<double>& ht, int64_t k) const;
 
-  // True when some rank holds a non-finite number in W or in its owned rows of Ht.
-  bool any_not_finite(const Factors& factors) const;
   // Makes `candidate` the new iterate and returns its residual, unless the candidate or
   // its residual is not finite: then `factors` keep the old iterate and the result is NaN.
   double adopt(Factors& factors, Factors& candidate);
