@@ -81,8 +81,10 @@ io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k) {
   return layout;
 }
 
-void prepare_checkpoint_directory(const CheckpointSettings& settings) {
-  if (!settings.directory.empty()) io::prepare_checkpoint_directory(settings.directory);
+std::unique_ptr<io::FolderLock> prepare_checkpoint_directory(const CheckpointSettings& settings) {
+  if (settings.directory.empty()) return nullptr;
+  io::prepare_checkpoint_directory(settings.directory);
+  return settings.lock ? std::make_unique<io::FolderLock>(settings.directory) : nullptr;
 }
 
 std::unique_ptr<nmf::RunResult> resume_from_snapshot(MPI_Comm comm, const std::string& path,

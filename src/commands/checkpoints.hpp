@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "io/folder_lock.hpp"
 #include "io/snapshot_file.hpp"
 #include "src/nmf/data_matrix.hpp"
 #include "src/nmf/factors.hpp"
@@ -23,6 +24,7 @@ struct CheckpointSettings {
   int64_t every_iterations = 0, keep = 2;
   double every_seconds = 0;
   std::string restart;  // snapshot file or folder; empty: a fresh run
+  bool lock = true;     // hold the folder against other runs (io/folder_lock.hpp)
 };
 
 // What a snapshot must share with the run that continues it.
@@ -35,8 +37,9 @@ struct RunIdentity {
 // This rank's share of a snapshot of V's factors: its rows of W and its block of H's columns.
 io::Snapshot snapshot_layout(const nmf::DataMatrix& v, int64_t k);
 
-// Rank 0 only: creates the folder if needed and checks that it can be written.
-void prepare_checkpoint_directory(const CheckpointSettings& settings);
+// Rank 0 only: creates the folder if needed, checks that it can be written and locks it
+// for the run (unless told not to); null without a folder.
+std::unique_ptr<io::FolderLock> prepare_checkpoint_directory(const CheckpointSettings& settings);
 
 // Collective. --restart PATH: W, H (shared to every rank) and the solver's state from the
 // snapshot file PATH, or from the newest snapshot of folder PATH that reads back whole (a

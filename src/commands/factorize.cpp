@@ -63,6 +63,7 @@ CommandLine factorize_command_line() {
           {"checkpoint-every", "N", "0", "... every N iterations (0: not by count)"},
           {"checkpoint-seconds", "S", "300", "... and after every S seconds of solving (0: not by time)"},
           {"checkpoint-keep", "K", "2", "keep the newest K snapshots"},
+          {"no-checkpoint-lock", "", "", "do not lock the --checkpoint folder (file systems without locks)"},
           {"restart", "PATH", "", "continue the run of a snapshot file, or of the newest good snapshot in a folder"},
       });
 }
@@ -124,6 +125,7 @@ void read_run_settings(const CommandLine& line, FactorizeSettings& s) {
       parse_real_option("checkpoint-seconds", line.value("checkpoint-seconds"), Bound::nonnegative);
   s.checkpoint.keep = parse_integer_option("checkpoint-keep", line.value("checkpoint-keep"));
   s.checkpoint.restart = line.value("restart");
+  s.checkpoint.lock = !line.flag("no-checkpoint-lock");
   if (s.checkpoint.keep < 1) throw UserError("--checkpoint-keep must be at least 1");
 }
 
@@ -235,13 +237,14 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   run_collectively(comm, [&] { settings = settings_from(line); });
 
-  // 2. Refuse what cannot be written before any work.
+  // 2. Refuse what cannot be written before any work; hold the checkpoint folder.
+  std::unique_ptr<io::FolderLock> checkpoint_lock;
   run_collectively(comm, [&] {
     if (comm_rank(comm) != 0) return;
     io::refuse_output_over_inputs(settings.output, "-o", {settings.input, settings.checkpoint.restart});
     io::refuse_output_in_folder(settings.output, settings.checkpoint.directory, "--checkpoint");
     h5::check_output_writable(settings.output);
-    prepare_checkpoint_directory(settings.checkpoint);
+    checkpoint_lock = prepare_checkpoint_directory(settings.checkpoint);
   });
 
   // 3. V, rows balanced by nonzeros.

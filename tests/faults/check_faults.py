@@ -2,7 +2,7 @@
 """The fault suite (issue: faults and hostile input). Each finding is a group of cases;
 see faults.py for what every case asserts.
 
-Usage: check_faults.py WORKDIR   (dnmf and the rank count come from the environment, as
+Usage: check_faults.py WORKDIR [GROUP...]   (the named groups only; dnmf and the rank count come from the environment, as
 for the other checks: DNMF_BINARY, DNMF_MPIEXEC, DNMF_RANKS)
 """
 import os
@@ -225,6 +225,45 @@ def messages(work, corpus, tfidf):
         output=out, fragments=["--min-df 10", "only 4"])
 
 
+def shared_checkpoint_folder(work, corpus, tfidf):
+    """Finding 4: a second run on a --checkpoint folder in use is refused, naming the run
+    that holds it, and the first run's snapshots survive."""
+    import signal
+    import time
+    from harness import dnmf_command
+    checkpoints = os.path.join(work, "shared_checkpoints")
+    first_model = os.path.join(work, "model_first.h5")
+    first = subprocess.Popen(dnmf_command(["factorize", tfidf, "-k", "3", "--max-iter", "100000000", "--tol", "0",
+                                           "--checkpoint", checkpoints, "--checkpoint-every", "50", "-o",
+                                           first_model]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not (os.path.isdir(checkpoints) and any(
+                n.startswith("snapshot-") for n in os.listdir(checkpoints))):
+            time.sleep(0.2)
+        second_model = os.path.join(work, "model_second.h5")
+        run("a second run on a checkpoint folder in use", ["factorize", tfidf, "-k", "3", "--checkpoint", checkpoints,
+                                                           "-o", second_model], inputs=[tfidf], output=second_model,
+            fragments=[checkpoints, "another dnmf run", "PID"])
+    finally:
+        os.killpg(first.pid, signal.SIGTERM)
+        output = first.communicate(timeout=60)[0].decode("utf-8", "replace")
+    if "stopped early (signal)" not in output or not any(n.startswith("snapshot-") for n in os.listdir(checkpoints)):
+        faults.report("the first run on a shared folder keeps its work", [output.strip().splitlines()[-1:]])
+    if os.path.exists(first_model):
+        os.remove(first_model)
+    # Once the first run has ended, its folder is free for the run that continues it.
+    done = run("the folder is free after the run ends", ["factorize", tfidf, "-k", "3", "--max-iter", "1",
+                                                          "--tol", "0", "--checkpoint", checkpoints, "--restart",
+                                                          checkpoints, "-o", first_model], inputs=[tfidf],
+               status=0, errors=0)
+    if done is not None and "resuming at iteration" not in done.stdout:
+        faults.report("the folder is free after the run ends: resumed", [done.stdout[:200]])
+    if os.path.exists(first_model):
+        os.remove(first_model)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -247,16 +286,17 @@ def colliding_names(work, corpus, tfidf):
         os.remove(out)
 
 
-def main(work):
+def main(work, only=()):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     corpus = make_corpus(os.path.join(work, "corpus"))
     tfidf = os.path.join(work, "tfidf.h5")
     run_dnmf(["vectorize", corpus, "-o", tfidf])
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
-                  wrong_kinds_of_files, messages,
+                  wrong_kinds_of_files, messages, shared_checkpoint_folder,
                   colliding_names):
-        group(work, corpus, tfidf)
+        if not only or group.__name__ in only:
+            group(work, corpus, tfidf)
     faults.no_processes_left(os.environ.get("DNMF_BINARY", "dnmf"))
     faults.temporaries_left(work)
     print("%d failed" % len(faults.FAILURES) if faults.FAILURES else "all cases ended as promised")
@@ -264,4 +304,4 @@ def main(work):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
