@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <filesystem>
 
 #include "io/record_split.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/resources.hpp"
 #include "src/base/row_partition.hpp"
 
 namespace dnmf::io {
@@ -95,6 +97,44 @@ Header read_header(const std::string& path, CountFormat format) {
       !parse_int(size[2], header.entries) || header.rows < 0 || header.columns < 0 || header.entries < 0)
     fail("expected 'rows columns entries', found '" + line + "'");
   return header;
+}
+
+// Declared sizes are checked before anything is allocated for them: a damaged or
+// mistaken header must not make every rank work for a minute and then run out of memory.
+void check_declared_sizes(const std::string& path, const Header& header, uint64_t file_bytes) {
+  // TF-IDF files and PETSc's matrices index rows and columns with 32-bit integers.
+  constexpr int64_t kMaxIndex = INT32_MAX;
+  const auto declares = [&](const std::string& what) { return path + ": the header declares " + what; };
+  if (header.rows > kMaxIndex)
+    throw UserError(declares(std::to_string(header.rows) + " rows (documents), more than the " +
+                             std::to_string(kMaxIndex) + " dnmf can index; split the corpus"));
+  if (header.columns > kMaxIndex)
+    throw UserError(declares(std::to_string(header.columns) + " columns (terms), more than the " +
+                             std::to_string(kMaxIndex) + " dnmf can index"));
+  // The shortest entry line is "1 1\n"; a compressed file's length says nothing.
+  if (!header.gzip && header.entries > static_cast<int64_t>((file_bytes - std::min(file_bytes, header.bytes)) / 4))
+    throw UserError(declares(std::to_string(header.entries) + " entries, more than its " +
+                             std::to_string(file_bytes) + " bytes can hold (a damaged header?)"));
+}
+
+// What reading the declared sizes will take on each rank, against what its node has left.
+void check_memory_for_sizes(MPI_Comm comm, const std::string& path, const Header& header) {
+  const double ranks = comm_size(comm);
+  // Bytes per item, measured on uci/mtx inputs: a row's id and offsets, a column's
+  // statistics, name and new number (on every rank), an entry's copies while it travels.
+  const double needed = 64.0 * static_cast<double>(header.rows) / ranks + 100.0 * static_cast<double>(header.columns) +
+                        84.0 * static_cast<double>(header.entries) / ranks;
+  const int64_t available = available_memory_bytes();
+  const int sharing = ranks_on_this_node(comm);
+  run_collectively(comm, [&] {
+    if (available < 0 || needed <= static_cast<double>(available) / sharing) return;
+    throw UserError(path + ": the header declares " + std::to_string(header.rows) + " rows, " +
+                    std::to_string(header.columns) + " columns and " + std::to_string(header.entries) +
+                    " entries; reading them needs about " + format_bytes(needed) + " per rank, but each of the " +
+                    std::to_string(sharing) + " ranks on this node has about " +
+                    format_bytes(static_cast<double>(available) / sharing) +
+                    " (spread the ranks over more nodes, or check the header)");
+  });
 }
 
 // This rank's lines parsed: the entries, and the first bad line by its index among them.
@@ -218,8 +258,10 @@ CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountForma
     if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such file");
     Header read = read_header(path, format);
     read.gzip = is_gzip_file(path);
+    check_declared_sizes(path, read, std::filesystem::file_size(path));
     return read;
   });
+  check_memory_for_sizes(comm, path, header);
   // 2. Each rank parses its share of the lines; all agree on what was wrong.
   ParsedLines parsed;
   run_collectively(comm, [&] { parsed = parse_local_lines(comm, path, header, format); });

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -33,6 +34,11 @@ void check_format(const h5::File& file) {
 std::vector<int64_t> matrix_shape(const h5::File& file) {
   auto shape = file.read_int_attribute("/tfidf", "shape");
   if (shape.size() != 2 || shape[0] < 0 || shape[1] < 0) throw UserError(file.path() + ": /tfidf shape is malformed");
+  // Rows and columns are PETSc's 32-bit indices (and /tfidf/indices are int32).
+  if (shape[0] > INT32_MAX || shape[1] > INT32_MAX)
+    throw UserError(file.path() + ": /tfidf shape declares " + std::to_string(shape[0]) + " x " +
+                    std::to_string(shape[1]) + ", more rows or columns than the " + std::to_string(INT32_MAX) +
+                    " dnmf can index");
   const auto indptr = file.dataset_shape("/tfidf/indptr");
   if (indptr.size() != 1 || indptr[0] != shape[0] + 1)
     throw UserError(file.path() + ": /tfidf/indptr does not have rows + 1 entries");
@@ -151,6 +157,12 @@ RowLayout read_balanced_layout(MPI_Comm comm, const std::string& path) {
   // Every rank learns of a bad indptr before anyone reads entries with it.
   if (lowest_rank_with(comm, malformed) >= 0)
     throw UserError(path + ": /tfidf/indptr is not a nondecreasing list of offsets into the entries");
+  // PETSc numbers a rank's entries with 32-bit integers too.
+  const int64_t most_entries = max_over_ranks(comm, indptr.back() - indptr.front());
+  if (most_entries > INT32_MAX)
+    throw UserError(path + ": a rank's share of the rows holds " + std::to_string(most_entries) +
+                    " entries, more than the " + std::to_string(INT32_MAX) + " a rank can index; use at least " +
+                    std::to_string(comm_size(comm) * (most_entries / INT32_MAX + 1)) + " ranks");
   layout.first_entry = indptr.front();
   for (auto& value : indptr) value -= layout.first_entry;
   layout.indptr = std::move(indptr);

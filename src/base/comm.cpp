@@ -73,6 +73,14 @@ int comm_size(MPI_Comm comm) {
   return size;
 }
 
+int ranks_on_this_node(MPI_Comm comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  const int ranks = comm_size(node);
+  MPI_Comm_free(&node);
+  return ranks;
+}
+
 void barrier(MPI_Comm comm) { check(MPI_Barrier(comm), "MPI_Barrier"); }
 
 int lowest_rank_with(MPI_Comm comm, bool flag) {

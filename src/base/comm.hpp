@@ -29,6 +29,8 @@ void return_errors_on(MPI_Comm comm);
 
 int comm_rank(MPI_Comm comm);
 int comm_size(MPI_Comm comm);
+// How many ranks of `comm` share this rank's node (and its memory).
+int ranks_on_this_node(MPI_Comm comm);
 void barrier(MPI_Comm comm);
 
 // Lowest rank whose flag is true, or -1 when no rank's is.

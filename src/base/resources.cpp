@@ -2,8 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <string>
 
 namespace dnmf {
 
@@ -16,6 +19,38 @@ int64_t peak_resident_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+}
+
+namespace {
+
+// The first number in FILE after `key` (or at its start when key is empty); -1 if none.
+int64_t number_in_file(const char* file, const std::string& key) {
+  std::ifstream in(file);
+  std::string word;
+  while (in >> word)
+    if (key.empty() || word == key) {
+      if (!key.empty() && !(in >> word)) break;
+      try {
+        return std::stoll(word);
+      } catch (const std::exception&) {
+        return -1;  // "max": no limit
+      }
+    }
+  return -1;
+}
+
+}  // namespace
+
+int64_t available_memory_bytes() {
+  int64_t available = number_in_file("/proc/meminfo", "MemAvailable:");
+  if (available >= 0) available *= 1024;  // kB
+  const int64_t limit = number_in_file("/sys/fs/cgroup/memory.max", "");
+  const int64_t used = number_in_file("/sys/fs/cgroup/memory.current", "");
+  if (limit >= 0 && used >= 0) {
+    const int64_t left = std::max<int64_t>(limit - used, 0);
+    available = available < 0 ? left : std::min(available, left);
+  }
+  return available;
 }
 
 void PhaseTimer::start(LogEvent phase) {

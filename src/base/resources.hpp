@@ -15,6 +15,9 @@ namespace dnmf {
 double wall_seconds();
 // Peak resident set size of this process, in bytes.
 int64_t peak_resident_bytes();
+// What this node can still give, in bytes: /proc/meminfo's MemAvailable, or less when a
+// cgroup (Slurm's, a container's) limits this process to less. -1 when unknown.
+int64_t available_memory_bytes();
 
 class PhaseTimer {
  public:

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 
@@ -84,7 +85,13 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     // No phase caught it, so the other ranks may be waiting in a collective: say what
     // it was, once per failing rank, and end them all.
-    std::fprintf(stderr, "dnmf: error: internal error on rank %d: %s\n", rank, error.what());
+    const bool memory = dynamic_cast<const std::bad_alloc*>(&error) != nullptr;
+    std::fprintf(stderr, "dnmf: error: %s on rank %d: %s\n", memory ? "out of memory" : "internal error", rank,
+                 memory ? "try more ranks or nodes, or less input per rank" : error.what());
+    std::fflush(stderr);
+    dnmf::abort_all_ranks(comm, 1);
+  } catch (...) {
+    std::fprintf(stderr, "dnmf: error: internal error on rank %d (an exception of unknown type)\n", rank);
     std::fflush(stderr);
     dnmf::abort_all_ranks(comm, 1);
   }

@@ -140,6 +140,9 @@ def damaged_matrix(work, corpus, tfidf):
     cases = [("column out of range", lambda f: set_last_row(f, columns, None), "out of range"),
              ("negative column", lambda f: set_last_row(f, -1, None), "out of range"),
              ("columns not increasing", lambda f: set_last_row(f, 7, 7), "not increasing"),
+             ("shape beyond 32-bit indices",
+              lambda f: f["tfidf"].attrs.__setitem__("shape", np.array([3000000000, columns], dtype=np.int64)),
+              "more rows or columns than"),
              ("vocabulary offsets decreasing",
               lambda f: f["vocabulary/offsets"].__setitem__(len(f["vocabulary/offsets"]) - 2, 0), "offsets")]
     for name, edit, words in cases:
@@ -264,6 +267,27 @@ def shared_checkpoint_folder(work, corpus, tfidf):
         os.remove(first_model)
 
 
+def declared_sizes(work, corpus, tfidf):
+    """Finding 5: sizes a header declares are checked before anything is allocated for
+    them, and an impossible one ends in one message, not minutes of work or an abort."""
+    out = os.path.join(work, "sizes.h5")
+    entries = "1 1 2\n2 2 1\n3 1 1\n"
+    cases = [("mtx", "1000000000000 5 3", "1000000000000 rows (documents), more than the 2147483647"),
+             ("mtx", "3000000000 5 3", "3000000000 rows"),
+             ("mtx", "5 3000000000 3", "3000000000 columns (terms), more than the 2147483647"),
+             ("mtx", "5 2147483647 3", "per rank"),
+             ("mtx", "5 5 100000000", "more than its"),
+             ("uci", "3000000000\n5\n3", "3000000000 rows")]
+    for number, (kind, sizes, words) in enumerate(cases):
+        path = os.path.join(work, "sizes%d.%s" % (number, kind))
+        banner = "%%MatrixMarket matrix coordinate integer general\n" if kind == "mtx" else ""
+        with open(path, "w") as f:
+            f.write(banner + sizes + "\n" + entries)
+        arguments = ["vectorize", "--format", kind, path] + (["/dev/null"] if kind == "uci" else []) + ["-o", out]
+        run("declared %s: %s" % (kind, sizes.replace("\n", " ")), arguments, inputs=[path], output=out,
+            fragments=[path, words], timeout=60)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -293,7 +317,7 @@ def main(work, only=()):
     tfidf = os.path.join(work, "tfidf.h5")
     run_dnmf(["vectorize", corpus, "-o", tfidf])
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
-                  wrong_kinds_of_files, messages, shared_checkpoint_folder,
+                  wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
                   colliding_names):
         if not only or group.__name__ in only:
             group(work, corpus, tfidf)
