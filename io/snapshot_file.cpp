@@ -20,7 +20,9 @@ namespace dnmf::io {
 namespace {
 
 constexpr const char* kFormatName = "dnmf-snapshot";
-constexpr int64_t kFormatVersion = 1;
+// Version 2 adds the attributes and the history to the checksum; version 1 files are
+// still read, with their arrays-only checksum.
+constexpr int64_t kFormatVersion = 2;
 constexpr const char* kPrefix = "snapshot-";
 constexpr const char* kSuffix = ".h5";
 
@@ -43,8 +45,39 @@ uint64_t partial_checksum(const std::string& name, const std::vector<double>& va
   return sum;
 }
 
-std::string checksum_of(MPI_Comm comm, const Snapshot& s) {
-  uint64_t local = 0;
+// A hash of everything beside the arrays that decides how the run continues: its
+// identity, where it stands, the solver's scalars and the history.
+uint64_t attributes_checksum(const Snapshot& s) {
+  uint64_t hash = name_hash("attributes");
+  const auto add_text = [&](const std::string& text) { hash = mix64(hash ^ name_hash(text)); };
+  const auto add_bits = [&](auto value) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof value);
+    hash = mix64(hash ^ mix64(bits * 0x9E3779B97F4A7C15ull));
+  };
+  add_text(s.solver);
+  add_text(s.input_fingerprint);
+  for (int64_t value : {s.k, s.rows, s.columns, s.iteration}) add_bits(value);
+  for (const auto& [name, value] : s.parameters) add_text(name + "=" + value);
+  for (const auto& [name, value] : s.reals) {
+    add_text(name);
+    add_bits(value);
+  }
+  for (const auto& [name, value] : s.integers) {
+    add_text(name);
+    add_bits(value);
+  }
+  const auto& h = s.history;
+  for (const auto* column : {&h.iteration, &h.negative_w, &h.negative_h})
+    for (int64_t value : *column) add_bits(value);
+  for (const auto* column : {&h.seconds, &h.error, &h.relative_error, &h.min_w, &h.min_h})
+    for (double value : *column) add_bits(value);
+  return hash;
+}
+
+std::string checksum_of(MPI_Comm comm, const Snapshot& s, int64_t version = kFormatVersion) {
+  // Every rank holds the same attributes; rank 0 alone adds them to the sum.
+  uint64_t local = version >= 2 && comm_rank(comm) == 0 ? attributes_checksum(s) : 0;
   for (const auto& [name, values] : s.row_arrays) local += partial_checksum("rows/" + name, values, s.first_row, s.k);
   for (const auto& [name, values] : s.column_arrays)
     local += partial_checksum("columns/" + name, values, s.first_column, s.k);
@@ -163,6 +196,13 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
   s.rows = file.read_int_attribute("/", "rows").at(0);
   s.columns = file.read_int_attribute("/", "columns").at(0);
   s.iteration = file.read_int_attribute("/", "iteration").at(0);
+  const auto version = file.read_int_attribute("/", "format_version");
+  if (version.size() != 1 || version[0] < 1 || version[0] > kFormatVersion)
+    throw UserError(path + ": format_version is not one this dnmf understands (1.." + std::to_string(kFormatVersion) +
+                    ")");
+  if (s.iteration < 0 || s.k < 1)
+    throw UserError(path + ": iteration " + std::to_string(s.iteration) + " and k " + std::to_string(s.k) +
+                    " are not those of a run (the file is corrupt)");
   // A snapshot of another matrix shape is refused by the caller (fingerprint); reading
   // its arrays in this layout would fail on the ranges first.
   if (s.rows != layout.rows || s.columns != layout.columns)
@@ -182,8 +222,8 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
 
   s.history = read_history(file);
 
-  if (checksum_of(comm, s) != file.read_string_attribute("/", "checksum"))
-    throw UserError(path + ": the checksum does not match the stored numbers (the file is corrupt)");
+  if (checksum_of(comm, s, version[0]) != file.read_string_attribute("/", "checksum"))
+    throw UserError(path + ": the checksum does not match the stored numbers and attributes (the file is corrupt)");
   return s;
 }
 

@@ -10,9 +10,10 @@
 //   of those names (row_arrays, column_arrays, parameters, reals, integers: "a,b,c")
 // Each rank writes its rows and its block of columns, collectively; a reader on any
 // number of ranks reads the rows and columns of its own layout. The checksum, a sum over
-// every stored factor entry of a hash of (array, global position, bits), does not depend
-// on the number of ranks that wrote or read it, so a reader recomputes it from what it
-// read and refuses a file whose numbers changed.
+// every stored factor entry of a hash of (array, global position, bits), plus a hash of
+// the attributes and the history (format_version 2), does not depend on the number of
+// ranks that wrote or read it, so a reader recomputes it from what it read and refuses a
+// file whose numbers or attributes changed.
 //
 // In a checkpoint directory snapshots are named snapshot-ITERATION.h5; they are written
 // atomically (h5::write_file_atomically), so a snapshot under that name is complete.

@@ -90,6 +90,18 @@ TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {
   summary.rows = shape[0];
   summary.columns = shape[1];
   summary.nnz = file.dataset_shape("/tfidf/data").at(0);
+  // Every list of rows or columns must match the shape (docs/formats.md).
+  const auto must_count = [&](const std::string& name, std::vector<int64_t> shape, int64_t expected, const char* what) {
+    if (shape.size() != 1 || shape[0] != expected)
+      throw UserError(path + ": " + name + " holds " + std::to_string(shape.empty() ? -1 : shape[0]) +
+                      " entries but the matrix has " + std::to_string(expected) + " " + what +
+                      " (the file is inconsistent)");
+  };
+  must_count("/tfidf/indices", file.dataset_shape("/tfidf/indices"), summary.nnz, "nonzeros");
+  must_count("/vocabulary", {file.string_count("/vocabulary")}, summary.columns, "columns");
+  must_count("/idf", file.dataset_shape("/idf"), summary.columns, "columns");
+  must_count("/documents", {file.string_count("/documents")}, summary.rows, "rows");
+  if (file.exists("/labels")) must_count("/labels", file.dataset_shape("/labels"), summary.rows, "rows");
   summary.has_labels = file.exists("/labels");
   for (const char* name : {"/tfidf/data", "/tfidf/indices", "/tfidf/indptr", "/vocabulary/utf8", "/vocabulary/offsets",
                            "/idf", "/document_frequency", "/documents/utf8", "/documents/offsets", "/labels",

@@ -66,7 +66,7 @@ std::vector<std::vector<int64_t>> label_table(MPI_Comm comm, const std::vector<d
         best_weight = w[i * k + t];
         best = t;
       }
-    if (labels[i] >= 0 && labels[i] < label_count) ++counts[best * label_count + labels[i]];
+    ++counts[best * label_count + labels[i]];
   }
   sum_over_ranks_in_place(comm, counts);
   std::vector<std::vector<int64_t>> table;
@@ -103,6 +103,14 @@ Topics compute_topics(MPI_Comm comm, const std::string& path, int64_t top) {
   if (summary.has_labels) {
     topics.label_names = file.read_strings("/label_names", 0, file.string_count("/label_names"));
     const auto labels = file.read_slice<int32_t>("/labels", first_row, local_rows);
+    const auto label_count = static_cast<int64_t>(topics.label_names.size());
+    const auto bad = std::find_if(labels.begin(), labels.end(), [&](int32_t l) { return l < 0 || l >= label_count; });
+    agree_collectively(comm, [&] {
+      if (bad != labels.end())
+        throw UserError(path + ": /labels holds " + std::to_string(*bad) + " (row " +
+                        std::to_string(first_row + (bad - labels.begin())) + "), not a label number in 0.." +
+                        std::to_string(label_count - 1));
+    });
     topics.counts = label_table(comm, w, k, labels, static_cast<int64_t>(topics.label_names.size()));
   }
   return topics;

@@ -288,6 +288,55 @@ def declared_sizes(work, corpus, tfidf):
             fragments=[path, words], timeout=60)
 
 
+def inconsistent_files(work, corpus, tfidf):
+    """Finding 8: every file dnmf reads is checked against its documented format: lists
+    that do not match the factors, label numbers beyond the label names, snapshot
+    attributes edited after writing."""
+    import h5py
+    model = os.path.join(work, "model_consistent.h5")
+    checkpoints = os.path.join(work, "consistent_checkpoints")
+    run_dnmf(["factorize", tfidf, "-k", "3", "--max-iter", "4", "--checkpoint", checkpoints, "--checkpoint-every",
+              "4", "-o", model])
+    snapshot = os.path.join(checkpoints, "snapshot-0000000004.h5")
+
+    def edited(original, name, edit):
+        path = os.path.join(work, "inconsistent_%s.h5" % name.replace(" ", "_"))
+        shutil.copyfile(original, path)
+        with h5py.File(path, "r+") as f:
+            edit(f)
+        return path
+
+    def shorter_w(f):
+        w = f["W"][:-1]
+        del f["W"]
+        f["W"] = w
+
+    for name, edit, words in [("W shorter than the documents", shorter_w, "/documents holds"),
+                              ("a label beyond the names", lambda f: f["labels"].__setitem__(5, 99), "/labels holds 99"),
+                              ("a negative label", lambda f: f["labels"].__setitem__(0, -2), "/labels holds -2")]:
+        path = edited(model, name, edit)
+        run("topics: %s" % name, ["topics", path], inputs=[path], fragments=[path, words])
+
+    def shorter_idf(f):
+        idf = f["idf"][:-1]
+        del f["idf"]
+        f["idf"] = idf
+
+    path = edited(tfidf, "idf shorter than the columns", shorter_idf)
+    out = os.path.join(work, "model_inconsistent.h5")
+    run("factorize: /idf shorter than the columns", ["factorize", path, "-k", "3", "-o", out], inputs=[path],
+        output=out, fragments=[path, "/idf holds"])
+    for name, edit, words in [
+            ("negative iteration", lambda f: f.attrs.__setitem__("iteration", np.int64(-3)), "not those of a run"),
+            ("later iteration", lambda f: f.attrs.__setitem__("iteration", np.int64(40)), "checksum"),
+            ("edited solver scalar", lambda f: f.attrs.__setitem__("real:final_error", 1.0), "checksum"),
+            ("edited history", lambda f: f["history/error"].__setitem__(0, 1.0), "checksum")]:
+        path = edited(snapshot, "snapshot " + name, edit)
+        run("restart: snapshot with %s" % name, ["factorize", tfidf, "-k", "3", "--restart", path, "-o", out],
+            inputs=[path, tfidf], output=out, fragments=[path, words])
+    os.remove(model)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -318,6 +367,7 @@ def main(work, only=()):
     run_dnmf(["vectorize", corpus, "-o", tfidf])
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
                   wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
+                  inconsistent_files,
                   colliding_names):
         if not only or group.__name__ in only:
             group(work, corpus, tfidf)
