@@ -192,7 +192,7 @@ Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** arg
     line.fill_from_petsc_options();
     // --help asks for nothing else: whatever else is given is neither used nor a typo.
     if (!line.help_requested()) line.refuse_unused_petsc_options();
-  });
+  }, kExitUsage);
   if (!line.help_requested()) return Parsed::run;
   if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
   return Parsed::help;

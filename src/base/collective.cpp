@@ -8,12 +8,13 @@ namespace dnmf {
 
 namespace {
 // Runs `phase`; returns whether it failed, with the message to print (empty when an inner
-// collective phase has printed it already).
-bool failed_locally(const std::function<void()>& phase, std::string& message) {
+// collective phase has printed it already, whose exit status then replaces `status`).
+bool failed_locally(const std::function<void()>& phase, std::string& message, int& status) {
   try {
     phase();
     return false;
-  } catch (const CollectiveFailure&) {
+  } catch (const CollectiveFailure& inner) {
+    status = inner.exit_status();
   } catch (const UserError& error) {
     message = error.what();
   } catch (const std::bad_alloc&) {
@@ -25,18 +26,19 @@ bool failed_locally(const std::function<void()>& phase, std::string& message) {
 }
 }  // namespace
 
-void run_collectively(MPI_Comm comm, const std::function<void()>& phase) {
+void run_collectively(MPI_Comm comm, const std::function<void()>& phase, int exit_status) {
   std::string message;
-  const bool failed = failed_locally(phase, message);
+  const bool failed = failed_locally(phase, message, exit_status);
   const int reporter = lowest_rank_with(comm, failed);
   if (reporter < 0) return;
   if (reporter == comm_rank(comm) && !message.empty()) print_error(message);
-  throw CollectiveFailure();
+  throw CollectiveFailure(exit_status);
 }
 
 std::string attempt_collectively(MPI_Comm comm, const std::function<void()>& phase) {
   std::string message;
-  const bool failed = failed_locally(phase, message);
+  int status = kExitFailure;
+  const bool failed = failed_locally(phase, message, status);
   const int reporter = lowest_rank_with(comm, failed);
   if (reporter < 0) return {};
   broadcast_bytes(comm, message, reporter);

@@ -17,8 +17,10 @@
 namespace dnmf {
 
 // Runs `phase` on every rank of `comm`; if it throws on any rank, the lowest such rank
-// prints "dnmf: error: <message>" and all ranks throw CollectiveFailure.
-void run_collectively(MPI_Comm comm, const std::function<void()>& phase);
+// prints "dnmf: error: <message>" and all ranks throw CollectiveFailure carrying
+// `exit_status` (kExitUsage for the phases that read the command line), or the status
+// of a collective phase inside this one that failed first.
+void run_collectively(MPI_Comm comm, const std::function<void()>& phase, int exit_status = kExitFailure);
 
 // Like run_collectively, but a failure is returned instead of printed and thrown: the
 // lowest failing rank's message, the same on every rank ("" when every rank succeeded).

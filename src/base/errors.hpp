@@ -5,11 +5,16 @@
 //   LibraryError   a call into MPI, PETSc or HDF5 failed where dnmf did not expect it:
 //                  an internal error that names the call, so a bug report can say where.
 //   CollectiveFailure  thrown on every rank once some rank's error has been reported
-//                  (src/base/collective.hpp); it carries no message of its own.
+//                  (src/base/collective.hpp); it carries no message of its own, only
+//                  the exit status the phase that failed asked for.
 #include <stdexcept>
 #include <string>
 
 namespace dnmf {
+
+// Exit statuses (docs/errors.md); 3, a stop on request, is src/base/stop_signals.hpp's.
+constexpr int kExitFailure = 1;  // an input, a path, the machine
+constexpr int kExitUsage = 2;    // the command line itself
 
 class UserError : public std::runtime_error {
  public:
@@ -26,7 +31,12 @@ class LibraryError : public std::runtime_error {
 
 class CollectiveFailure : public std::runtime_error {
  public:
-  CollectiveFailure() : std::runtime_error("collective failure") {}
+  explicit CollectiveFailure(int exit_status = kExitFailure)
+      : std::runtime_error("collective failure"), exit_status_(exit_status) {}
+  int exit_status() const { return exit_status_; }
+
+ private:
+  int exit_status_;
 };
 
 }  // namespace dnmf

@@ -14,11 +14,10 @@ int run_info(MPI_Comm comm, int argc, char** argv, int first) {
                    "Prints the shape, nonzeros and density of a dnmf TF-IDF file, what it holds,\n"
                    "and the blocks of rows P ranks would read (balanced by nonzeros).",
                    {{"ranks", "P", "", "show the row split for P ranks [default: the ranks running info]"}});
+  if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   std::string path;
   int ranks = comm_size(comm);
   run_collectively(comm, [&] {
-    line.parse(argc, argv, first);
-    if (line.help_requested()) return;
     if (line.positionals().size() != 1) throw UserError("dnmf info takes exactly one file (see dnmf info --help)");
     path = line.positionals()[0];
     if (!line.value("ranks").empty()) {
@@ -26,11 +25,7 @@ int run_info(MPI_Comm comm, int argc, char** argv, int first) {
       if (wanted < 1 || wanted > 1000000) throw UserError("--ranks must be between 1 and 1000000");
       ranks = static_cast<int>(wanted);
     }
-  });
-  if (line.help_requested()) {
-    if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
-    return 0;
-  }
+  }, kExitUsage);
   io::TfidfFileSummary summary;
   std::vector<int64_t> starts;
   run_collectively(comm, [&] {

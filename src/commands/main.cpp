@@ -2,8 +2,12 @@
 // This file only starts PETSc/MPI and hands the command line to the subcommand.
 #include <petscsys.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <exception>
 #include <new>
 #include <optional>
@@ -30,6 +34,45 @@ const char* const kUsage =
     "\n"
     "dnmf COMMAND --help describes a command's options.\n";
 
+// MPI_Init/MPI_Finalize as a scope: MPI starts before PETSc so that dnmf can check
+// PETSc's options files first (PETSc would answer a bad one with a page of its own).
+class MpiSession {
+ public:
+  MpiSession(int* argc, char*** argv) { ok_ = MPI_Init(argc, argv) == MPI_SUCCESS; }
+  ~MpiSession() {
+    if (ok_) MPI_Finalize();
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  bool ok_ = false;
+};
+
+// Rank 0 looks at every -options_file FILE of the command line; "" when all can be
+// read, else the one line that says which cannot and why. Every rank gets the answer.
+std::string options_file_problem(int argc, char** argv) {
+  std::string problem;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  for (int i = 1; rank == 0 && i < argc && problem.empty(); ++i) {
+    if (std::strcmp(argv[i], "-options_file") != 0 && std::strcmp(argv[i], "-options_file_yaml") != 0) continue;
+    if (i + 1 >= argc) {
+      problem = std::string(argv[i]) + " needs a file name";
+      break;
+    }
+    const std::string path = argv[i + 1];
+    std::error_code error;
+    if (!std::filesystem::exists(path, error))
+      problem = path + ": " + argv[i] + ": no such file";
+    else if (!std::filesystem::is_regular_file(path, error))
+      problem = path + ": " + argv[i] + ": not a regular file";
+    else if (::access(path.c_str(), R_OK) != 0)
+      problem = path + ": " + argv[i] + ": cannot be read (" + std::strerror(errno) + ")";
+  }
+  dnmf::broadcast_bytes(MPI_COMM_WORLD, problem, 0);
+  return problem;
+}
+
 // PetscInitialize/PetscFinalize as a scope.
 class PetscSession {
  public:
@@ -54,6 +97,18 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "factorize") == 0) {
     stop_signals.emplace();
     PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
+  }
+  MpiSession mpi(&argc, &argv);
+  if (!mpi.ok()) {
+    std::fprintf(stderr, "dnmf: error: MPI failed to start\n");
+    return 2;
+  }
+  const std::string options_problem = options_file_problem(argc, argv);
+  if (!options_problem.empty()) {
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) std::fprintf(stderr, "dnmf: error: %s\n", options_problem.c_str());
+    return dnmf::kExitUsage;
   }
   PetscSession petsc(&argc, &argv);
   if (!petsc.ok()) {
@@ -80,8 +135,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "dnmf: error: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     }
     return 2;
-  } catch (const dnmf::CollectiveFailure&) {
-    return 1;
+  } catch (const dnmf::CollectiveFailure& failure) {
+    return failure.exit_status();
   } catch (const std::exception& error) {
     // No phase caught it, so the other ranks may be waiting in a collective: say what
     // it was, once per failing rank, and end them all.

@@ -86,22 +86,39 @@ def nonsense_numbers(work, corpus, tfidf):
                                  ("--max-time", "-5", "negative"), ("--monitor", "-1", "negative"),
                                  ("--lr-decay", "0", "not positive"), ("--lambda", "-1", "negative")]:
         run("factorize %s %s" % (option, value), ["factorize", tfidf, "-k", "3", option, value, "-o", model],
-            inputs=[tfidf], output=model, fragments=[option, words])
+            inputs=[tfidf], output=model, fragments=[option, words], status=2)
 
 
 def typos(work, corpus, tfidf):
-    """Finding 11: a single-dash option nobody uses is an error, not a silent default."""
+    """Finding 11: a single-dash option nobody uses is an error, not a silent default; a
+    bad options file gets one dnmf line; usage errors exit with status 2."""
     model = os.path.join(work, "model_typo.h5")
     run("factorize -max-iter (a typo)", ["factorize", tfidf, "-k", "3", "-max-iter", "5", "-o", model],
-        inputs=[tfidf], output=model, fragments=["-max-iter", "unknown option"])
+        inputs=[tfidf], output=model, fragments=["-max-iter", "unknown option"], status=2)
     out = os.path.join(work, "typo.h5")
     run("vectorize -min-df (a typo)", ["vectorize", corpus, "-min-df", "2", "-o", out], inputs=[corpus],
-        output=out, fragments=["-min-df", "unknown option"])
+        output=out, fragments=["-min-df", "unknown option"], status=2)
+    run("info -rank (a typo)", ["info", tfidf, "-rank", "2"], inputs=[tfidf], fragments=["-rank", "unknown option"],
+        status=2)
     options = os.path.join(work, "options.txt")
     with open(options, "w") as f:
         f.write("-max_iter 5\n-tolerance 1e-3\n")
     run("unknown option in an options file", ["factorize", tfidf, "-k", "3", "-options_file", options, "-o", model],
-        inputs=[tfidf, options], output=model, fragments=["-tolerance", "unknown option"])
+        inputs=[tfidf, options], output=model, fragments=["-tolerance", "unknown option"], status=2)
+    for name, path, words in [("missing", os.path.join(work, "no_options.txt"), "no such file"),
+                              ("a folder", work, "not a regular file")]:
+        done = run("-options_file %s" % name, ["factorize", tfidf, "-k", "3", "-options_file", path, "-o", model],
+                   inputs=[tfidf], output=model, fragments=[path, "-options_file", words], status=2)
+        if done is not None and "PETSC ERROR" in done.stderr:
+            faults.report("-options_file %s: no PETSc block" % name, ["PETSc printed its own error"])
+    for name, arguments, words in [("unknown option", ["factorize", tfidf, "--kk", "3"], "--kk"),
+                                   ("no -k", ["factorize", tfidf, "-o", model], "-k K"),
+                                   ("a word for a number", ["factorize", tfidf, "-k", "many", "-o", model], "many"),
+                                   ("an unknown solver", ["factorize", tfidf, "-k", "3", "--solver", "als", "-o", model], "als"),
+                                   ("no input", ["vectorize", "-o", out], "no input"),
+                                   ("two models", ["topics", model, model], "one model"),
+                                   ("unknown command", ["factorise", tfidf], "unknown command")]:
+        run("usage: %s" % name, arguments, inputs=[tfidf], fragments=[words], status=2)
     for command in ("vectorize", "factorize", "topics", "info"):
         run("dnmf %s --help" % command, [command, "--help"], status=0, errors=0)
     # The options file's spelling of a real option is used, and the command line wins over it.
