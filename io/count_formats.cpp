@@ -218,7 +218,9 @@ void check_parsed_lines(MPI_Comm comm, const std::string& path, const Header& he
   run_collectively(comm, [&] {
     if (rank == 0 && entries_found != header.entries)
       throw UserError(path + ": the header declares " + std::to_string(header.entries) +
-                      " entries but the file holds " + std::to_string(entries_found) + " (truncated?)");
+                      " entries but the file holds " + std::to_string(entries_found) +
+                      (entries_found < header.entries ? " (a truncated file?)"
+                                                      : " (a wrong header, or more than one matrix in the file?)"));
   });
 }
 

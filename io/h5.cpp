@@ -443,6 +443,8 @@ std::string File::read_string_attribute(const std::string& object_path, const st
     // Written by h5py or other tools: a variable-length string.
     Handle type = checked_handle(H5Tcopy(H5T_C_S1), "H5Tcopy");
     checked(H5Tset_size(type.id(), H5T_VARIABLE), "H5Tset_size");
+    // HDF5 converts no character set into another; h5py's strings are UTF-8.
+    checked(H5Tset_cset(type.id(), H5Tget_cset(stored_type.id())), "H5Tset_cset");
     char* text = nullptr;
     if (H5Aread(attribute.id(), type.id(), &text) < 0) fail("reading attribute '" + name + "'");
     std::string value = text ? text : "";

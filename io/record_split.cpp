@@ -2,7 +2,10 @@
 
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstring>
+#include <new>
+#include <vector>
 
 #include "io/corpus_files.hpp"
 #include "src/base/errors.hpp"
@@ -148,14 +151,36 @@ bool is_gzip_file(const std::string& path) {
          static_cast<unsigned char>(magic[1]) == 0x8B;
 }
 
+struct LineStream::Inflater {
+  z_stream stream{};
+  std::vector<unsigned char> input = std::vector<unsigned char>(1u << 20);
+  uint64_t raw_bytes_read = 0;  // of the file, so far
+  bool member_ended = false;    // the last inflate() ended a gzip member
+  Inflater() {
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
+  }
+  ~Inflater() { inflateEnd(&stream); }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  // Byte offset in the file of the next compressed byte inflate() would take.
+  uint64_t offset() const { return raw_bytes_read - stream.avail_in; }
+};
+
 LineStream::LineStream(const std::string& path) : path_(path) {
-  gz_ = gzopen(path.c_str(), "rb");  // reads plain files transparently too
-  if (gz_ == nullptr) throw UserError(path + ": cannot open (" + std::strerror(errno) + ")");
-  gzbuffer(static_cast<gzFile>(gz_), 1u << 20);
+  const bool gzip = is_gzip_file(path);
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) throw UserError(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (gzip) inflater_ = std::make_unique<Inflater>();
 }
 
 LineStream::~LineStream() {
-  if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+size_t LineStream::read_raw(char* into, size_t bytes) {
+  const size_t got = std::fread(into, 1, bytes, file_);
+  if (got < bytes && std::ferror(file_)) throw UserError(path_ + ": cannot read (" + std::strerror(errno) + ")");
+  return got;
 }
 
 bool LineStream::fill() {
@@ -163,14 +188,47 @@ bool LineStream::fill() {
   buffer_.erase(0, position_);
   position_ = 0;
   const size_t old_size = buffer_.size();
-  buffer_.resize(old_size + (1u << 20));
-  const int got = gzread(static_cast<gzFile>(gz_), buffer_.data() + old_size, 1u << 20);
-  if (got < 0) {
-    int code = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &code);
-    throw UserError(path_ + ": cannot decompress (" + std::string(message ? message : "zlib error") + ")");
+  constexpr size_t kBlock = 1u << 20;
+  buffer_.resize(old_size + kBlock);
+  size_t got = 0;
+  if (!inflater_) {
+    got = read_raw(buffer_.data() + old_size, kBlock);
+  } else {
+    z_stream& z = inflater_->stream;
+    z.next_out = reinterpret_cast<unsigned char*>(buffer_.data() + old_size);
+    z.avail_out = kBlock;
+    while (z.avail_out == kBlock) {
+      if (z.avail_in < 2) {  // two bytes tell whether another member follows one that ended
+        std::memmove(inflater_->input.data(), z.next_in, z.avail_in);
+        const size_t more = read_raw(reinterpret_cast<char*>(inflater_->input.data()) + z.avail_in,
+                                     inflater_->input.size() - z.avail_in);
+        inflater_->raw_bytes_read += more;
+        z.next_in = inflater_->input.data();
+        z.avail_in += static_cast<uInt>(more);
+        if (more == 0 && z.avail_in == 0) {
+          if (inflater_->member_ended) break;
+          throw UserError(path_ + ": the gzip stream ends early, at byte offset " +
+                          std::to_string(inflater_->offset()) + " (a truncated file?)");
+        }
+      }
+      if (inflater_->member_ended) {
+        if (z.avail_in < 2 || z.next_in[0] != 0x1F || z.next_in[1] != 0x8B)
+          throw UserError(path_ + ": bytes after the end of the gzip stream, at byte offset " +
+                          std::to_string(inflater_->offset()) + " (not another gzip member)");
+        inflateReset(&z);
+        inflater_->member_ended = false;
+      }
+      const int status = inflate(&z, Z_NO_FLUSH);
+      if (status == Z_STREAM_END) {
+        inflater_->member_ended = true;
+      } else if (status != Z_OK && status != Z_BUF_ERROR) {
+        throw UserError(path_ + ": damaged gzip data near byte offset " + std::to_string(inflater_->offset()) + " (" +
+                        (z.msg ? z.msg : "zlib error") + ")");
+      }
+    }
+    got = kBlock - z.avail_out;
   }
-  buffer_.resize(old_size + static_cast<size_t>(got));
+  buffer_.resize(old_size + got);
   if (got == 0) at_end_ = true;
   return got > 0;
 }

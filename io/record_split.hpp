@@ -10,7 +10,9 @@
 // newline ends the last line. Record mode: the text between separator lines (newlines
 // joining its lines); an empty record after the last separator is not a record.
 #include <cstdint>
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,7 +30,10 @@ int64_t for_each_record_in_range(const std::string& path, uint64_t file_size, ui
                                  const std::function<void(std::string_view text, uint64_t first_byte)>& on_record);
 
 // Sequential lines of a plain or gzip-compressed file (detected by its magic bytes),
-// for inputs that cannot be split by byte ranges.
+// for inputs that cannot be split by byte ranges. Concatenated gzip members are read as
+// one stream; a stream that ends early, damaged data, or bytes after the last member
+// that are not another member end in a UserError naming the file and byte offset
+// (zlib's gzread would return the truncated text, or ignore the trailing bytes).
 class LineStream {
  public:
   explicit LineStream(const std::string& path);
@@ -39,9 +44,12 @@ class LineStream {
   bool next(std::string& line);
 
  private:
+  struct Inflater;
   bool fill();
+  size_t read_raw(char* into, size_t bytes);
   std::string path_;
-  void* gz_ = nullptr;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<Inflater> inflater_;  // null for a plain file
   std::string buffer_;
   size_t position_ = 0;
   bool at_end_ = false;

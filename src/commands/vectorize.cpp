@@ -43,6 +43,13 @@
 namespace dnmf {
 namespace {
 
+// The inputs as a message names them: "a, b, c".
+std::string input_names(const std::vector<std::string>& inputs) {
+  std::string names;
+  for (const auto& input : inputs) names += (names.empty() ? "" : ", ") + input;
+  return names;
+}
+
 enum class InputKind { files, lines, records, uci, mtx };
 
 // The input formats (--format), one line each.
@@ -304,7 +311,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
   }
   GlobalVocabulary vocabulary;
   run_collectively(comm, [&] {
-    check_vocabulary_filter(settings.filter, documents);
+    check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
     vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
     if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
   });
@@ -381,7 +388,7 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
   std::vector<std::string> input_terms;
   std::vector<int64_t> new_column, kept_frequency;
   run_collectively(comm, [&] {
-    check_vocabulary_filter(settings.filter, matrix.rows);
+    check_vocabulary_filter(settings.filter, matrix.rows, counts_path);
     input_terms = count_vocabulary(settings, matrix.columns);
     std::vector<TermStatistics> statistics(static_cast<size_t>(matrix.columns));
     for (const auto& entry : matrix.entries) {

@@ -87,10 +87,10 @@ DocumentFrequencyBound parse_document_frequency_bound(const std::string& option,
   return bound;
 }
 
-void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents) {
+void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents, const std::string& inputs) {
   // Each message blames what is wrong: no documents at all, a --min-df beyond their
   // number, and only then the two bounds against each other.
-  if (documents == 0) throw UserError("the inputs hold no documents");
+  if (documents == 0) throw UserError(inputs + ": no documents in the input");
   if (filter.min_df.as_count(documents) > documents)
     throw UserError("--min-df " + filter.min_df.text() + " asks for terms in at least " +
                     std::to_string(static_cast<int64_t>(filter.min_df.as_count(documents))) +

@@ -48,8 +48,9 @@ struct VocabularyFilter {
   std::optional<int64_t> max_features;
 };
 
-// Checks the bounds against each other once the document count is known.
-void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents);
+// Checks the bounds against each other once the document count is known; `inputs`
+// names what was read, for the message when it held no documents.
+void check_vocabulary_filter(const VocabularyFilter& filter, int64_t documents, const std::string& inputs);
 
 struct TermStatistics {
   int64_t document_frequency = 0;

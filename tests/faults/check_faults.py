@@ -243,6 +243,56 @@ def messages(work, corpus, tfidf):
     out = os.path.join(work, "messages.h5")
     run("--min-df beyond the documents", ["vectorize", small, "--min-df", "10", "-o", out], inputs=[small],
         output=out, fragments=["--min-df 10", "only 4"])
+    empty = os.path.join(work, "empty.txt")
+    open(empty, "w").close()
+    run("an input without documents", ["vectorize", "--format", "lines", empty, "-o", out], inputs=[empty],
+        output=out, fragments=[empty, "no documents"])
+
+    # Count files: the stream and the header are blamed for what is wrong with them.
+    import gzip
+    body = ("%%MatrixMarket matrix coordinate integer general\n4 5 6\n" +
+            "".join("%d %d %d\n" % (i % 4 + 1, i % 5 + 1, i + 1) for i in range(6))).encode()
+    packed = gzip.compress(body)
+    damaged = bytearray(packed)
+    damaged[30] ^= 0xFF
+    for name, data, words in [("a truncated gzip file", packed[:-12], "ends early, at byte offset"),
+                              ("bytes after the gzip stream", packed + b"trailing bytes", "after the end of the gzip"),
+                              ("damaged gzip data", bytes(damaged), "damaged gzip data near byte offset"),
+                              ("more entries than declared", body + b"1 1 1\n", "holds 7 (a wrong header"),
+                              ("fewer entries than declared", body[:body.rindex(b"\n", 0, -1) + 1], "a truncated file"),
+                              ("a 0 x 0 matrix", b"%%MatrixMarket matrix coordinate integer general\n0 0 0\n",
+                               "no documents")]:
+        path = os.path.join(work, name.replace(" ", "_") + (".mtx.gz" if data[:2] == b"\x1f\x8b" else ".mtx"))
+        with open(path, "wb") as f:
+            f.write(data)
+        run("counts: %s" % name, ["vectorize", "--format", "mtx", path, "-o", out], inputs=[path], output=out,
+            fragments=[path, words])
+    concatenated = os.path.join(work, "two_members.mtx.gz")
+    with open(concatenated, "wb") as f:
+        f.write(gzip.compress(body[:60]) + gzip.compress(body[60:]))
+    run("counts: concatenated gzip members are one stream", ["vectorize", "--format", "mtx", concatenated, "-o", out],
+        status=0, errors=0)
+    os.remove(out) if os.path.exists(out) else None
+
+    # A TF-IDF file of no rows and no columns (written by hand to dnmf's format): nothing
+    # to factorize, said as such, not "k between 1 and 0".
+    import h5py
+    nothing = os.path.join(work, "nothing.h5")
+    with h5py.File(nothing, "w") as f:
+        f.attrs["format"] = "dnmf-tfidf"
+        f.attrs["format_version"] = np.int64(1)
+        f.create_group("tfidf").attrs["shape"] = np.array([0, 0], dtype=np.int64)
+        f["tfidf/data"] = np.zeros(0)
+        f["tfidf/indices"] = np.zeros(0, dtype=np.int32)
+        f["tfidf/indptr"] = np.zeros(1, dtype=np.int64)
+        for table in ("vocabulary", "documents"):
+            f[table + "/utf8"] = np.zeros(0, dtype=np.uint8)
+            f[table + "/offsets"] = np.zeros(1, dtype=np.int64)
+        f["idf"] = np.zeros(0)
+        f["document_frequency"] = np.zeros(0, dtype=np.int64)
+    model = os.path.join(work, "model_nothing.h5")
+    run("factorize a 0 x 0 matrix", ["factorize", nothing, "-k", "2", "-o", model], inputs=[nothing], output=model,
+        fragments=[nothing, "the matrix is empty (0 x 0)"])
 
 
 def shared_checkpoint_folder(work, corpus, tfidf):
