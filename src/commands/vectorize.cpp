@@ -108,6 +108,7 @@ struct VectorizeSettings {
   text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
   VocabularyFilter filter;
+  bool count_columns_filtered = false;  // count input: a filter option was given
   TfidfWeighting weighting;
 };
 
@@ -131,6 +132,7 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
+  settings.count_columns_filtered = line.given("min-df") || line.given("max-df") || line.given("max-features");
   settings.filter.max_df = parse_document_frequency_bound("--max-df", line.value("max-df"));
   if (!line.value("max-features").empty()) {
     settings.filter.max_features = parse_integer_option("max-features", line.value("max-features"));
@@ -395,7 +397,12 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
       statistics[entry.column].document_frequency += 1;
       statistics[entry.column].total_count += entry.count;
     }
-    new_column = filter_columns(comm, std::move(statistics), matrix.rows, settings.filter, kept_frequency);
+    // Count input keeps every column, as scikit-learn's TfidfTransformer does, unless
+    // the user asked for a filter: min_df's default of 1 would drop unused columns.
+    VocabularyFilter keep_all;
+    keep_all.min_df = parse_document_frequency_bound("--min-df", "0");
+    new_column = filter_columns(comm, std::move(statistics), matrix.rows,
+                                settings.count_columns_filtered ? settings.filter : keep_all, kept_frequency);
   });
 
   timer.start(LogEvent::weight);

@@ -176,7 +176,7 @@ def main(work):
     counts.data = np.ceil(counts.data * 5)
     counts = counts.tolil()
     counts[7, :] = 0  # an empty document
-    counts[:, 3] = 0  # a word no document uses: dropped, as min_df = 1 drops it
+    counts[:, 3] = 0  # a word no document uses: kept, as TfidfTransformer keeps it
     counts = counts.tocsr()
     counts.eliminate_zeros()
     words = ["w%02d" % j for j in range(50)]
@@ -189,9 +189,8 @@ def main(work):
             f.write("%d %d %d\n" % (coo.row[k] + 1, coo.col[k] + 1, coo.data[k]))
     with open(os.path.join(work, "vocab.test.txt"), "w") as f:
         f.write("\n".join(words) + "\n")
-    used = np.asarray((counts != 0).sum(axis=0)).ravel() > 0
     transformer = TfidfTransformer()
-    expected = transformer.fit_transform(counts[:, used])
+    expected = transformer.fit_transform(counts)
     for kind, path in (("uci", uci), ("mtx", os.path.join(work, "counts.mtx"))):
         if kind == "mtx":
             scipy.io.mmwrite(path, counts.astype(np.int64), field="integer")
@@ -200,8 +199,15 @@ def main(work):
             extra = []
         output = os.path.join(work, kind + ".h5")
         run_dnmf(["vectorize", "--format", kind, path] + extra + ["-o", output])
-        results.append(compare("counts-" + kind, output, expected, [w for w, u in zip(words, used) if u],
-                               transformer.idf_))
+        results.append(compare("counts-" + kind, output, expected, words, transformer.idf_))
+    # A filter given by the user applies to counts as to text: --min-df 1 drops the
+    # unused word, as CountVectorizer(min_df=1) would never have made it.
+    used = np.asarray((counts != 0).sum(axis=0)).ravel() > 0
+    filtered = TfidfTransformer()
+    output = os.path.join(work, "uci_min_df.h5")
+    run_dnmf(["vectorize", "--format", "uci", uci, "--min-df", "1", "-o", output])
+    results.append(compare("counts-uci --min-df 1", output, filtered.fit_transform(counts[:, used]),
+                           [w for w, u in zip(words, used) if u], filtered.idf_))
 
     passed = sum(results)
     print("%d passed, %d failed (%d ranks)" % (passed, len(results) - passed, ranks()))
