@@ -113,8 +113,8 @@ void check_declared_sizes(const std::string& path, const Header& header, uint64_
                              std::to_string(kMaxIndex) + " dnmf can index"));
   // The shortest entry line is "1 1\n"; a compressed file's length says nothing.
   if (!header.gzip && header.entries > static_cast<int64_t>((file_bytes - std::min(file_bytes, header.bytes)) / 4))
-    throw UserError(declares(std::to_string(header.entries) + " entries, more than its " +
-                             std::to_string(file_bytes) + " bytes can hold (a damaged header?)"));
+    throw UserError(declares(std::to_string(header.entries) + " entries, more than its " + std::to_string(file_bytes) +
+                             " bytes can hold (a damaged header?)"));
 }
 
 // What reading the declared sizes will take on each rank, against what its node has left.

@@ -14,6 +14,7 @@
 
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/utf8.hpp"
 
 namespace dnmf::h5 {
 namespace {
@@ -392,7 +393,9 @@ Handle open_object(hid_t file, const std::string& object_path) {
 
 }  // namespace
 
-void File::write_attribute(const std::string& object_path, const std::string& name, const std::string& value) {
+void File::write_attribute(const std::string& object_path, const std::string& name, const std::string& text) {
+  // The type says UTF-8; names from the file system may not be (src/base/utf8.hpp).
+  const std::string value = dnmf::escape_invalid_utf8(text);
   Handle object = open_object(id(), object_path);
   Handle type = utf8_string_type(value.size());
   Handle space = checked_handle(H5Screate(H5S_SCALAR), "H5Screate");
@@ -481,7 +484,14 @@ double File::read_real_attribute(const std::string& object_path, const std::stri
   return value;
 }
 
-void File::write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& strings) {
+void File::write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& texts) {
+  // The table is UTF-8 by its name; names from the file system may not be (src/base/utf8.hpp).
+  std::vector<std::string> escaped;
+  const bool all_valid =
+      std::all_of(texts.begin(), texts.end(), [](const std::string& t) { return dnmf::is_valid_utf8(t); });
+  if (!all_valid)
+    for (const auto& text : texts) escaped.push_back(dnmf::escape_invalid_utf8(text));
+  const std::vector<std::string>& strings = all_valid ? texts : escaped;
   std::vector<uint8_t> bytes;
   int64_t local_bytes = 0;
   for (const auto& text : strings) local_bytes += static_cast<int64_t>(text.size());

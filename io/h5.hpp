@@ -84,7 +84,8 @@ class File {
   // Strings as one "CSR of bytes": `name`/utf8 (uint8, the strings concatenated) and
   // `name`/offsets (int64, count + 1): string i is utf8[offsets[i] : offsets[i+1]].
   // Variable-length HDF5 strings cannot be written in parallel, this layout can, and it
-  // costs no padding. This rank's `strings` are strings first_index.. of the table.
+  // costs no padding. This rank's `strings` are strings first_index.. of the table; bytes
+  // that are not UTF-8 are stored as "\xNN" (src/base/utf8.hpp).
   void write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& strings);
   std::vector<std::string> read_strings(const std::string& name, int64_t first_index, int64_t count) const;
   int64_t string_count(const std::string& name) const;

@@ -187,12 +187,15 @@ void CommandLine::refuse_unused_petsc_options() const {
 }
 
 Parsed parse_command_line(MPI_Comm comm, CommandLine& line, int argc, char** argv, int first) {
-  run_collectively(comm, [&] {
-    line.parse(argc, argv, first);
-    line.fill_from_petsc_options();
-    // --help asks for nothing else: whatever else is given is neither used nor a typo.
-    if (!line.help_requested()) line.refuse_unused_petsc_options();
-  }, kExitUsage);
+  run_collectively(
+      comm,
+      [&] {
+        line.parse(argc, argv, first);
+        line.fill_from_petsc_options();
+        // --help asks for nothing else: whatever else is given is neither used nor a typo.
+        if (!line.help_requested()) line.refuse_unused_petsc_options();
+      },
+      kExitUsage);
   if (!line.help_requested()) return Parsed::run;
   if (comm_rank(comm) == 0) std::fputs(line.help_text().c_str(), stdout);
   return Parsed::help;

@@ -235,7 +235,8 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
   auto line = factorize_command_line();
   FactorizeSettings settings;
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
-  run_collectively(comm, [&] { settings = settings_from(line); }, kExitUsage);
+  run_collectively(
+      comm, [&] { settings = settings_from(line); }, kExitUsage);
 
   // 2. Refuse what cannot be written before any work; hold the checkpoint folder.
   std::unique_ptr<io::FolderLock> checkpoint_lock;

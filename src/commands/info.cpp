@@ -17,15 +17,18 @@ int run_info(MPI_Comm comm, int argc, char** argv, int first) {
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   std::string path;
   int ranks = comm_size(comm);
-  run_collectively(comm, [&] {
-    if (line.positionals().size() != 1) throw UserError("dnmf info takes exactly one file (see dnmf info --help)");
-    path = line.positionals()[0];
-    if (!line.value("ranks").empty()) {
-      const int64_t wanted = parse_integer_option("ranks", line.value("ranks"));
-      if (wanted < 1 || wanted > 1000000) throw UserError("--ranks must be between 1 and 1000000");
-      ranks = static_cast<int>(wanted);
-    }
-  }, kExitUsage);
+  run_collectively(
+      comm,
+      [&] {
+        if (line.positionals().size() != 1) throw UserError("dnmf info takes exactly one file (see dnmf info --help)");
+        path = line.positionals()[0];
+        if (!line.value("ranks").empty()) {
+          const int64_t wanted = parse_integer_option("ranks", line.value("ranks"));
+          if (wanted < 1 || wanted > 1000000) throw UserError("--ranks must be between 1 and 1000000");
+          ranks = static_cast<int>(wanted);
+        }
+      },
+      kExitUsage);
   io::TfidfFileSummary summary;
   std::vector<int64_t> starts;
   run_collectively(comm, [&] {

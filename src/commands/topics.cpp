@@ -128,7 +128,8 @@ int run_topics(MPI_Comm comm, int argc, char** argv, int first) {
       {{"top", "N", "8", "words per topic"}, {"format", "KIND", "text", names_of_choices(topics_formats())}});
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   TopicsSettings settings;
-  run_collectively(comm, [&] { settings = settings_from(line); }, kExitUsage);
+  run_collectively(
+      comm, [&] { settings = settings_from(line); }, kExitUsage);
   // 2. The topics, from every rank's share of the model.
   Topics topics;
   run_collectively(comm, [&] { topics = compute_topics(comm, settings.path, settings.top); });

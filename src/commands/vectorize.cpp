@@ -436,7 +436,8 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   auto line = vectorize_command_line();
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   VectorizeSettings settings;
-  run_collectively(comm, [&] { settings = settings_from(line); }, kExitUsage);
+  run_collectively(
+      comm, [&] { settings = settings_from(line); }, kExitUsage);
   // 2. Refuse what cannot work before any reading: the output, a bad --stop-words file.
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) {

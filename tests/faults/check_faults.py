@@ -404,6 +404,42 @@ def inconsistent_files(work, corpus, tfidf):
     os.remove(model)
 
 
+def names_not_utf8(work, corpus, tfidf):
+    """Finding 9: file and folder names that are not UTF-8 are stored as valid UTF-8
+    (invalid bytes as \\xNN), so the files load and topics prints valid JSON."""
+    import h5py
+    import json
+    root = os.path.join(work, "latin1_names").encode()
+    for folder, name, text in [(b"caf\xe9", b"d\xff1", "orbit launch rocket"), (b"plain", b"d2", "god faith church"),
+                               (b"plain", b"d3", "orbit faith rocket")]:
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+        with open(os.path.join(root, folder, name), "w") as f:
+            f.write(text + "\n")
+    out = os.path.join(work, "latin1.h5")
+    model = os.path.join(work, "latin1_model.h5")
+    if run("names not UTF-8: vectorize", ["vectorize", root.decode("utf-8", "surrogateescape"), "-o", out], status=0,
+           errors=0) is None:
+        return
+    run("names not UTF-8: factorize", ["factorize", out, "-k", "2", "-o", model], status=0, errors=0)
+    with h5py.File(model, "r") as f:  # the loader of docs/formats.md: strict UTF-8
+        try:
+            tables = {name: [f[name + "/utf8"][a:b].tobytes().decode("utf-8") for a, b in
+                             zip(f[name + "/offsets"][:-1], f[name + "/offsets"][1:])]
+                      for name in ("documents", "label_names")}
+            if "latin1_names/caf\\xe9/d\\xff1" not in tables["documents"] or "caf\\xe9" not in tables["label_names"]:
+                faults.report("names not UTF-8: escaped as \\xNN", ["stored %r" % tables])
+        except UnicodeDecodeError as error:
+            faults.report("names not UTF-8: tables are UTF-8", [str(error)])
+    done = run("names not UTF-8: topics --format json", ["topics", model, "--format", "json"], status=0, errors=0)
+    if done is not None:
+        try:
+            json.loads(done.stdout)
+        except ValueError as error:
+            faults.report("names not UTF-8: valid JSON", [str(error)])
+    for path in (out, model):
+        os.remove(path)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -434,7 +470,7 @@ def main(work, only=()):
     run_dnmf(["vectorize", corpus, "-o", tfidf])
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
                   wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
-                  inconsistent_files,
+                  inconsistent_files, names_not_utf8,
                   colliding_names):
         if not only or group.__name__ in only:
             group(work, corpus, tfidf)
