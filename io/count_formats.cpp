@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "io/output_path.hpp"
 #include "io/record_split.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
@@ -257,7 +258,7 @@ std::vector<CountEntry> entries_of_own_rows(MPI_Comm comm, std::vector<CountEntr
 CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountFormat format) {
   // 1. The header, read by rank 0: it is tiny and decides how everyone parses the rest.
   const Header header = decide_on_root(comm, [&] {
-    if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such file");
+    require_regular_file(path, "counts file");
     Header read = read_header(path, format);
     read.gzip = is_gzip_file(path);
     check_declared_sizes(path, read, std::filesystem::file_size(path));
@@ -281,7 +282,7 @@ CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountForma
 }
 
 std::vector<std::string> read_vocabulary_file(const std::string& path, int64_t expected) {
-  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such vocabulary file");
+  require_regular_file(path, "vocabulary file");
   LineStream stream(path);
   std::vector<std::string> terms;
   std::string line;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <type_traits>
 
+#include "io/output_path.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/utf8.hpp"
@@ -201,7 +202,8 @@ File File::create(MPI_Comm comm, const std::string& path, const std::string& sho
 
 File File::open(MPI_Comm comm, const std::string& path) {
   quiet_library_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw UserError(path + ": not an HDF5 file (missing, unreadable or corrupt)");
+  io::require_regular_file(path, "");  // a FIFO would block H5Fis_hdf5's open
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw UserError(path + ": not an HDF5 file (unreadable or corrupt)");
   Handle access = file_access(comm);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.id()));
   if (!file.valid()) throw UserError(path + ": cannot open the HDF5 file");

@@ -50,4 +50,16 @@ void refuse_output_in_folder(const std::string& output, const std::string& folde
                     ", whose files dnmf replaces and removes; choose another output");
 }
 
+void require_regular_file(const std::string& path, const std::string& role) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::regular) return;
+  const std::string where = path + ": " + (role.empty() ? "" : role + ": ");
+  if (status.type() == fs::file_type::not_found || status.type() == fs::file_type::none)
+    throw UserError(where + "no such file");
+  throw UserError(where + "not a regular file (" +
+                  (status.type() == fs::file_type::directory ? "a folder" : "a device, FIFO or socket") + ")");
+}
+
 }  // namespace dnmf::io

@@ -216,6 +216,33 @@ def wrong_kinds_of_files(work, corpus, tfidf):
     for name, path in [("a folder", corpus), ("/dev/zero", "/dev/zero")]:
         run("--stop-words is %s" % name, ["vectorize", corpus, "--stop-words", path, "-o", out], inputs=[corpus],
             output=out, fragments=[path, "not a regular file"], timeout=60)
+    # Every other option or argument that names one file, given a folder, a device or a
+    # FIFO (which would block the open of a reader without a writer).
+    fifo = os.path.join(work, "fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    counts = os.path.join(work, "counts.mtx")
+    with open(counts, "w") as f:
+        f.write("%%MatrixMarket matrix coordinate integer general\n2 2 2\n1 1 1\n2 2 3\n")
+    model = os.path.join(work, "model_kinds.h5")
+    for name, arguments, path, words in [
+            ("--init-file is a folder", ["factorize", tfidf, "-k", "3", "--init", "file", "--init-file", corpus],
+             corpus, "not a regular file (a folder)"),
+            ("--init-file is a FIFO", ["factorize", tfidf, "-k", "3", "--init", "file", "--init-file", fifo], fifo,
+             "not a regular file (a device, FIFO or socket)"),
+            ("the TF-IDF file is a FIFO", ["factorize", fifo, "-k", "3"], fifo, "not a regular file"),
+            ("--restart is /dev/zero", ["factorize", tfidf, "-k", "3", "--restart", "/dev/zero"], "/dev/zero",
+             "not a regular file"),
+            ("the counts file is a folder", ["vectorize", "--format", "mtx", corpus], corpus, "not a regular file"),
+            ("the counts file is /dev/zero", ["vectorize", "--format", "uci", "/dev/zero", counts], "/dev/zero",
+             "not a regular file"),
+            ("the vocabulary file is /dev/zero", ["vectorize", "--format", "mtx", counts, "/dev/zero"], "/dev/zero",
+             "vocabulary file: not a regular file"),
+            ("topics of a folder", ["topics", corpus], corpus, "not a regular file")]:
+        output = [] if arguments[0] == "topics" else ["-o", model if arguments[0] == "factorize" else out]
+        run(name, arguments + output, inputs=[tfidf], output=output[-1] if output else None,
+            fragments=[path, words], timeout=60)
+
     growing = os.path.join(work, "growing")
     shutil.copytree(corpus, growing)
     grower = subprocess.Popen([sys.executable, "-c", (
