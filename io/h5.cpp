@@ -15,6 +15,7 @@
 #include "io/output_path.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/remove_on_signal.hpp"
 #include "src/base/utf8.hpp"
 
 namespace dnmf::h5 {
@@ -167,6 +168,7 @@ void write_file_atomically(MPI_Comm comm, const std::string& final_path, const s
   std::string temporary;
   if (rank == 0) temporary = temporary_path_for(final_path, static_cast<uint64_t>(getpid()));
   broadcast_bytes(comm, temporary);
+  const RemoveOnSignal remove_if_killed(temporary);
   // Failures are agreed, not printed: the caller decides whether one stops the run.
   try {
     agree_collectively(comm, [&] {

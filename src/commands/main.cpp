@@ -91,13 +91,13 @@ class PetscSession {
 int main(int argc, char** argv) {
   dnmf::prefer_reliable_mpi_io();
   // A factorization turns stop signals into a clean stop (src/stop_signals.hpp), from
-  // the first instant: Slurm may signal a job while it is still starting. PETSc's own
-  // handlers would replace these, so PETSc is asked to install none.
+  // the first instant: Slurm may signal a job while it is still starting. Other commands
+  // die of them as usual, removing the temporary file being written
+  // (src/base/remove_on_signal.hpp). PETSc's own handlers (a PETSc error page, then an
+  // abort) would replace both, so PETSc is asked to install none.
   std::optional<dnmf::StopSignals> stop_signals;
-  if (argc > 1 && std::strcmp(argv[1], "factorize") == 0) {
-    stop_signals.emplace();
-    PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
-  }
+  if (argc > 1 && std::strcmp(argv[1], "factorize") == 0) stop_signals.emplace();
+  PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   MpiSession mpi(&argc, &argv);
   if (!mpi.ok()) {
     std::fprintf(stderr, "dnmf: error: MPI failed to start\n");

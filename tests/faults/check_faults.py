@@ -5,6 +5,7 @@ see faults.py for what every case asserts.
 Usage: check_faults.py WORKDIR [GROUP...]   (the named groups only; dnmf and the rank count come from the environment, as
 for the other checks: DNMF_BINARY, DNMF_MPIEXEC, DNMF_RANKS)
 """
+import contextlib
 import os
 import random
 import shutil
@@ -14,7 +15,7 @@ import sys
 import numpy as np
 
 import faults
-from faults import run, small_filesystem
+from faults import checksum, run, small_filesystem
 from harness import run_dnmf  # noqa: E402  (faults.py puts tests/scripts on the path)
 
 
@@ -467,6 +468,109 @@ def names_not_utf8(work, corpus, tfidf):
         os.remove(path)
 
 
+def signals_at_random_moments(work, corpus, tfidf):
+    """Signals at random moments, and at the worst one (while the output is being
+    written): a run ends cleanly or dies of the signal, and either way leaves no
+    temporary file and no damaged output; a factorization stopped by a signal keeps its
+    model and continues from its snapshots."""
+    import signal
+    import time
+    import h5py
+    from harness import dnmf_command
+    rng = random.Random(11)
+    folder = os.path.join(work, "signalled")
+    checkpoints = os.path.join(folder, "checkpoints")
+    os.makedirs(folder, exist_ok=True)
+
+    binary = os.path.realpath(shutil.which(dnmf_command([])[-1]) or dnmf_command([])[-1])
+
+    def rank_pids(output):
+        """The dnmf processes (not mpirun) whose command line names `output`."""
+        pids = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    words = f.read().decode("utf-8", "replace").split("\0")
+                if words and os.path.realpath(words[0]) == binary and output in words:
+                    pids.append(int(pid))
+        return pids
+
+    def signalled_run(case, arguments, output, delay=None, signal_number=signal.SIGTERM, statuses=None):
+        """Runs dnmf, sends the signal after `delay` seconds to the job (mpirun forwards it)
+        or, without a delay, as soon as a temporary file appears in `folder`, to the ranks
+        themselves (as Slurm signals a step's tasks at its time limit: forwarding by mpirun
+        would come after a small write has ended); checks what is left, and the exit
+        status when `statuses` are given."""
+        before = {path: checksum(path) for path in (corpus, tfidf)}
+        process = subprocess.Popen(dnmf_command(arguments), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        started = time.time()
+        moment = "after it ended"
+        while process.poll() is None and time.time() - started < 60:
+            if delay is not None and time.time() - started >= delay:
+                moment = "at %.2f s" % delay
+                break
+            if delay is None and any(".partial-" in name for watched in (folder, checkpoints)
+                                     if os.path.isdir(watched) for name in os.listdir(watched)):
+                moment = "while writing"
+                break
+            time.sleep(0.0005)
+        for pid in rank_pids(output) if moment == "while writing" else [process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                (os.kill if moment == "while writing" else os.killpg)(pid, signal_number)
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            faults.report(case, ["hung after SIGTERM"])
+            return None
+        problems = []
+        left = [name for watched in (folder, checkpoints) if os.path.isdir(watched) for name in os.listdir(watched)
+                if ".partial-" in name]
+        if left:
+            problems.append("temporary files left: %s" % left)
+        if os.path.exists(output):
+            try:
+                with h5py.File(output, "r") as f:
+                    f.attrs["format"]
+            except (OSError, KeyError) as error:
+                problems.append("a damaged output: %s" % error)
+        errors = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.startswith("dnmf: error:")]
+        if errors:
+            problems.append("error lines %r" % errors)
+        if any(checksum(path) != digest for path, digest in before.items()):
+            problems.append("an input changed")
+        if statuses is not None and process.returncode not in statuses:
+            problems.append("exit %d, expected one of %s" % (process.returncode, statuses))
+        faults.report(case, problems, "signalled %s, exit %d" % (moment, process.returncode))
+        return process.returncode, stdout.decode("utf-8", "replace")
+
+    out = os.path.join(folder, "tfidf.h5")
+    signalled_run("SIGTERM while vectorize writes", ["vectorize", corpus, "-o", out], out)
+    for delay in sorted(rng.uniform(0.0, 1.0) for _ in range(3)):
+        signalled_run("SIGTERM to vectorize", ["vectorize", corpus, "-o", out], out, delay)
+    model = os.path.join(folder, "model.h5")
+    factorize = ["factorize", tfidf, "-k", "3", "--max-iter", "100000000", "--tol", "0", "--checkpoint", checkpoints,
+                 "--checkpoint-every", "1", "-o", model]
+    # USR1, as Slurm sends it: mpirun forwards it and exits with dnmf's status (3: stopped
+    # on request, 0: it had finished). (SIGTERM to mpirun stops the ranks as cleanly, but
+    # mpirun itself then exits with 1; docs/slurm.md.)
+    stopped = (0, 3)
+    outcomes = [signalled_run("SIGUSR1 while factorize writes", factorize, model, None, signal.SIGUSR1, stopped)]
+    for delay in sorted(rng.uniform(0.0, 3.0) for _ in range(3)):
+        outcomes.append(signalled_run("SIGUSR1 to factorize", factorize, model, delay, signal.SIGUSR1, stopped))
+    for outcome in outcomes:
+        if outcome is not None and outcome[0] == 3 and not os.path.exists(model):
+            faults.report("a factorization stopped by a signal keeps its model", ["no model"])
+    if any(os.path.isdir(checkpoints) and name.startswith("snapshot-") for name in os.listdir(checkpoints)):
+        done = run("continue after the signals", ["factorize", tfidf, "-k", "3", "--max-iter", "1", "--tol", "0",
+                                                  "--restart", checkpoints, "-o", model], status=0, errors=0)
+        if done is not None and "resuming at iteration" not in done.stdout:
+            faults.report("continue after the signals: resumed", [done.stdout[:200]])
+    shutil.rmtree(folder)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -497,7 +601,7 @@ def main(work, only=()):
     run_dnmf(["vectorize", corpus, "-o", tfidf])
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
                   wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
-                  inconsistent_files, names_not_utf8,
+                  inconsistent_files, names_not_utf8, signals_at_random_moments,
                   colliding_names):
         if not only or group.__name__ in only:
             group(work, corpus, tfidf)
