@@ -143,6 +143,7 @@ void check_output_writable(const std::string& output) {
   if (::stat(output.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
     throw UserError(output + ": is a directory, not a file name");
   const std::string probe = temporary_path_for(output, static_cast<uint64_t>(getpid())) + ".probe";
+  const RemoveOnSignal remove_if_killed(probe);
   const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (descriptor < 0) throw UserError(output + ": cannot write the output (" + std::strerror(errno) + ")");
   ::close(descriptor);

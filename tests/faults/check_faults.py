@@ -11,12 +11,13 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 
 import faults
 from faults import checksum, run, small_filesystem
-from harness import run_dnmf  # noqa: E402  (faults.py puts tests/scripts on the path)
+from harness import ranks, run_dnmf  # noqa: E402  (faults.py puts tests/scripts on the path)
 
 
 def make_corpus(root, documents=600, seed=7):
@@ -345,10 +346,10 @@ def shared_checkpoint_folder(work, corpus, tfidf):
                                                            "-o", second_model], inputs=[tfidf], output=second_model,
             fragments=[checkpoints, "another dnmf run", "PID"])
     finally:
-        os.killpg(first.pid, signal.SIGTERM)
+        os.killpg(first.pid, signal.SIGUSR1)  # as Slurm asks a job to stop: mpirun forwards it
         output = first.communicate(timeout=60)[0].decode("utf-8", "replace")
     if "stopped early (signal)" not in output or not any(n.startswith("snapshot-") for n in os.listdir(checkpoints)):
-        faults.report("the first run on a shared folder keeps its work", [output.strip().splitlines()[-1:]])
+        faults.report("the first run on a shared folder keeps its work", output.strip().splitlines()[-1:])
     if os.path.exists(first_model):
         os.remove(first_model)
     # Once the first run has ended, its folder is free for the run that continues it.
@@ -515,7 +516,14 @@ def signals_at_random_moments(work, corpus, tfidf):
                 moment = "while writing"
                 break
             time.sleep(0.0005)
-        for pid in rank_pids(output) if moment == "while writing" else [process.pid]:
+        # The ranks may not all be up yet when an old temporary is seen: wait for them.
+        targets = [process.pid]
+        if moment == "while writing":
+            targets = rank_pids(output)
+            while len(targets) < ranks() and process.poll() is None and time.time() - started < 60:
+                time.sleep(0.01)
+                targets = rank_pids(output)
+        for pid in targets:
             with contextlib.suppress(ProcessLookupError):
                 (os.kill if moment == "while writing" else os.killpg)(pid, signal_number)
         try:
@@ -604,7 +612,9 @@ def main(work, only=()):
                   inconsistent_files, names_not_utf8, signals_at_random_moments,
                   colliding_names):
         if not only or group.__name__ in only:
+            started = time.time()
             group(work, corpus, tfidf)
+            print("--   %s: %.1f s" % (group.__name__, time.time() - started))
     faults.no_processes_left(os.environ.get("DNMF_BINARY", "dnmf"))
     faults.temporaries_left(work)
     print("%d failed" % len(faults.FAILURES) if faults.FAILURES else "all cases ended as promised")
