@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -101,7 +102,24 @@ TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {
   must_count("/vocabulary", {file.string_count("/vocabulary")}, summary.columns, "columns");
   must_count("/idf", file.dataset_shape("/idf"), summary.columns, "columns");
   must_count("/documents", {file.string_count("/documents")}, summary.rows, "rows");
-  if (file.exists("/labels")) must_count("/labels", file.dataset_shape("/labels"), summary.rows, "rows");
+  if (file.exists("/document_frequency"))
+    must_count("/document_frequency", file.dataset_shape("/document_frequency"), summary.columns, "columns");
+  if (file.exists("/labels")) {
+    must_count("/labels", file.dataset_shape("/labels"), summary.rows, "rows");
+    // Each rank checks an even share of the label numbers against the names.
+    const int64_t names = file.exists("/label_names/offsets") ? file.string_count("/label_names") : 0;
+    const int rank = comm_rank(comm), ranks = comm_size(comm);
+    const int64_t first = even_split_start(summary.rows, rank, ranks);
+    const auto labels =
+        file.read_slice<int32_t>("/labels", first, even_split_start(summary.rows, rank + 1, ranks) - first);
+    const auto bad = std::find_if(labels.begin(), labels.end(), [&](int32_t l) { return l < 0 || l >= names; });
+    agree_collectively(comm, [&] {
+      if (bad != labels.end())
+        throw UserError(path + ": /labels holds " + std::to_string(*bad) + " (row " +
+                        std::to_string(first + (bad - labels.begin())) + "), not a number of one of the " +
+                        std::to_string(names) + " /label_names");
+    });
+  }
   summary.has_labels = file.exists("/labels");
   for (const char* name : {"/tfidf/data", "/tfidf/indices", "/tfidf/indptr", "/vocabulary/utf8", "/vocabulary/offsets",
                            "/idf", "/document_frequency", "/documents/utf8", "/documents/offsets", "/labels",

@@ -579,6 +579,69 @@ def signals_at_random_moments(work, corpus, tfidf):
     shutil.rmtree(folder)
 
 
+def damage_every_object(work, corpus, tfidf):
+    """Every dataset and attribute of a TF-IDF file, a model and a snapshot, damaged one
+    at a time: a dataset cut to half its length or removed, an attribute given another
+    type or removed. Whatever the damage, the reader either works (the object was only
+    informative) or ends with one error line naming the file: never a crash, a hang or
+    a partial output. To stay within CI's time, each rank count damages every other
+    object, the two rank counts alternating (DNMF_FAULTS_ALL=1: every object, both ways)."""
+    import h5py
+    model = os.path.join(work, "model_sweep.h5")
+    checkpoints = os.path.join(work, "sweep_checkpoints")
+    run_dnmf(["factorize", tfidf, "-k", "3", "--max-iter", "4", "--checkpoint", checkpoints, "--checkpoint-every",
+              "4", "-o", model])
+    snapshot = os.path.join(checkpoints, "snapshot-0000000004.h5")
+    out = os.path.join(work, "model_from_damaged.h5")
+    readers = {"tfidf": (tfidf, lambda path: ["factorize", path, "-k", "3", "--max-iter", "2", "-o", out]),
+               "model": (model, lambda path: ["topics", path]),
+               "snapshot": (snapshot, lambda path: ["factorize", tfidf, "-k", "3", "--restart", path, "-o", out])}
+
+    def objects(path):
+        found = []
+        with h5py.File(path, "r") as f:
+            f.visititems(lambda name, item: found.append(("dataset", name, None))
+                         if isinstance(item, h5py.Dataset) else None)
+            found += [("attribute", "/", name) for name in f.attrs]
+            found += [("attribute", group, name) for group in ("tfidf",) if group in f for name in f[group].attrs]
+        return sorted(found)
+
+    def damage(f, kind, name, attribute, way):
+        if kind == "dataset":
+            values = f[name][...]
+            del f[name]
+            if way == 0:
+                f[name] = values[:len(values) // 2]
+        else:
+            holder = f[name].attrs
+            value = holder[attribute]
+            del holder[attribute]
+            if way == 0:
+                holder[attribute] = np.int64(7) if isinstance(value, (str, bytes)) else "seven"
+
+    everything = os.environ.get("DNMF_FAULTS_ALL") == "1"
+    turn = 0 if ranks() % 4 else 1  # 2 ranks: the even objects; 4 ranks: the odd ones
+    number = 0
+    for file_kind, (original, reader) in sorted(readers.items()):
+        for kind, name, attribute in objects(original):
+            number += 1
+            if not everything and number % 2 != turn:
+                continue
+            for way in ((0, 1) if everything else (number // 2 % 2,)):
+                label = "%s %s%s %s" % (file_kind, name, "@" + attribute if attribute else "",
+                                        ("cut to half", "removed")[way] if kind == "dataset" else
+                                        ("of another type", "removed")[way])
+                path = os.path.join(work, "swept.h5")
+                shutil.copyfile(original, path)
+                with h5py.File(path, "r+") as f:
+                    damage(f, kind, name, attribute, way)
+                run("damaged: " + label, reader(path), inputs=[path], output=out, status=(0, 1), fragments=[path],
+                    timeout=60)
+                if os.path.exists(out):
+                    os.remove(out)
+    os.remove(model)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -610,6 +673,7 @@ def main(work, only=()):
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
                   wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
                   inconsistent_files, names_not_utf8, signals_at_random_moments,
+                  damage_every_object,
                   colliding_names):
         if not only or group.__name__ in only:
             started = time.time()
