@@ -216,7 +216,11 @@ std::vector<size_t> byte_balanced_starts(const std::vector<InputFile>& files, in
 
 uint64_t read_file_range_into(const std::string& path, uint64_t offset, uint64_t size, std::string& bytes, size_t at) {
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0) throw UserError(path + ": cannot open (" + system_reason() + ")");
+  if (descriptor < 0) {
+    const bool gone = errno == ENOENT;
+    throw UserError(path + ": cannot open (" + system_reason() +
+                    (gone ? "; removed after the inputs were listed?)" : ")"));
+  }
   bytes.resize(at + size);
   uint64_t done = 0;
   while (done < size) {

@@ -642,6 +642,50 @@ def damage_every_object(work, corpus, tfidf):
     os.remove(model)
 
 
+def inputs_changing_while_read(work, corpus, tfidf):
+    """Inputs that change while they are read: files removed, emptied or replaced at
+    random moments of a vectorize run. Any outcome that tells the truth will do: the run
+    works (on the files as it found them) or ends with one line naming a file of the
+    corpus; never a hang, a crash or a partial output."""
+    import threading
+    import time
+    rng = random.Random(5)
+    out = os.path.join(work, "changing.h5")
+    # Many files, so that listing and reading take long enough to be caught in the act.
+    many = make_corpus(os.path.join(work, "many_files"), documents=3000)
+    started = time.time()
+    run_dnmf(["vectorize", many, "-o", out])
+    whole = time.time() - started  # mpirun's start, listing, reading, writing
+    os.remove(out)
+    for attempt, delay in enumerate(sorted(whole * rng.uniform(0.3, 0.9) for _ in range(4))):
+        changing = os.path.join(work, "changing%d" % attempt)
+        shutil.copytree(many, changing)
+        victims = sorted(os.listdir(os.path.join(changing, "group1")))
+
+        def change():
+            time.sleep(delay)
+            for number, name in enumerate(victims):
+                path = os.path.join(changing, "group1", name)
+                with contextlib.suppress(OSError):
+                    if number % 3 == 0:
+                        os.remove(path)
+                    elif number % 3 == 1:
+                        open(path, "w").close()
+                    else:
+                        os.replace(os.path.join(changing, "group0", sorted(os.listdir(
+                            os.path.join(changing, "group0")))[0]), path)
+
+        changer = threading.Thread(target=change)
+        changer.start()
+        run("files changing %.2f s into a %.2f s run" % (delay, whole), ["vectorize", changing, "-o", out], output=out,
+            status=(0, 1), fragments=[changing], timeout=60)
+        changer.join()
+        shutil.rmtree(changing)
+        if os.path.exists(out):
+            os.remove(out)
+    shutil.rmtree(many)
+
+
 def colliding_names(work, corpus, tfidf):
     """Finding 10: two inputs with the same name keep apart: unique ids that say where
     each document came from."""
@@ -673,7 +717,7 @@ def main(work, only=()):
     for group in (disk_full, output_over_input, nonsense_numbers, typos, damaged_matrix, unusable_values,
                   wrong_kinds_of_files, messages, shared_checkpoint_folder, declared_sizes,
                   inconsistent_files, names_not_utf8, signals_at_random_moments,
-                  damage_every_object,
+                  damage_every_object, inputs_changing_while_read,
                   colliding_names):
         if not only or group.__name__ in only:
             started = time.time()
