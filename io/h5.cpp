@@ -150,6 +150,11 @@ void check_output_writable(const std::string& output) {
   ::unlink(probe.c_str());
 }
 
+std::string format_of_file(MPI_Comm comm, const std::string& path) {
+  const auto file = File::open(comm, path);
+  return file.has_attribute("/", "format") ? file.read_string_attribute("/", "format") : std::string();
+}
+
 std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
   return final_path + kTemporaryMarker + std::to_string(unique);
 }

@@ -112,6 +112,10 @@ class File {
   bool reserved_ = false;  // space reserved past the data, to trim at close
 };
 
+// Collective: the "format" attribute of the dnmf file at `path` ("dnmf-tfidf",
+// "dnmf-model", "dnmf-snapshot"), or "" when it has none.
+std::string format_of_file(MPI_Comm comm, const std::string& path);
+
 // Silences HDF5's own error-stack printing: dnmf reports errors itself, once.
 void quiet_library_errors();
 

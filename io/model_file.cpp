@@ -1,6 +1,7 @@
 #include "io/model_file.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "io/h5.hpp"
 #include "src/base/comm.hpp"
@@ -150,8 +151,17 @@ ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   summary.k = w[1];
   summary.columns = h[1];
   summary.has_labels = file.exists("/labels");
-  for (const char* name : {"solver", "input", "stop_reason", "init"})
+  for (const char* name : {"solver", "input", "stop_reason", "init", "dnmf_version"})
     if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
+  for (const char* name : {"iterations", "ranks"})
+    if (file.has_attribute("/", name))
+      summary.attributes[name] = std::to_string(file.read_int_attribute("/", name).at(0));
+  for (const char* name : {"final_error", "relative_error", "solve_seconds"})
+    if (file.has_attribute("/", name)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.6g", file.read_real_attribute("/", name));
+      summary.attributes[name] = text;
+    }
   return summary;
 }
 

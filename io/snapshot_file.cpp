@@ -227,6 +227,21 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
   return s;
 }
 
+SnapshotSummary read_snapshot_summary(MPI_Comm comm, const std::string& path) {
+  auto file = h5::File::open(comm, path);
+  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+    throw UserError(path + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
+  SnapshotSummary summary;
+  summary.solver = file.read_string_attribute("/", "solver");
+  summary.input_fingerprint = file.read_string_attribute("/", "input_fingerprint");
+  summary.k = file.read_int_attribute("/", "k").at(0);
+  summary.rows = file.read_int_attribute("/", "rows").at(0);
+  summary.columns = file.read_int_attribute("/", "columns").at(0);
+  summary.iteration = file.read_int_attribute("/", "iteration").at(0);
+  summary.ranks = file.read_int_attribute("/", "ranks").at(0);
+  return summary;
+}
+
 std::string snapshot_path(const std::string& directory, int64_t iteration) {
   char name[64];
   std::snprintf(name, sizeof name, "%s%010lld%s", kPrefix, static_cast<long long>(iteration), kSuffix);

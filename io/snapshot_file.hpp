@@ -67,6 +67,14 @@ void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& snap
 Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& layout);
 
 // DIRECTORY/snapshot-ITERATION.h5 (the iteration zero-padded, so names sort by it).
+// What `dnmf info` shows of a snapshot: its run and where it stands (collective; the
+// arrays are not read, so the checksum is not checked here).
+struct SnapshotSummary {
+  std::string solver, input_fingerprint;
+  int64_t k = 0, rows = 0, columns = 0, iteration = 0, ranks = 0;
+};
+SnapshotSummary read_snapshot_summary(MPI_Comm comm, const std::string& path);
+
 std::string snapshot_path(const std::string& directory, int64_t iteration);
 // The snapshot files in `directory`, newest (highest iteration) first; rank-local.
 std::vector<std::string> snapshots_newest_first(const std::string& directory);

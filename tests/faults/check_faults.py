@@ -394,6 +394,12 @@ def inconsistent_files(work, corpus, tfidf):
     run_dnmf(["factorize", tfidf, "-k", "3", "--max-iter", "4", "--checkpoint", checkpoints, "--checkpoint-every",
               "4", "-o", model])
     snapshot = os.path.join(checkpoints, "snapshot-0000000004.h5")
+    # info describes each kind of dnmf file (it refused models and snapshots).
+    for path, words in [(tfidf, "dnmf TF-IDF matrix"), (model, "3 topics x 3000 terms"),
+                        (snapshot, "iteration 4, written by %d ranks" % ranks())]:
+        done = run("info of %s" % os.path.basename(path), ["info", path], status=0, errors=0)
+        if done is not None and words not in done.stdout:
+            faults.report("info of %s: describes it" % os.path.basename(path), [done.stdout[:300]])
 
     def edited(original, name, edit):
         path = os.path.join(work, "inconsistent_%s.h5" % name.replace(" ", "_"))
