@@ -185,17 +185,35 @@ void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
   });
 }
 
+namespace {
+
+// The root attributes that say which run a snapshot continues and where it stands.
+SnapshotSummary summary_of(const h5::File& file) {
+  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+    throw UserError(file.path() + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
+  SnapshotSummary summary;
+  summary.solver = file.read_string_attribute("/", "solver");
+  summary.input_fingerprint = file.read_string_attribute("/", "input_fingerprint");
+  summary.k = file.read_int_attribute("/", "k").at(0);
+  summary.rows = file.read_int_attribute("/", "rows").at(0);
+  summary.columns = file.read_int_attribute("/", "columns").at(0);
+  summary.iteration = file.read_int_attribute("/", "iteration").at(0);
+  summary.ranks = file.read_int_attribute("/", "ranks").at(0);
+  return summary;
+}
+
+}  // namespace
+
 Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& layout) {
   auto file = h5::File::open(comm, path);
-  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
-    throw UserError(path + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
+  const SnapshotSummary identity = summary_of(file);
   Snapshot s = layout;
-  s.solver = file.read_string_attribute("/", "solver");
-  s.input_fingerprint = file.read_string_attribute("/", "input_fingerprint");
-  s.k = file.read_int_attribute("/", "k").at(0);
-  s.rows = file.read_int_attribute("/", "rows").at(0);
-  s.columns = file.read_int_attribute("/", "columns").at(0);
-  s.iteration = file.read_int_attribute("/", "iteration").at(0);
+  s.solver = identity.solver;
+  s.input_fingerprint = identity.input_fingerprint;
+  s.k = identity.k;
+  s.rows = identity.rows;
+  s.columns = identity.columns;
+  s.iteration = identity.iteration;
   const auto version = file.read_int_attribute("/", "format_version");
   if (version.size() != 1 || version[0] < 1 || version[0] > kFormatVersion)
     throw UserError(path + ": format_version is not one this dnmf understands (1.." + std::to_string(kFormatVersion) +
@@ -228,18 +246,7 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
 }
 
 SnapshotSummary read_snapshot_summary(MPI_Comm comm, const std::string& path) {
-  auto file = h5::File::open(comm, path);
-  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
-    throw UserError(path + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
-  SnapshotSummary summary;
-  summary.solver = file.read_string_attribute("/", "solver");
-  summary.input_fingerprint = file.read_string_attribute("/", "input_fingerprint");
-  summary.k = file.read_int_attribute("/", "k").at(0);
-  summary.rows = file.read_int_attribute("/", "rows").at(0);
-  summary.columns = file.read_int_attribute("/", "columns").at(0);
-  summary.iteration = file.read_int_attribute("/", "iteration").at(0);
-  summary.ranks = file.read_int_attribute("/", "ranks").at(0);
-  return summary;
+  return summary_of(h5::File::open(comm, path));
 }
 
 std::string snapshot_path(const std::string& directory, int64_t iteration) {
