@@ -208,10 +208,10 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
   std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
               nmf::relative_error(result.final_error, std::sqrt(v.squared_norm())),
               static_cast<long long>(result.iterations), result.initial_error, stop_reason);
-  std::printf("  time     read %.3f s, init (%s) %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n", seconds.read,
-              settings.init.method.c_str(), seconds.init, result.solve_seconds,
-              result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0,
-              seconds.write);
+  std::printf(
+      "  time     read %.3f s, init (%s) %.3f s, start's error %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n",
+      seconds.read, settings.init.method.c_str(), seconds.init, result.initial_error_seconds, result.solve_seconds,
+      result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0, seconds.write);
   std::printf("  traffic  %s summed or shared per iteration by each rank\n",
               format_bytes(result.communicated_bytes_per_iteration).c_str());
   std::printf("  memory   peak resident per rank:");

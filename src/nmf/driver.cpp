@@ -119,6 +119,8 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.final_error = result.initial_error;
     result.last_tolerance_check = result.initial_error;
     record(result.history, v, report_on(v, factors, 0.0), 0, 0.0, result.initial_error);
+    result.initial_error_seconds = wall_seconds() - started;
+    started = wall_seconds();
   }
   result.stop_reason = StopReason::max_iterations;
   const int64_t communicated_before = solver.communicated_bytes();
