@@ -528,6 +528,19 @@ int64_t File::string_count(const std::string& name) const {
   return shape[0] - 1;
 }
 
+void File::require_entries(const std::string& name, int64_t expected, const std::string& what) const {
+  int64_t count = -1;
+  if (exists(name + "/offsets")) {
+    count = string_count(name);
+  } else {
+    const auto shape = dataset_shape(name);
+    if (shape.size() == 1) count = shape[0];
+  }
+  if (count != expected)
+    throw UserError(path_ + ": " + name + " holds " + std::to_string(count) + " entries but there are " +
+                    std::to_string(expected) + " " + what + " (the file is inconsistent)");
+}
+
 std::vector<std::string> File::read_strings(const std::string& name, int64_t first_index, int64_t count) const {
   const auto offsets = read_slice<int64_t>(name + "/offsets", first_index, count + 1);
   bool decreasing = false;

@@ -89,6 +89,9 @@ class File {
   void write_strings(const std::string& name, int64_t first_index, const std::vector<std::string>& strings);
   std::vector<std::string> read_strings(const std::string& name, int64_t first_index, int64_t count) const;
   int64_t string_count(const std::string& name) const;
+  // UserError naming the file unless `name`, a 1-D dataset or a string table, has
+  // `expected` entries, the number of `what` ("rows of the matrix", "columns of /H").
+  void require_entries(const std::string& name, int64_t expected, const std::string& what) const;
 
  private:
   File(MPI_Comm comm, std::string shown_path, std::string written_path, Handle handle)

@@ -134,17 +134,10 @@ ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   if (w.size() != 2 || h.size() != 2 || w[1] != h[0] || w[1] < 1)
     throw UserError(path + ": /W and /H do not fit together");
   // Every list of rows or columns must match the factor it names (docs/formats.md).
-  const auto must_count = [&](const std::string& name, int64_t count, int64_t expected, const char* what) {
-    if (count != expected)
-      throw UserError(path + ": " + name + " holds " + std::to_string(count) + " entries but " + what + " has " +
-                      std::to_string(expected) + " (the file is inconsistent)");
-  };
-  must_count("/vocabulary", file.string_count("/vocabulary"), h[1], "/H's column count");
-  if (file.exists("/documents/offsets"))
-    must_count("/documents", file.string_count("/documents"), w[0], "/W's row count");
+  file.require_entries("/vocabulary", h[1], "columns of /H");
+  if (file.exists("/documents/offsets")) file.require_entries("/documents", w[0], "rows of /W");
   if (file.exists("/labels")) {
-    const auto labels = file.dataset_shape("/labels");
-    must_count("/labels", labels.size() == 1 ? labels[0] : -1, w[0], "/W's row count");
+    file.require_entries("/labels", w[0], "rows of /W");
     if (!file.exists("/label_names/offsets")) throw UserError(path + ": /labels without /label_names");
   }
   summary.rows = w[0];

@@ -187,7 +187,8 @@ void write_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& s) {
 
 namespace {
 
-// The root attributes that say which run a snapshot continues and where it stands.
+// The root attributes that say which run a snapshot continues and where it stands
+// (`ranks` is left 0: a restart does not need it).
 SnapshotSummary summary_of(const h5::File& file) {
   if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
     throw UserError(file.path() + ": not a dnmf snapshot (no format = \"dnmf-snapshot\" attribute)");
@@ -198,7 +199,6 @@ SnapshotSummary summary_of(const h5::File& file) {
   summary.rows = file.read_int_attribute("/", "rows").at(0);
   summary.columns = file.read_int_attribute("/", "columns").at(0);
   summary.iteration = file.read_int_attribute("/", "iteration").at(0);
-  summary.ranks = file.read_int_attribute("/", "ranks").at(0);
   return summary;
 }
 
@@ -246,7 +246,10 @@ Snapshot read_snapshot(MPI_Comm comm, const std::string& path, const Snapshot& l
 }
 
 SnapshotSummary read_snapshot_summary(MPI_Comm comm, const std::string& path) {
-  return summary_of(h5::File::open(comm, path));
+  const auto file = h5::File::open(comm, path);
+  SnapshotSummary summary = summary_of(file);
+  summary.ranks = file.read_int_attribute("/", "ranks").at(0);  // shown only, so not needed to restart
+  return summary;
 }
 
 std::string snapshot_path(const std::string& directory, int64_t iteration) {

@@ -92,33 +92,19 @@ TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {
   summary.columns = shape[1];
   summary.nnz = file.dataset_shape("/tfidf/data").at(0);
   // Every list of rows or columns must match the shape (docs/formats.md).
-  const auto must_count = [&](const std::string& name, std::vector<int64_t> shape, int64_t expected, const char* what) {
-    if (shape.size() != 1 || shape[0] != expected)
-      throw UserError(path + ": " + name + " holds " + std::to_string(shape.empty() ? -1 : shape[0]) +
-                      " entries but the matrix has " + std::to_string(expected) + " " + what +
-                      " (the file is inconsistent)");
-  };
-  must_count("/tfidf/indices", file.dataset_shape("/tfidf/indices"), summary.nnz, "nonzeros");
-  must_count("/vocabulary", {file.string_count("/vocabulary")}, summary.columns, "columns");
-  must_count("/idf", file.dataset_shape("/idf"), summary.columns, "columns");
-  must_count("/documents", {file.string_count("/documents")}, summary.rows, "rows");
+  file.require_entries("/tfidf/indices", summary.nnz, "nonzeros in /tfidf/data");
+  file.require_entries("/vocabulary", summary.columns, "columns of the matrix");
+  file.require_entries("/idf", summary.columns, "columns of the matrix");
+  file.require_entries("/documents", summary.rows, "rows of the matrix");
   if (file.exists("/document_frequency"))
-    must_count("/document_frequency", file.dataset_shape("/document_frequency"), summary.columns, "columns");
+    file.require_entries("/document_frequency", summary.columns, "columns of the matrix");
   if (file.exists("/labels")) {
-    must_count("/labels", file.dataset_shape("/labels"), summary.rows, "rows");
+    file.require_entries("/labels", summary.rows, "rows of the matrix");
     // Each rank checks an even share of the label numbers against the names.
     const int64_t names = file.exists("/label_names/offsets") ? file.string_count("/label_names") : 0;
     const int rank = comm_rank(comm), ranks = comm_size(comm);
     const int64_t first = even_split_start(summary.rows, rank, ranks);
-    const auto labels =
-        file.read_slice<int32_t>("/labels", first, even_split_start(summary.rows, rank + 1, ranks) - first);
-    const auto bad = std::find_if(labels.begin(), labels.end(), [&](int32_t l) { return l < 0 || l >= names; });
-    agree_collectively(comm, [&] {
-      if (bad != labels.end())
-        throw UserError(path + ": /labels holds " + std::to_string(*bad) + " (row " +
-                        std::to_string(first + (bad - labels.begin())) + "), not a number of one of the " +
-                        std::to_string(names) + " /label_names");
-    });
+    read_labels(file, first, even_split_start(summary.rows, rank + 1, ranks) - first, names);
   }
   summary.has_labels = file.exists("/labels");
   for (const char* name : {"/tfidf/data", "/tfidf/indices", "/tfidf/indptr", "/vocabulary/utf8", "/vocabulary/offsets",
@@ -129,6 +115,18 @@ TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path) {
                            "max_df", "max_features", "norm", "smooth_idf", "sublinear_tf"})
     if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
   return summary;
+}
+
+std::vector<int32_t> read_labels(const h5::File& file, int64_t first_row, int64_t count, int64_t label_count) {
+  auto labels = file.read_slice<int32_t>("/labels", first_row, count);
+  const auto bad = std::find_if(labels.begin(), labels.end(), [&](int32_t l) { return l < 0 || l >= label_count; });
+  agree_collectively(file.comm(), [&] {
+    if (bad != labels.end())
+      throw UserError(file.path() + ": /labels holds " + std::to_string(*bad) + " (row " +
+                      std::to_string(first_row + (bad - labels.begin())) + "), not the number of one of the " +
+                      std::to_string(label_count) + " /label_names");
+  });
+  return labels;
 }
 
 namespace {

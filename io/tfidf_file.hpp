@@ -20,6 +20,10 @@
 
 #include "src/base/csr_rows.hpp"
 
+namespace dnmf::h5 {
+class File;
+}  // namespace dnmf::h5
+
 namespace dnmf::io {
 
 struct TfidfFileSlices {
@@ -48,6 +52,11 @@ struct TfidfFileSummary {
 
 // Collective. Checks that `path` is a dnmf TF-IDF file.
 TfidfFileSummary read_tfidf_summary(MPI_Comm comm, const std::string& path);
+
+// Collective: rows first_row.. of /labels (a TF-IDF file's, or a model's, which copies
+// it), each checked to be the number of one of `label_count` /label_names; every rank
+// learns of a bad one.
+std::vector<int32_t> read_labels(const h5::File& file, int64_t first_row, int64_t count, int64_t label_count);
 
 // Collective: each rank reads the block of rows that gives it about nnz / ranks
 // nonzeros (src/base/row_partition.hpp), with collective hyperslab reads; no rank reads the

@@ -8,11 +8,12 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <new>
 #include <optional>
 #include <string>
 
+#include "io/output_path.hpp"
+#include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
 #include "src/base/stop_signals.hpp"
@@ -61,13 +62,13 @@ std::string options_file_problem(int argc, char** argv) {
       break;
     }
     const std::string path = argv[i + 1];
-    std::error_code error;
-    if (!std::filesystem::exists(path, error))
-      problem = path + ": " + argv[i] + ": no such file";
-    else if (!std::filesystem::is_regular_file(path, error))
-      problem = path + ": " + argv[i] + ": not a regular file";
-    else if (::access(path.c_str(), R_OK) != 0)
-      problem = path + ": " + argv[i] + ": cannot be read (" + std::strerror(errno) + ")";
+    try {
+      dnmf::io::require_regular_file(path, argv[i]);
+      if (::access(path.c_str(), R_OK) != 0)
+        problem = path + ": " + argv[i] + ": cannot be read (" + std::strerror(errno) + ")";
+    } catch (const dnmf::UserError& error) {
+      problem = error.what();
+    }
   }
   dnmf::broadcast_bytes(MPI_COMM_WORLD, problem, 0);
   return problem;
@@ -105,9 +106,7 @@ int main(int argc, char** argv) {
   }
   const std::string options_problem = options_file_problem(argc, argv);
   if (!options_problem.empty()) {
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank == 0) std::fprintf(stderr, "dnmf: error: %s\n", options_problem.c_str());
+    if (dnmf::comm_rank(MPI_COMM_WORLD) == 0) dnmf::print_error(options_problem);
     return dnmf::kExitUsage;
   }
   PetscSession petsc(&argc, &argv);

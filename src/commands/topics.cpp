@@ -12,6 +12,7 @@
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
+#include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
@@ -102,15 +103,7 @@ Topics compute_topics(MPI_Comm comm, const std::string& path, int64_t top) {
   for (double& share : topics.share) share = total > 0 ? share / total : 0.0;
   if (summary.has_labels) {
     topics.label_names = file.read_strings("/label_names", 0, file.string_count("/label_names"));
-    const auto labels = file.read_slice<int32_t>("/labels", first_row, local_rows);
-    const auto label_count = static_cast<int64_t>(topics.label_names.size());
-    const auto bad = std::find_if(labels.begin(), labels.end(), [&](int32_t l) { return l < 0 || l >= label_count; });
-    agree_collectively(comm, [&] {
-      if (bad != labels.end())
-        throw UserError(path + ": /labels holds " + std::to_string(*bad) + " (row " +
-                        std::to_string(first_row + (bad - labels.begin())) + "), not a label number in 0.." +
-                        std::to_string(label_count - 1));
-    });
+    const auto labels = io::read_labels(file, first_row, local_rows, static_cast<int64_t>(topics.label_names.size()));
     topics.counts = label_table(comm, w, k, labels, static_cast<int64_t>(topics.label_names.size()));
   }
   return topics;
