@@ -33,7 +33,7 @@ namespace {
 struct Plan {
   int64_t rows = 0, columns = 0, nnz = 0, topics = 0;
   uint64_t seed = 1;
-  int64_t block() const { return columns / topics; }
+  int64_t block() const { return topics > 0 ? columns / topics : columns; }
 };
 
 double uniform(const Plan& plan, int64_t row, uint64_t draw) {
@@ -43,11 +43,21 @@ double uniform(const Plan& plan, int64_t row, uint64_t draw) {
 void generate_row(const Plan& plan, int64_t row, std::map<int64_t, double>& counts) {
   counts.clear();
   const double per_row = static_cast<double>(plan.nnz) / static_cast<double>(plan.rows);
-  const auto draws = static_cast<int64_t>(per_row * (0.5 + uniform(plan, row, 0)) * 1.15);
+  // Planted draws repeat columns (a topic's first terms are frequent): 15% more of them
+  // make up for that.
+  const double repeats = plan.topics > 0 ? 1.15 : 1.0;
+  const auto draws = static_cast<int64_t>(per_row * (0.5 + uniform(plan, row, 0)) * repeats);
+  const int64_t block = plan.block();
+  if (plan.topics == 0) {
+    for (int64_t d = 0; d < draws; ++d) {
+      const double u = uniform(plan, row, 10 + d);
+      counts[std::min<int64_t>(static_cast<int64_t>(u * static_cast<double>(block)), block - 1)] += 1.0;
+    }
+    return;
+  }
   const auto main_topic = static_cast<int64_t>(uniform(plan, row, 1) * static_cast<double>(plan.topics));
   const auto second_topic = static_cast<int64_t>(uniform(plan, row, 2) * static_cast<double>(plan.topics));
   const double main_share = 0.6 + 0.4 * uniform(plan, row, 3);
-  const int64_t block = plan.block();
   for (int64_t d = 0; d < draws; ++d) {
     const int64_t topic = uniform(plan, row, 10 + 2 * d) < main_share ? main_topic : second_topic;
     const double u = uniform(plan, row, 11 + 2 * d);
@@ -70,7 +80,7 @@ int main(int argc, char** argv) {
                      {{"rows", "M", "10000", "documents"},
                       {"columns", "N", "5000", "terms"},
                       {"nnz", "Z", "500000", "nonzeros to aim for"},
-                      {"topics", "T", "10", "planted topics"},
+                      {"topics", "T", "10", "planted topics (0: none, uniform columns)"},
                       {"seed", "S", "1", "random seed"},
                       {"truth", "FILE", "", "also write the planted topics (/H, T x N) here"}});
     Plan plan;
@@ -85,8 +95,9 @@ int main(int argc, char** argv) {
       plan.nnz = parse_integer_option("nnz", line.value("nnz"));
       plan.topics = parse_integer_option("topics", line.value("topics"));
       plan.seed = static_cast<uint64_t>(parse_integer_option("seed", line.value("seed")));
-      if (plan.rows < 1 || plan.topics < 1 || plan.columns < plan.topics || plan.nnz < plan.rows)
-        throw UserError("need rows >= 1, columns >= topics >= 1 and nnz >= rows");
+      if (plan.rows < 1 || plan.topics < 0 || plan.columns < std::max<int64_t>(plan.topics, 1) || plan.nnz < plan.rows)
+        throw UserError("need rows >= 1, columns >= topics >= 0, columns >= 1 and nnz >= rows");
+      if (plan.topics == 0 && !truth.empty()) throw UserError("--truth needs planted topics (--topics >= 1)");
     });
 
     io::TfidfFileSlices slices;
@@ -114,7 +125,8 @@ int main(int argc, char** argv) {
       slices.idf.push_back(1.0);
       slices.document_frequency.push_back(frequency[static_cast<size_t>(column)]);
     }
-    slices.text_attributes["generator"] = "dnmf_generate (planted topics)";
+    slices.text_attributes["generator"] =
+        plan.topics > 0 ? "dnmf_generate (planted topics)" : "dnmf_generate (uniform columns)";
     run_collectively(comm, [&] { io::write_tfidf_file(comm, output, slices); });
 
     if (!truth.empty()) {
