@@ -48,18 +48,11 @@ inline void axpy(Wd w, double* row, double value, const double* source) {
   for (int64_t c = 0; c < w.k(); ++c) row[c] += value * source[c];
 }
 
-template <class Wd>
-void v_ht_entries(Wd w, const CsrBlock& block, PetscInt begin, PetscInt end, const double* ht, double* out) {
-  for (PetscInt p = begin; p < end; ++p) {
-    prefetch_row(w, row_ahead(w, block, p, ht), false);
-    axpy(w, out, block.value[p], ht + block.global_column(block.column[p]) * w.k());
-  }
-}
-
 // One row of V Ht, adding the row's entries in increasing global column whatever the
 // split into PETSc's diagonal block (columns this rank owns) and off-diagonal block
 // (the others, in increasing order), so the sum has the same rounding on any number
-// of ranks.
+// of ranks. The three stretches run in one loop over one local array of sums, which the
+// compiler keeps in registers (a call per stretch spilled them: 1.5x slower).
 template <class Wd>
 void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const double* ht,
               double* out) {
@@ -68,18 +61,21 @@ void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, Pets
       std::partition_point(off_diagonal.column + off_begin, off_diagonal.column + off_end,
                            [&](PetscInt c) { return off_diagonal.global_column(c) < diagonal.column_offset; }) -
       off_diagonal.column);
-  auto add_row = [&](double* sums) {
-    v_ht_entries(w, off_diagonal, off_begin, split, ht, sums);
-    v_ht_entries(w, diagonal, diagonal.row_start[row], diagonal.row_start[row + 1], ht, sums);
-    v_ht_entries(w, off_diagonal, split, off_end, ht, sums);
-  };
-  if constexpr (Wd::fixed > 0) {  // a local array the compiler knows nothing else writes
-    double sums[Wd::fixed] = {};
-    add_row(sums);
-    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
-  } else {
-    add_row(out);
+  const CsrBlock* blocks[3] = {&off_diagonal, &diagonal, &off_diagonal};
+  const PetscInt begins[3] = {off_begin, diagonal.row_start[row], split};
+  const PetscInt ends[3] = {split, diagonal.row_start[row + 1], off_end};
+  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
+  double fixed_sums[kCapacity] = {};
+  double* sums = Wd::fixed > 0 ? fixed_sums : out;  // out starts at zero
+  for (int stretch = 0; stretch < 3; ++stretch) {
+    const CsrBlock& block = *blocks[stretch];
+    for (PetscInt p = begins[stretch]; p < ends[stretch]; ++p) {
+      prefetch_row(w, row_ahead(w, block, p, ht), false);
+      axpy(w, sums, block.value[p], ht + block.global_column(block.column[p]) * w.k());
+    }
   }
+  if constexpr (Wd::fixed > 0)
+    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
 }
 
 template <class Wd>

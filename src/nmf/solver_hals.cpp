@@ -10,6 +10,7 @@
 // exactly, so ||V - WH|| never increases. The W half is local to each rank; the H half is
 // the same computation on every rank after two allreduces.
 #include <algorithm>
+#include <vector>
 
 #include "src/nmf/solver.hpp"
 #include "src/nmf/width.hpp"
@@ -20,26 +21,42 @@ namespace {
 // One sweep of coordinate descent over the rows of X (count x k), given
 // gram = Y^T Y and cross = the data times Y. scikit-learn loops over components outside
 // and rows inside; each row's updates depend only on that row, so any grouping of the rows
-// gives the same updates. Tiles of rows, components outside within a tile: the rows of a
-// tile are independent, so their division-bound updates overlap instead of queueing one
-// behind the other, and the tile stays in L1.
+// gives the same updates. Tiles of kTileRows rows, components outside within a tile: the
+// tile is copied transposed (component-major), so that one component's gradients for all
+// the tile's rows are one vector sum, gram[t, r] times row r of the transposed tile, with
+// no sum across a vector's lanes. Each row's gradient adds the same products in the same
+// order as a row-by-row loop would, so the result does not depend on the tiling.
+constexpr int64_t kTileRows = 64;
+
 template <class Wd>
 void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram, const double* cross) {
   const int64_t k = w.k();
-  constexpr int64_t kTileRows = 64;
+  std::vector<double> tile(static_cast<size_t>(k * kTileRows)), cross_tile(tile.size());
   for (int64_t first = 0; first < count; first += kTileRows) {
-    const int64_t end = std::min(count, first + kTileRows);
+    const int64_t rows = std::min(count - first, kTileRows);
+    // Rows past the end of X are zeros: their updates are computed and dropped.
+    std::fill(tile.begin(), tile.end(), 0.0);
+    std::fill(cross_tile.begin(), cross_tile.end(), 0.0);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t r = 0; r < k; ++r) {
+        tile[r * kTileRows + i] = x[(first + i) * k + r];
+        cross_tile[r * kTileRows + i] = cross[(first + i) * k + r];
+      }
     for (int64_t t = 0; t < k; ++t) {
       const double hessian = gram[t * k + t];
       if (hessian == 0) continue;
-      const double* gram_row = gram + t * k;
-      for (int64_t i = first; i < end; ++i) {
-        double* row = x + i * k;
-        double gradient = -cross[i * k + t];
-        for (int64_t r = 0; r < k; ++r) gradient += gram_row[r] * row[r];
-        row[t] = std::max(row[t] - gradient / hessian, 0.0);
+      double gradient[kTileRows];
+      for (int64_t i = 0; i < kTileRows; ++i) gradient[i] = -cross_tile[t * kTileRows + i];
+      for (int64_t r = 0; r < k; ++r) {
+        const double weight = gram[t * k + r];
+        const double* component = tile.data() + r * kTileRows;
+        for (int64_t i = 0; i < kTileRows; ++i) gradient[i] += weight * component[i];
       }
+      double* updated = tile.data() + t * kTileRows;
+      for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
     }
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
   }
 }
 
