@@ -1,5 +1,7 @@
 #include "src/base/log_events.hpp"
 
+#include <mpi.h>
+
 #include <array>
 
 #include "src/base/petsc_check.hpp"
@@ -24,16 +26,35 @@ const std::array<PetscLogEvent, kNames.size()>& registered_events() {
   return events;
 }
 
+std::array<KernelWork, kNames.size()>& kernel_work() {
+  static std::array<KernelWork, kNames.size()> work{};
+  return work;
+}
+
 }  // namespace
+
+void log_work(LogEvent event, double flops, double bytes) {
+  KernelWork& work = kernel_work()[static_cast<size_t>(event)];
+  work.flops += flops;
+  work.bytes += bytes;
+  petsc_check(PetscLogFlops(flops), "PetscLogFlops");
+}
+
+const KernelWork& work_of(LogEvent event) { return kernel_work()[static_cast<size_t>(event)]; }
 
 const char* log_event_name(LogEvent event) { return kNames[static_cast<size_t>(event)]; }
 
-LogScope::LogScope(LogEvent event) : event_(registered_events()[static_cast<size_t>(event)]) {
-  petsc_check(PetscLogEventBegin(event_, 0, 0, 0, 0), "PetscLogEventBegin");
+LogScope::LogScope(LogEvent event) : event_(event), started_(MPI_Wtime()) {
+  petsc_check(PetscLogEventBegin(registered_events()[static_cast<size_t>(event)], 0, 0, 0, 0), "PetscLogEventBegin");
 }
 
 // Unchecked: a destructor cannot throw, and a failed end of a log event loses only a
 // line of -log_view.
-LogScope::~LogScope() { PetscLogEventEnd(event_, 0, 0, 0, 0); }
+LogScope::~LogScope() {
+  KernelWork& work = kernel_work()[static_cast<size_t>(event_)];
+  ++work.calls;
+  work.seconds += MPI_Wtime() - started_;
+  PetscLogEventEnd(registered_events()[static_cast<size_t>(event_)], 0, 0, 0, 0);
+}
 
 }  // namespace dnmf

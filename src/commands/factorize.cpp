@@ -197,9 +197,39 @@ struct StageSeconds {
   double read = 0, init = 0, write = 0;
 };
 
+// The kernels' share of the run, from their log_work tallies: calls, seconds per call and
+// the rates of one rank (sums over ranks divided by the ranks' summed seconds), to set
+// beside what a core can do (tests/bench/bench_kernels.py measures DGEMM and a copy).
+struct KernelLine {
+  const char* name;
+  int64_t calls;
+  double seconds, flops, bytes;
+};
+
+std::vector<KernelLine> kernel_lines(MPI_Comm comm) {
+  std::vector<KernelLine> lines;
+  for (LogEvent event : {LogEvent::v_ht, LogEvent::vt_w, LogEvent::gram, LogEvent::update}) {
+    const KernelWork& work = work_of(event);
+    lines.push_back({log_event_name(event), work.calls, sum_over_ranks(comm, work.seconds),
+                     sum_over_ranks(comm, work.flops), sum_over_ranks(comm, work.bytes)});
+  }
+  return lines;
+}
+
+void print_kernel_lines(const std::vector<KernelLine>& lines, int ranks) {
+  std::printf("  kernels  per rank: calls, s/call, GFLOP/s, GB/s touched\n");
+  for (const KernelLine& line : lines) {
+    if (line.calls == 0 || line.seconds <= 0) continue;
+    std::printf("           %-7s %6lld %9.4f %8.2f %8.2f\n", line.name, static_cast<long long>(line.calls),
+                line.seconds / ranks / static_cast<double>(line.calls), line.flops / line.seconds / 1e9,
+                line.bytes / line.seconds / 1e9);
+  }
+}
+
 void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::DataMatrix& v,
                   const nmf::RunResult& result, const StageSeconds& seconds) {
   const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
+  const auto kernels = kernel_lines(comm);
   if (comm_rank(comm) != 0) return;
   const char* stop_reason = nmf::stop_reason_name(result.stop_reason);
   std::printf("dnmf factorize: %s, k = %lld, %lld x %lld matrix (%lld nonzeros) on %d ranks\n",
@@ -214,6 +244,7 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
       result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0, seconds.write);
   std::printf("  traffic  %s summed or shared per iteration by each rank\n",
               format_bytes(result.communicated_bytes_per_iteration).c_str());
+  print_kernel_lines(kernels, comm_size(comm));
   std::printf("  memory   peak resident per rank:");
   for (size_t r = 0; r < peak_memory.size(); ++r)
     std::printf("%s %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str());

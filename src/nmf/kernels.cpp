@@ -86,6 +86,29 @@ void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, const double* w_row, do
   }
 }
 
+// Entries of V in the rows the products visit.
+int64_t entries_in(const DataMatrix& v, const std::vector<int64_t>* rows) {
+  int64_t entries = 0;
+  for_each_row(v.local_rows(), rows, [&](int64_t r) {
+    entries += v.diagonal().row_start[r + 1] - v.diagonal().row_start[r] + v.off_diagonal().row_start[r + 1] -
+               v.off_diagonal().row_start[r];
+  });
+  return entries;
+}
+
+// The work both products report: a multiply and an add per entry and topic; each entry's
+// value and column, its row of the factor (read; read and written back for Vt W), and a
+// row of k numbers per visited row of V.
+void log_product_work(LogEvent event, const DataMatrix& v, const std::vector<int64_t>* rows, int64_t k,
+                      int64_t factor_row_passes) {
+  const auto entries = static_cast<double>(entries_in(v, rows));
+  const auto visited = static_cast<double>(rows ? static_cast<int64_t>(rows->size()) : v.local_rows());
+  const auto row_bytes = static_cast<double>(k * static_cast<int64_t>(sizeof(double)));
+  log_work(event, 2.0 * entries * static_cast<double>(k),
+           entries * (sizeof(double) + sizeof(PetscInt) + static_cast<double>(factor_row_passes) * row_bytes) +
+               visited * row_bytes);
+}
+
 }  // namespace
 
 void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
@@ -98,6 +121,7 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
     };
     for_each_row(v.local_rows(), rows, one_row);
   });
+  log_product_work(LogEvent::v_ht, v, rows, k, 1);
 }
 
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
@@ -112,6 +136,7 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
     };
     for_each_row(v.local_rows(), rows, one_row);
   });
+  log_product_work(LogEvent::vt_w, v, rows, k, 2);
 }
 
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result) {
@@ -139,6 +164,8 @@ void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result
   });
   for (int64_t a = 0; a < k; ++a)
     for (int64_t b = 0; b < a; ++b) result[a * k + b] = result[b * k + a];
+  log_work(LogEvent::gram, static_cast<double>(count * k * (k + 1)),
+           static_cast<double>(count * k * static_cast<int64_t>(sizeof(double))));
 }
 
 double dot(const double* a, const double* b, int64_t count) {

@@ -94,14 +94,20 @@ double Solver::refresh_hht(const Factors& factors, double partial_cross) {
   return cross;
 }
 
+void AlternatingSolver::update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                                      const double* cross) {
+  LogScope scope(LogEvent::update);
+  update_factor(x, count, k, gram_matrix, cross);
+  // x and cross read, x written
+  log_work(LogEvent::update, static_cast<double>(count) * flops_per_row(k),
+           static_cast<double>(3 * count * k * static_cast<int64_t>(sizeof(double))));
+}
+
 double AlternatingSolver::step(Factors& f, int64_t) {
   const int64_t k = f.k;
   multiply_v_ht(v_, f.Ht, k, v_ht_);
   if (!hht_current_) refresh_hht(f);
-  {
-    LogScope scope(LogEvent::update);
-    update_factor(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
-  }
+  update_logged(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
 
   gram(f.W, f.local_rows, k, wtw_);
   multiply_vt_w(v_, f.W, k, vt_w_);
@@ -109,10 +115,7 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   sum_vt_w_to_owners(k);
   double* ht = owned_rows(f.Ht, k);
   const double* vt_w = owned_rows(vt_w_, k);
-  {
-    LogScope scope(LogEvent::update);
-    update_factor(ht, owned_columns(), k, wtw_, vt_w);
-  }
+  update_logged(ht, owned_columns(), k, wtw_, vt_w);
 
   // H H^T of the new H (it also serves the next iteration) and <H, V^T W>, summed over
   // the owned columns in one allreduce; then every rank gets the new H.
@@ -144,6 +147,11 @@ double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const s
         penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
                                next_ht + j * k);
     });
+    // per component: the gradient's k multiply-adds and six more for the step
+    const auto stepped =
+        static_cast<double>((rows ? static_cast<int64_t>(rows->size()) : f.local_rows) + owned_columns());
+    log_work(LogEvent::update, stepped * static_cast<double>(k * (2 * k + 6)),
+             stepped * static_cast<double>(3 * k * static_cast<int64_t>(sizeof(double))));
   }
   share_owned_rows(next_.Ht, k);
   const double residual = adopt(f, next_);

@@ -109,6 +109,11 @@ class AlternatingSolver : public Solver {
   // x and cross are row-major (count x k).
   virtual void update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram,
                              const double* cross) const = 0;
+  // The flops update_factor spends on a row, for the kernel report.
+  virtual double flops_per_row(int64_t k) const = 0;
+
+ private:
+  void update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram, const double* cross);
 };
 
 // min(x - threshold, 0): the seed's penalty, nonzero only where x < threshold.
