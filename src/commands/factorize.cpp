@@ -27,6 +27,7 @@
 #include "src/nmf/driver.hpp"
 #include "src/nmf/initialize.hpp"
 #include "src/nmf/solver.hpp"
+#include "src/nmf/threads.hpp"
 
 namespace dnmf {
 namespace {
@@ -217,7 +218,7 @@ std::vector<KernelLine> kernel_lines(MPI_Comm comm) {
 }
 
 void print_kernel_lines(const std::vector<KernelLine>& lines, int ranks) {
-  std::printf("  kernels  per rank: calls, s/call, GFLOP/s, GB/s touched\n");
+  std::printf("  kernels  per rank (all its threads): calls, s/call, GFLOP/s, GB/s touched\n");
   for (const KernelLine& line : lines) {
     if (line.calls == 0 || line.seconds <= 0) continue;
     std::printf("           %-7s %6lld %9.4f %8.2f %8.2f\n", line.name, static_cast<long long>(line.calls),
@@ -232,9 +233,10 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
   const auto kernels = kernel_lines(comm);
   if (comm_rank(comm) != 0) return;
   const char* stop_reason = nmf::stop_reason_name(result.stop_reason);
-  std::printf("dnmf factorize: %s, k = %lld, %lld x %lld matrix (%lld nonzeros) on %d ranks\n",
+  std::printf("dnmf factorize: %s, k = %lld, %lld x %lld matrix (%lld nonzeros) on %d ranks x %d threads\n",
               settings.solver.name.c_str(), static_cast<long long>(settings.k), static_cast<long long>(v.rows()),
-              static_cast<long long>(v.columns()), static_cast<long long>(v.nnz()), comm_size(comm));
+              static_cast<long long>(v.columns()), static_cast<long long>(v.nnz()), comm_size(comm),
+              nmf::thread_count());
   std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
               nmf::relative_error(result.final_error, std::sqrt(v.squared_norm())),
               static_cast<long long>(result.iterations), result.initial_error, stop_reason);

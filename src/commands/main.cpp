@@ -21,6 +21,7 @@
 #include "src/commands/info.hpp"
 #include "src/commands/topics.hpp"
 #include "src/commands/vectorize.hpp"
+#include "src/nmf/threads.hpp"
 
 namespace {
 
@@ -39,7 +40,11 @@ const char* const kUsage =
 // PETSc's options files first (PETSc would answer a bad one with a page of its own).
 class MpiSession {
  public:
-  MpiSession(int* argc, char*** argv) { ok_ = MPI_Init(argc, argv) == MPI_SUCCESS; }
+  // Threads within a rank (src/nmf/threads.hpp) never call MPI; the main thread does.
+  MpiSession(int* argc, char*** argv) {
+    int provided = MPI_THREAD_SINGLE;
+    ok_ = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS;
+  }
   ~MpiSession() {
     if (ok_) MPI_Finalize();
   }
@@ -116,6 +121,7 @@ int main(int argc, char** argv) {
   }
   MPI_Comm comm = PETSC_COMM_WORLD;
   dnmf::return_errors_on(comm);
+  dnmf::nmf::choose_thread_count();
   const int rank = dnmf::comm_rank(comm);
   const std::string command = argc > 1 ? argv[1] : "";
   try {

@@ -1,6 +1,7 @@
 #include "src/nmf/kernels.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "src/base/log_events.hpp"
 #include "src/nmf/width.hpp"
@@ -78,21 +79,43 @@ void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, Pets
     for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
 }
 
+// The entries of a row of `block` whose global columns lie in [first, end): the block's
+// columns increase along a row (the off-diagonal block's through its column map).
+inline std::pair<PetscInt, PetscInt> entries_between(const CsrBlock& block, PetscInt row, int64_t first, int64_t end) {
+  const PetscInt* begin = block.column + block.row_start[row];
+  const PetscInt* stop = block.column + block.row_start[row + 1];
+  auto below = [&](int64_t bound) {
+    return static_cast<PetscInt>(
+        std::partition_point(begin, stop, [&](PetscInt c) { return block.global_column(c) < bound; }) - block.column);
+  };
+  return {below(first), below(end)};
+}
+
+// out[column] += value * w_row for the row's entries in the thread's columns [first,
+// end). It prefetches (for writing) the row of the entry `ahead` places on in the block
+// when that column is the thread's too: threads share a row's entries, so the thread's
+// own entries come about `ahead` / threads places apart.
 template <class Wd>
-void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, const double* w_row, double* out) {
-  for (PetscInt p = block.row_start[row]; p < block.row_start[row + 1]; ++p) {
-    prefetch_row(w, row_ahead(w, block, p, out), true);
+void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, int64_t first, int64_t end, PetscInt ahead,
+              const double* w_row, double* out) {
+  const auto [begin, stop] = entries_between(block, row, first, end);
+  const PetscInt last = block.row_start[block.rows] - 1;
+  for (PetscInt p = begin; p < stop; ++p) {
+    const int64_t soon = block.global_column(block.column[std::min(p + ahead, last)]);
+    if (soon >= first && soon < end) prefetch_row(w, out + soon * w.k(), true);
     axpy(w, out + block.global_column(block.column[p]) * w.k(), block.value[p], w_row);
   }
 }
 
 // Entries of V in the rows the products visit.
 int64_t entries_in(const DataMatrix& v, const std::vector<int64_t>* rows) {
+  auto in_row = [&](int64_t r) -> int64_t {
+    return v.diagonal().row_start[r + 1] - v.diagonal().row_start[r] + v.off_diagonal().row_start[r + 1] -
+           v.off_diagonal().row_start[r];
+  };
+  if (rows == nullptr) return v.diagonal().row_start[v.local_rows()] + v.off_diagonal().row_start[v.local_rows()];
   int64_t entries = 0;
-  for_each_row(v.local_rows(), rows, [&](int64_t r) {
-    entries += v.diagonal().row_start[r + 1] - v.diagonal().row_start[r] + v.off_diagonal().row_start[r + 1] -
-               v.off_diagonal().row_start[r];
-  });
+  for (int64_t r : *rows) entries += in_row(r);
   return entries;
 }
 
@@ -115,6 +138,7 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
                    const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
+  // Rows are independent: the threads share them.
   with_width(k, [&](auto w) {
     auto one_row = [&](int64_t r) {
       v_ht_row(w, v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(r), ht.data(), product.data() + r * k);
@@ -128,39 +152,52 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
                    const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::vt_w);
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
+  // Every row adds into rows of the product: the threads share the columns instead, each
+  // sweeping all the rows for the entries in its columns. A column's sum runs over the
+  // rows in increasing order on any number of threads.
   with_width(k, [&](auto w) {
-    auto one_row = [&](int64_t r) {
-      const double* w_row = w_factor.data() + r * k;
-      vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), w_row, product.data());
-      vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), w_row, product.data());
-    };
-    for_each_row(v.local_rows(), rows, one_row);
+    on_each_thread([&](int thread, int threads) {
+      const int64_t first = chunk_start(v.columns(), thread, threads);
+      const int64_t end = chunk_start(v.columns(), thread + 1, threads);
+      const auto ahead = static_cast<PetscInt>(kPrefetchDistance * threads);
+      auto one_row = [&](int64_t r) {
+        const double* w_row = w_factor.data() + r * k;
+        vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
+        vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
+      };
+      if (rows == nullptr) {
+        for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);
+      } else {
+        for (int64_t r : *rows) one_row(r);
+      }
+    });
   });
   log_product_work(LogEvent::vt_w, v, rows, k, 2);
 }
 
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result) {
   LogScope scope(LogEvent::gram);
-  result.assign(static_cast<size_t>(k * k), 0.0);
   // The upper triangle only, then mirrored: the matrix is symmetric.
   with_width(k, [&](auto w) {
-    auto add_rows = [&](double* sums) {
-      for (int64_t i = 0; i < count; ++i) {
-        const double* row = x + i * w.k();
-        for (int64_t a = 0; a < w.k(); ++a) {
-          const double scale = row[a];
-          for (int64_t b = a; b < w.k(); ++b) sums[a * w.k() + b] += scale * row[b];
+    chunked_sum(count, k * k, result, [&](int64_t begin, int64_t end, double* partial) {
+      auto add_rows = [&](double* sums) {
+        for (int64_t i = begin; i < end; ++i) {
+          const double* row = x + i * w.k();
+          for (int64_t a = 0; a < w.k(); ++a) {
+            const double scale = row[a];
+            for (int64_t b = a; b < w.k(); ++b) sums[a * w.k() + b] += scale * row[b];
+          }
         }
+      };
+      using Wd = decltype(w);
+      if constexpr (Wd::fixed > 0) {  // a local array the compiler knows nothing else writes
+        double sums[Wd::fixed * Wd::fixed] = {};
+        add_rows(sums);
+        std::copy(sums, sums + Wd::fixed * Wd::fixed, partial);
+      } else {
+        add_rows(partial);
       }
-    };
-    using Wd = decltype(w);
-    if constexpr (Wd::fixed > 0) {  // a local array the compiler knows nothing else writes
-      double sums[Wd::fixed * Wd::fixed] = {};
-      add_rows(sums);
-      std::copy(sums, sums + Wd::fixed * Wd::fixed, result.begin());
-    } else {
-      add_rows(result.data());
-    }
+    });
   });
   for (int64_t a = 0; a < k; ++a)
     for (int64_t b = 0; b < a; ++b) result[a * k + b] = result[b * k + a];
@@ -169,9 +206,13 @@ void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result
 }
 
 double dot(const double* a, const double* b, int64_t count) {
-  double total = 0;
-  for (int64_t i = 0; i < count; ++i) total += a[i] * b[i];
-  return total;
+  std::vector<double> total;
+  chunked_sum(count, 1, total, [&](int64_t begin, int64_t end, double* partial) {
+    double sum = 0;
+    for (int64_t i = begin; i < end; ++i) sum += a[i] * b[i];
+    *partial = sum;
+  });
+  return total[0];
 }
 
 }  // namespace dnmf::nmf

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "src/nmf/data_matrix.hpp"
+#include "src/nmf/threads.hpp"
 
 namespace dnmf::nmf {
 
@@ -24,22 +25,23 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows = nullptr);
 // Calls visit(r) for the local rows listed in `*rows`, or for 0 .. count - 1 when rows is
-// null: the row selection the products above take.
+// null: the row selection the products above take. The rows are shared among the
+// threads (threads.hpp), so visit must touch only what belongs to its row.
 template <class Visit>
 void for_each_row(int64_t count, const std::vector<int64_t>* rows, Visit&& visit) {
   if (rows == nullptr) {
-    for (int64_t r = 0; r < count; ++r) visit(r);
+    parallel_for(count, visit);
   } else {
-    for (int64_t r : *rows) visit(r);
+    parallel_for(static_cast<int64_t>(rows->size()), [&](int64_t i) { visit((*rows)[static_cast<size_t>(i)]); });
   }
 }
 
-// gram (k x k) = X^T X for X row-major (count x k).
+// gram (k x k) = X^T X for X row-major (count x k), summed in threads.hpp's fixed chunks.
 void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result);
 inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
   gram(x.data(), count, k, result);
 }
-// sum of a[i] * b[i] for i < count.
+// sum of a[i] * b[i] for i < count, in threads.hpp's fixed chunks.
 double dot(const double* a, const double* b, int64_t count);
 inline double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return dot(a.data(), b.data(), static_cast<int64_t>(a.size()));

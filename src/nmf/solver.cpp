@@ -7,6 +7,7 @@
 #include "src/base/errors.hpp"
 #include "src/base/log_events.hpp"
 #include "src/nmf/kernels.hpp"
+#include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
@@ -143,9 +144,10 @@ double PenalizedGradientSolver::take_step(Factors& f, int64_t iteration, const s
                                &next_.W[i * k]);
       };
       for_each_row(f.local_rows, rows, step_w_row);
-      for (int64_t j = 0; j < owned_columns(); ++j)
+      parallel_for(owned_columns(), [&](int64_t j) {
         penalized_gradient_row(w, ht + j * k, vt_w + j * k, wtw_.data(), learning_rate_, h_scale, lambda, mu,
                                next_ht + j * k);
+      });
     });
     // per component: the gradient's k multiply-adds and six more for the step
     const auto stepped =

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "src/nmf/solver.hpp"
+#include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
@@ -31,33 +32,39 @@ constexpr int64_t kTileRows = 64;
 template <class Wd>
 void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram, const double* cross) {
   const int64_t k = w.k();
-  std::vector<double> tile(static_cast<size_t>(k * kTileRows)), cross_tile(tile.size());
-  for (int64_t first = 0; first < count; first += kTileRows) {
-    const int64_t rows = std::min(count - first, kTileRows);
-    // Rows past the end of X are zeros: their updates are computed and dropped.
-    std::fill(tile.begin(), tile.end(), 0.0);
-    std::fill(cross_tile.begin(), cross_tile.end(), 0.0);
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t r = 0; r < k; ++r) {
-        tile[r * kTileRows + i] = x[(first + i) * k + r];
-        cross_tile[r * kTileRows + i] = cross[(first + i) * k + r];
+  const int64_t tiles = (count + kTileRows - 1) / kTileRows;
+  // Tiles are independent: each thread sweeps a static share of them.
+  on_each_thread([&](int thread, int threads) {
+    std::vector<double> tile(static_cast<size_t>(k * kTileRows)), cross_tile(tile.size());
+    for (int64_t t_index = chunk_start(tiles, thread, threads); t_index < chunk_start(tiles, thread + 1, threads);
+         ++t_index) {
+      const int64_t first = t_index * kTileRows;
+      const int64_t rows = std::min(count - first, kTileRows);
+      // Rows past the end of X are zeros: their updates are computed and dropped.
+      std::fill(tile.begin(), tile.end(), 0.0);
+      std::fill(cross_tile.begin(), cross_tile.end(), 0.0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t r = 0; r < k; ++r) {
+          tile[r * kTileRows + i] = x[(first + i) * k + r];
+          cross_tile[r * kTileRows + i] = cross[(first + i) * k + r];
+        }
+      for (int64_t t = 0; t < k; ++t) {
+        const double hessian = gram[t * k + t];
+        if (hessian == 0) continue;
+        double gradient[kTileRows];
+        for (int64_t i = 0; i < kTileRows; ++i) gradient[i] = -cross_tile[t * kTileRows + i];
+        for (int64_t r = 0; r < k; ++r) {
+          const double weight = gram[t * k + r];
+          const double* component = tile.data() + r * kTileRows;
+          for (int64_t i = 0; i < kTileRows; ++i) gradient[i] += weight * component[i];
+        }
+        double* updated = tile.data() + t * kTileRows;
+        for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
       }
-    for (int64_t t = 0; t < k; ++t) {
-      const double hessian = gram[t * k + t];
-      if (hessian == 0) continue;
-      double gradient[kTileRows];
-      for (int64_t i = 0; i < kTileRows; ++i) gradient[i] = -cross_tile[t * kTileRows + i];
-      for (int64_t r = 0; r < k; ++r) {
-        const double weight = gram[t * k + r];
-        const double* component = tile.data() + r * kTileRows;
-        for (int64_t i = 0; i < kTileRows; ++i) gradient[i] += weight * component[i];
-      }
-      double* updated = tile.data() + t * kTileRows;
-      for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
     }
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
-  }
+  });
 }
 
 class Hals : public AlternatingSolver {

@@ -6,8 +6,10 @@
 // element-wise, a zero denominator replaced by float32 epsilon as scikit-learn does.
 // The loss never increases. W's update is local; H's needs W^T W and V^T W summed over ranks.
 #include <limits>
+#include <vector>
 
 #include "src/nmf/solver.hpp"
+#include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
@@ -19,20 +21,23 @@ constexpr double kZeroDenominator = std::numeric_limits<float>::epsilon();
 template <class Wd>
 void multiplicative_update(Wd w, double* x, int64_t count, const double* gram, const double* numerator) {
   const int64_t k = w.k();
-  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
-  std::vector<double> runtime_denominator(Wd::fixed > 0 ? 0 : static_cast<size_t>(k));
-  double fixed_denominator[kCapacity];
-  double* denominator = Wd::fixed > 0 ? fixed_denominator : runtime_denominator.data();
-  for (int64_t i = 0; i < count; ++i) {
-    double* row = x + i * k;
-    for (int64_t t = 0; t < k; ++t) denominator[t] = 0;
-    for (int64_t r = 0; r < k; ++r)
-      for (int64_t t = 0; t < k; ++t) denominator[t] += row[r] * gram[r * k + t];
-    for (int64_t t = 0; t < k; ++t) {
-      const double below = denominator[t] == 0 ? kZeroDenominator : denominator[t];
-      row[t] *= numerator[i * k + t] / below;
+  // Rows are independent: each thread updates a static share of them.
+  on_each_thread([&](int thread, int threads) {
+    constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
+    std::vector<double> runtime_denominator(Wd::fixed > 0 ? 0 : static_cast<size_t>(k));
+    double fixed_denominator[kCapacity];
+    double* denominator = Wd::fixed > 0 ? fixed_denominator : runtime_denominator.data();
+    for (int64_t i = chunk_start(count, thread, threads); i < chunk_start(count, thread + 1, threads); ++i) {
+      double* row = x + i * k;
+      for (int64_t t = 0; t < k; ++t) denominator[t] = 0;
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t t = 0; t < k; ++t) denominator[t] += row[r] * gram[r * k + t];
+      for (int64_t t = 0; t < k; ++t) {
+        const double below = denominator[t] == 0 ? kZeroDenominator : denominator[t];
+        row[t] *= numerator[i * k + t] / below;
+      }
     }
-  }
+  });
 }
 
 class MultiplicativeUpdates : public AlternatingSolver {

@@ -9,6 +9,11 @@
   check_factorize.py run WORKDIR       every solver, 30 iterations, at DNMF_RANKS ranks
   check_factorize.py compare DIR...    the runs at 1, 2, 3 and 4 ranks (one folder each)
                                        agree: final error to 1e-10 relative, W and H to 1e-8
+  check_factorize.py threads WORKDIR   every solver at 2 ranks gives bitwise the same model
+                                       and history with 1, 2 and 3 threads per rank
+                                       (OMP_NUM_THREADS), at a topic count with a fixed-width
+                                       kernel (7) and one without (33); and 1 rank x 2
+                                       threads agrees with 2 ranks x 1 thread as rank counts do
 """
 import glob
 import os
@@ -100,6 +105,49 @@ def run(work):
     return 0
 
 
+def agree(model, reference):
+    """Relative differences of final error, W and H between two models."""
+    W1, H1, _, attributes1 = read_model(reference)
+    W, H, _, attributes = read_model(model)
+    error = abs(float(attributes["final_error"]) - float(attributes1["final_error"])) / float(
+        attributes1["final_error"])
+    w = np.max(np.abs(W - W1)) / max(np.max(np.abs(W1)), 1e-300)
+    h = np.max(np.abs(H - H1)) / max(np.max(np.abs(H1)), 1e-300)
+    return error, w, h, error <= 1e-10 and w <= 1e-8 and h <= 1e-8
+
+
+def threads(work):
+    matrix = seed_matrix(work)
+    failures = []
+    cases = [(solver, 7) for solver in SOLVERS] + [("hals", 33), ("mu", 33)]
+    for solver, k in cases:
+        rate = ["--lr", "1e-3"] if solver in ("gd", "sgd") else []
+        def factorize(nranks, nthreads):
+            output = os.path.join(work, "%s_k%d_%dx%d.h5" % (solver, k, nranks, nthreads))
+            os.environ["OMP_NUM_THREADS"] = str(nthreads)
+            run_dnmf(["factorize", matrix, "-k", str(k), "--solver", solver, "--init", "nndsvdar", "--seed", "7",
+                      "--max-iter", "12", "--tol", "0", "--batch-size", "300", "-o", output] + rate, nranks)
+            return output
+        single = factorize(2, 1)
+        W1, H1, history1, _ = read_model(single)
+        for nthreads in (2, 3):
+            W, H, history, _ = read_model(factorize(2, nthreads))
+            same = (np.array_equal(W, W1) and np.array_equal(H, H1) and
+                    np.array_equal(history["error"], history1["error"]))
+            print("%-5s k=%-2d 2 ranks x %d threads vs x 1: %s" % (solver, k, nthreads,
+                                                                 "bitwise equal" if same else "FAIL"))
+            if not same:
+                failures.append("%s k=%d %d threads" % (solver, k, nthreads))
+        error, w, h, ok = agree(factorize(1, 2), single)
+        print("%-5s k=%-2d 1 rank x 2 threads vs 2 ranks x 1: error %.1e, W %.1e, H %.1e -> %s" % (
+            solver, k, error, w, h, "ok" if ok else "FAIL"))
+        if not ok:
+            failures.append("%s k=%d 1x2" % (solver, k))
+    del os.environ["OMP_NUM_THREADS"]
+    print("%d passed, %d failed" % (3 * len(cases) - len(failures), len(failures)))
+    return 1 if failures else 0
+
+
 def compare(folders):
     data_dir("20news-bydate")
     failures = []
@@ -109,14 +157,8 @@ def compare(folders):
         if len(runs) < 4:
             failures.append("%s: only %d rank counts ran" % (solver, len(runs)))
             continue
-        W1, H1, history1, attributes1 = read_model(runs[0])
         for other in runs[1:]:
-            W, H, history, attributes = read_model(other)
-            error = abs(float(attributes["final_error"]) - float(attributes1["final_error"])) / float(
-                attributes1["final_error"])
-            w = np.max(np.abs(W - W1)) / max(np.max(np.abs(W1)), 1e-300)
-            h = np.max(np.abs(H - H1)) / max(np.max(np.abs(H1)), 1e-300)
-            ok = error <= 1e-10 and w <= 1e-8 and h <= 1e-8
+            error, w, h, ok = agree(other, runs[0])
             print("%-5s %s vs %s: error %.1e, W %.1e, H %.1e -> %s" % (
                 solver, os.path.basename(other), os.path.basename(runs[0]), error, w, h, "ok" if ok else "FAIL"))
             if not ok:
@@ -130,4 +172,4 @@ if __name__ == "__main__":
     if mode == "compare":
         sys.exit(compare(sys.argv[2:]))
     os.makedirs(sys.argv[2], exist_ok=True)
-    sys.exit({"seed": seed, "run": run}[mode](sys.argv[2]))
+    sys.exit({"seed": seed, "run": run, "threads": threads}[mode](sys.argv[2]))

@@ -172,8 +172,11 @@ def vectorize_job(work):
 
 def sweep_job(work, matrix):
     outdir = os.path.join(work, "sweep")
+    # Each task one rank with two threads (--cpus-per-task), as on a node of a cluster.
+    logs = [os.path.join(work, "sweep-%d.out" % task) for task in (0, 1)]
     job = submit(work, "sweep.sbatch", [matrix, outdir, "--init", "random", "--max-iter", "20", "--tol", "0"],
-                 ["--array=0-1", "--output=" + os.path.join(work, "sweep-%a.out")], {"DNMF_KS": "3 4"})
+                 ["--array=0-1", "--ntasks=1", "--cpus-per-task=2", "--output=" + os.path.join(work, "sweep-%a.out")],
+                 {"DNMF_KS": "3 4"})
     left = wait_for(job, timeout=300)
     shapes = []
     for k in (3, 4):
@@ -181,7 +184,9 @@ def sweep_job(work, matrix):
         if os.path.exists(path):
             with h5py.File(path, "r") as f:
                 shapes.append(f["W"].shape[1])
-    check("sweep.sbatch array over k = 3, 4", left and shapes == [3, 4], "models with k = %s" % shapes)
+    threaded = all(os.path.exists(log) and "on 1 ranks x 2 threads" in read(log) for log in logs)
+    check("sweep.sbatch array over k = 3, 4, 1 rank x 2 threads each", left and shapes == [3, 4] and threaded,
+          "models with k = %s; %s" % (shapes, "1 rank x 2 threads" if threaded else "NOT 1 rank x 2 threads"))
 
 
 def main(work):
