@@ -156,9 +156,21 @@ void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const 
   const auto counts = block_counts(block_start);
   const int rank = comm_rank(comm);
   as_count(values.size());
-  std::vector<double> own(static_cast<size_t>(counts[rank]));
-  check(MPI_Reduce_scatter(values.data(), own.data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm), "MPI_Reduce_scatter");
-  std::copy(own.begin(), own.end(), values.begin() + block_start[rank]);
+  // Every rank sends each owner its block (all-to-all), and the owner adds the pieces in
+  // rank order: the least traffic a reduce-scatter can have ((P - 1) / P of the vector per
+  // rank), where Open MPI's MPI_Reduce_scatter took 3x longer on large vectors.
+  const int ranks = comm_size(comm);
+  std::vector<int> receive_counts(static_cast<size_t>(ranks), counts[rank]);
+  std::vector<double> pieces(static_cast<size_t>(counts[rank]) * static_cast<size_t>(ranks));
+  check(MPI_Alltoallv(values.data(), counts.data(), displacements_of(counts).data(), MPI_DOUBLE, pieces.data(),
+                      receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm),
+        "MPI_Alltoallv");
+  double* own = values.data() + block_start[rank];
+  std::copy(pieces.begin(), pieces.begin() + counts[rank], own);
+  for (int from = 1; from < ranks; ++from) {
+    const double* piece = pieces.data() + static_cast<size_t>(from) * static_cast<size_t>(counts[rank]);
+    for (int i = 0; i < counts[rank]; ++i) own[i] += piece[i];
+  }
 }
 
 void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {

@@ -10,8 +10,8 @@ namespace dnmf {
 namespace {
 
 constexpr std::array<const char*, static_cast<size_t>(LogEvent::count_)> kNames = {
-    "list", "read", "tokenize",  "vocabulary",    "weight",    "write",  "V*Ht",
-    "Vt*W", "Gram", "Allreduce", "ReduceScatter", "Allgather", "Update", "Error"};
+    "list", "read",      "tokenize",      "vocabulary", "weight", "write", "V*Ht",    "Vt*W",
+    "Gram", "Allreduce", "ReduceScatter", "Allgather",  "Update", "Error", "TriSolve"};
 
 // Registered on first use, after PetscInitialize, all at once and in a fixed order.
 const std::array<PetscLogEvent, kNames.size()>& registered_events() {

@@ -25,6 +25,7 @@ enum class LogEvent {
   allgather,
   update,
   error,
+  triangular_solve,
   count_  // the number of events, not an event
 };
 

@@ -36,10 +36,15 @@ void for_each_row(int64_t count, const std::vector<int64_t>* rows, Visit&& visit
   }
 }
 
-// gram (k x k) = X^T X for X row-major (count x k), summed in threads.hpp's fixed chunks.
-void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result);
+// gram (k x k) = X^T Y for X, Y row-major (count x k) whose product is symmetric (X^T X,
+// or Q^T V V^T Q in the randomized SVD): the upper triangle, mirrored, summed in
+// threads.hpp's fixed chunks.
+void gram(const double* x, const double* y, int64_t count, int64_t k, std::vector<double>& result);
+inline void gram(const double* x, int64_t count, int64_t k, std::vector<double>& result) {
+  gram(x, x, count, k, result);
+}
 inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::vector<double>& result) {
-  gram(x.data(), count, k, result);
+  gram(x.data(), x.data(), count, k, result);
 }
 // sum of a[i] * b[i] for i < count, in threads.hpp's fixed chunks.
 double dot(const double* a, const double* b, int64_t count);

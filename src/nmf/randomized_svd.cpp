@@ -7,8 +7,10 @@
 #include <stdexcept>
 
 #include "src/base/comm.hpp"
+#include "src/base/log_events.hpp"
 #include "src/nmf/kernels.hpp"
 #include "src/nmf/random.hpp"
+#include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
@@ -36,24 +38,39 @@ std::vector<double> cholesky_upper(std::vector<double> gram, int64_t l) {
 }
 
 // x (count x l, row-major) <- x R^{-1} for upper triangular R. Each row's substitution is
-// a chain of dependent operations; rows are independent, so they go through in tiles,
-// column by column, and the chains of a tile's rows overlap.
+// a chain of dependent operations; rows are independent, so they go through in tiles of
+// kTileRows copied column-major, a column of the whole tile at a time as one vector
+// operation (as hals does), the tiles shared among the threads. Each row's arithmetic is
+// the same whatever the tiling.
+constexpr int64_t kTileRows = 64;
+
 void solve_upper_right(double* x, int64_t count, int64_t l, const std::vector<double>& r) {
-  constexpr int64_t kTileRows = 64;
-  with_width(l, [&](auto w) {
-    for (int64_t first = 0; first < count; first += kTileRows) {
-      const int64_t end = std::min(count, first + kTileRows);
-      for (int64_t j = 0; j < w.k(); ++j) {
-        const double diagonal = r[j * w.k() + j];
-        for (int64_t i = first; i < end; ++i) {
-          double* row = x + i * w.k();
-          double value = row[j];
-          for (int64_t p = 0; p < j; ++p) value -= row[p] * r[p * w.k() + j];
-          row[j] = value / diagonal;
+  LogScope scope(LogEvent::triangular_solve);
+  const int64_t tiles = (count + kTileRows - 1) / kTileRows;
+  on_each_thread([&](int thread, int threads) {
+    std::vector<double> tile(static_cast<size_t>(l * kTileRows));
+    for (int64_t t = chunk_start(tiles, thread, threads); t < chunk_start(tiles, thread + 1, threads); ++t) {
+      const int64_t first = t * kTileRows, rows = std::min(count - first, kTileRows);
+      std::fill(tile.begin(), tile.end(), 0.0);  // rows past the end: zeros, dropped
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < l; ++j) tile[j * kTileRows + i] = x[(first + i) * l + j];
+      for (int64_t j = 0; j < l; ++j) {
+        double* column = tile.data() + j * kTileRows;
+        double value[kTileRows];
+        for (int64_t i = 0; i < kTileRows; ++i) value[i] = column[i];
+        for (int64_t p = 0; p < j; ++p) {
+          const double weight = r[p * l + j];
+          const double* solved = tile.data() + p * kTileRows;
+          for (int64_t i = 0; i < kTileRows; ++i) value[i] -= solved[i] * weight;
         }
+        for (int64_t i = 0; i < kTileRows; ++i) column[i] = value[i] / r[j * l + j];
       }
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < l; ++j) x[(first + i) * l + j] = tile[j * kTileRows + i];
     }
   });
+  log_work(LogEvent::triangular_solve, static_cast<double>(count * l * l),
+           static_cast<double>(2 * count * l * static_cast<int64_t>(sizeof(double))));
 }
 
 // Orthonormal columns for x (count x l, this rank's rows of a matrix whose rows are
@@ -70,17 +87,23 @@ void orthonormalize(double* x, int64_t count, int64_t l, MPI_Comm comm, int pass
 }
 
 // y (count x k) = x (count x l) times columns l - 1, l - 2, ... of the column-major
-// eigenvectors, each divided by `scale`[t] (0: left at 0).
+// eigenvectors, each divided by `scale`[t] (0: left at 0). The chosen columns are copied
+// row-major first (l x k), so a row of y is a sum of rows of that copy.
 void project(const double* x, int64_t count, int64_t l, int64_t k, const std::vector<double>& eigenvectors,
              const std::vector<double>& scale, double* y) {
-  with_width(l, [&](auto w) {
-    for (int64_t i = 0; i < count; ++i)
-      for (int64_t t = 0; t < k; ++t) {
-        const double* u = eigenvectors.data() + (w.k() - 1 - t) * w.k();
-        double value = 0;
-        for (int64_t p = 0; p < w.k(); ++p) value += x[i * w.k() + p] * u[p];
-        y[i * k + t] = scale[t] > 0 ? value / scale[t] : 0.0;
+  std::vector<double> chosen(static_cast<size_t>(l * k));
+  for (int64_t p = 0; p < l; ++p)
+    for (int64_t t = 0; t < k; ++t) chosen[p * k + t] = eigenvectors[(l - 1 - t) * l + p];
+  with_width(k, [&](auto w) {
+    parallel_for(count, [&](int64_t i) {
+      double* out = y + i * w.k();
+      for (int64_t t = 0; t < w.k(); ++t) out[t] = 0;
+      for (int64_t p = 0; p < l; ++p) {
+        const double value = x[i * l + p];
+        for (int64_t t = 0; t < w.k(); ++t) out[t] += value * chosen[p * w.k() + t];
       }
+      for (int64_t t = 0; t < w.k(); ++t) out[t] = scale[t] > 0 ? out[t] / scale[t] : 0.0;
+    });
   });
 }
 
@@ -112,13 +135,9 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
     multiply_v_ht(v, z, l, y);  // Y = V Z
     // Z's CholeskyQR, Z = Z' R with R^T R = Z^T Z, without touching the columns x l matrix
     // Z: Z^T Z = Q^T V V^T Q = Q^T Y, and V Z' = Y R^{-1}. Then Y R^{-1} is orthonormalized.
-    std::vector<double> z_gram(static_cast<size_t>(l * l), 0.0);
-    for (int64_t i = 0; i < m_local; ++i)
-      for (int64_t a = 0; a < l; ++a)
-        for (int64_t b = a; b < l; ++b) z_gram[a * l + b] += q[i * l + a] * y[i * l + b];
+    std::vector<double> z_gram;
+    gram(q.data(), y.data(), m_local, l, z_gram);
     sum_over_ranks_in_place(comm, z_gram);
-    for (int64_t a = 0; a < l; ++a)
-      for (int64_t b = 0; b < a; ++b) z_gram[a * l + b] = z_gram[b * l + a];
     solve_upper_right(y.data(), m_local, l, cholesky_upper(z_gram, l));
     q.swap(y);
     orthonormalize(q.data(), m_local, l, comm, iteration + 1 == power_iterations ? 2 : 1);
