@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <vector>
 
@@ -58,11 +59,16 @@ void check_snapshot_matches(const io::Snapshot& snapshot, const std::string& pat
                     " run, not k = " + std::to_string(run.k));
   if (snapshot.solver != run.solver)
     throw UserError(path + ": a snapshot of a " + snapshot.solver + " run, not " + run.solver);
+  // Options added after snapshots were first written: an older snapshot's run had them at
+  // the value it behaved like.
+  const std::map<std::string, std::string> older_default = {{"precision", "double"}};
   for (const auto& [name, value] : run.iterate_parameters) {
     const auto stored = snapshot.parameters.find(name);
-    if (stored == snapshot.parameters.end() || stored->second != value)
-      throw UserError(path + ": --" + name + " is " + value + " here but " +
-                      (stored == snapshot.parameters.end() ? std::string("missing") : stored->second) +
+    const auto implied = older_default.find(name);
+    const bool missing = stored == snapshot.parameters.end();
+    const std::string before = missing ? (implied != older_default.end() ? implied->second : "") : stored->second;
+    if (before != value)
+      throw UserError(path + ": --" + name + " is " + value + " here but " + (before.empty() ? "missing" : before) +
                       " in the snapshot; a resumed run keeps the options of the run it continues");
   }
 }

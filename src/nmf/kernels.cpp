@@ -21,9 +21,10 @@ constexpr PetscInt kPrefetchDistance = 16;
 
 // Asks for the cache lines of row (k numbers) ahead of use: one per 64 bytes, and the
 // last number's line, which a row not aligned to a line spills into.
-template <class Wd>
-inline void prefetch_row(Wd w, const double* row, bool for_writing) {
-  for (int64_t c = 0; c < w.k(); c += 8) {
+template <class Wd, class Number>
+inline void prefetch_row(Wd w, const Number* row, bool for_writing) {
+  constexpr int64_t kPerLine = 64 / sizeof(Number);
+  for (int64_t c = 0; c < w.k(); c += kPerLine) {
     if (for_writing)
       __builtin_prefetch(row + c, 1);
     else
@@ -37,15 +38,15 @@ inline void prefetch_row(Wd w, const double* row, bool for_writing) {
 
 // The row of `factor` (k numbers per column) that entry `p` + kPrefetchDistance of the
 // block will use; the block's last entry near its end.
-template <class Wd>
-inline const double* row_ahead(Wd w, const CsrBlock& block, PetscInt p, const double* factor) {
+template <class Wd, class Number>
+inline const Number* row_ahead(Wd w, const CsrBlock& block, PetscInt p, const Number* factor) {
   const PetscInt ahead = std::min(p + kPrefetchDistance, block.row_start[block.rows] - 1);
   return factor + block.global_column(block.column[ahead]) * w.k();
 }
 
 // row (k numbers) += value * source (k numbers)
-template <class Wd>
-inline void axpy(Wd w, double* row, double value, const double* source) {
+template <class Wd, class Number>
+inline void axpy(Wd w, double* row, double value, const Number* source) {
   for (int64_t c = 0; c < w.k(); ++c) row[c] += value * source[c];
 }
 
@@ -54,8 +55,8 @@ inline void axpy(Wd w, double* row, double value, const double* source) {
 // (the others, in increasing order), so the sum has the same rounding on any number
 // of ranks. The three stretches run in one loop over one local array of sums, which the
 // compiler keeps in registers (a call per stretch spilled them: 1.5x slower).
-template <class Wd>
-void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const double* ht,
+template <class Wd, class Number>
+void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const Number* ht,
               double* out) {
   const PetscInt off_begin = off_diagonal.row_start[row], off_end = off_diagonal.row_start[row + 1];
   const PetscInt split = static_cast<PetscInt>(
@@ -123,19 +124,19 @@ int64_t entries_in(const DataMatrix& v, const std::vector<int64_t>* rows) {
 // value and column, its row of the factor (read; read and written back for Vt W), and a
 // row of k numbers per visited row of V.
 void log_product_work(LogEvent event, const DataMatrix& v, const std::vector<int64_t>* rows, int64_t k,
-                      int64_t factor_row_passes) {
+                      int64_t factor_row_passes, size_t factor_number_bytes = sizeof(double)) {
   const auto entries = static_cast<double>(entries_in(v, rows));
   const auto visited = static_cast<double>(rows ? static_cast<int64_t>(rows->size()) : v.local_rows());
   const auto row_bytes = static_cast<double>(k * static_cast<int64_t>(sizeof(double)));
+  const auto factor_row_bytes = static_cast<double>(k * static_cast<int64_t>(factor_number_bytes));
   log_work(event, 2.0 * entries * static_cast<double>(k),
-           entries * (sizeof(double) + sizeof(PetscInt) + static_cast<double>(factor_row_passes) * row_bytes) +
+           entries * (sizeof(double) + sizeof(PetscInt) + static_cast<double>(factor_row_passes) * factor_row_bytes) +
                visited * row_bytes);
 }
 
-}  // namespace
-
-void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>* rows) {
+template <class Number>
+void multiply_v_ht_of(const DataMatrix& v, const std::vector<Number>& ht, int64_t k, std::vector<double>& product,
+                      const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::v_ht);
   product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
   // Rows are independent: the threads share them.
@@ -145,7 +146,19 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
     };
     for_each_row(v.local_rows(), rows, one_row);
   });
-  log_product_work(LogEvent::v_ht, v, rows, k, 1);
+  log_product_work(LogEvent::v_ht, v, rows, k, 1, sizeof(Number));
+}
+
+}  // namespace
+
+void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows) {
+  multiply_v_ht_of(v, ht, k, product, rows);
+}
+
+void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows) {
+  multiply_v_ht_of(v, ht, k, product, rows);
 }
 
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,

@@ -20,6 +20,10 @@ namespace dnmf::nmf {
 // row when rows is null; an empty list is no row: a rank may hold none of a batch).
 void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows = nullptr);
+// The same from a single-precision copy of Ht (--precision single), the sums in double:
+// half the bytes of the random row reads that bound this product.
+void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows = nullptr);
 // product (columns x k) = sum over this rank's rows i of V[i,:]^T W[i,:] (only the rows in
 // `*rows` when given); the caller sums over ranks.
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,

@@ -28,6 +28,16 @@ void penalized_gradient_row(Wd w, const double* x, const double* cross, const do
 
 }  // namespace
 
+void Solver::refresh_v_ht(const std::vector<double>& ht, int64_t k, const std::vector<int64_t>* rows) {
+  if (!settings_.single_precision_products) {
+    multiply_v_ht(v_, ht, k, v_ht_, rows);
+    return;
+  }
+  ht_single_.resize(ht.size());
+  parallel_for(static_cast<int64_t>(ht.size()), [&](int64_t i) { ht_single_[i] = static_cast<float>(ht[i]); });
+  multiply_v_ht(v_, ht_single_, k, v_ht_, rows);
+}
+
 void Solver::sum_over_ranks(std::vector<double>& values) const {
   LogScope scope(LogEvent::allreduce);
   communicated_bytes_ += static_cast<int64_t>(values.size() * sizeof(double));
@@ -68,7 +78,7 @@ double Solver::adopt(Factors& factors, Factors& candidate) {
 
 double Solver::refresh_products(const Factors& factors) {
   const int64_t k = factors.k;
-  multiply_v_ht(v_, factors.Ht, k, v_ht_);
+  refresh_v_ht(factors.Ht, k);
   gram(factors.W, factors.local_rows, k, wtw_);
   gram(owned_rows(factors.Ht, k), owned_columns(), k, hht_);
   // One allreduce: W^T W, H H^T and <W, V H^T> travel together.
@@ -106,7 +116,7 @@ void AlternatingSolver::update_logged(double* x, int64_t count, int64_t k, const
 
 double AlternatingSolver::step(Factors& f, int64_t) {
   const int64_t k = f.k;
-  multiply_v_ht(v_, f.Ht, k, v_ht_);
+  refresh_v_ht(f.Ht, k);
   if (!hht_current_) refresh_hht(f);
   update_logged(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
 

@@ -28,6 +28,8 @@ struct SolverSettings {
   double adam_beta1 = 0.9, adam_beta2 = 0.9, adam_epsilon = 1e-8;
   int64_t batch_size = 256;
   uint64_t seed = 0;
+  // --precision single: V H^T reads a float copy of H (the sums stay in double).
+  bool single_precision_products = false;
 };
 
 class Solver {
@@ -65,6 +67,9 @@ class Solver {
   // hht_ from Ht as it stands: each rank's owned columns, summed over ranks together
   // with `partial_cross` (this rank's share of <H, V^T W>, whose sum is returned).
   double refresh_hht(const Factors& factors, double partial_cross = 0);
+  // v_ht_ = V Ht for the listed local rows (all when null), from Ht as it is or, with
+  // --precision single, from a float copy of it.
+  void refresh_v_ht(const std::vector<double>& ht, int64_t k, const std::vector<int64_t>* rows = nullptr);
   // Sums `values` over ranks (a logged allreduce).
   void sum_over_ranks(std::vector<double>& values) const;
 
@@ -93,7 +98,8 @@ class Solver {
   double current_residual_ = 0;    // set by refresh_products
 
  private:
-  std::vector<double> sums_;  // packing space for the combined allreduces
+  std::vector<double> sums_;      // packing space for the combined allreduces
+  std::vector<float> ht_single_;  // --precision single: Ht rounded to float
   mutable int64_t communicated_bytes_ = 0;
 };
 

@@ -31,7 +31,7 @@ class StochasticGradientDescent : public PenalizedGradientSolver {
     // The first step (or the first after a restart) needs H H^T: the same call as the
     // one that follows every accepted step, so a resumed run rounds alike.
     if (!hht_current_) refresh_products(f);
-    multiply_v_ht(v_, f.Ht, k, v_ht_, &batch);
+    refresh_v_ht(f.Ht, k, &batch);
     // H's batch gradient: (m / b) (Ht W_B^T W_B - V_B^T W_B), summed over ranks.
     batch_w_.clear();
     for (int64_t r : batch) batch_w_.insert(batch_w_.end(), f.W.begin() + r * k, f.W.begin() + (r + 1) * k);

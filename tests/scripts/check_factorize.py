@@ -73,7 +73,22 @@ def seed(work):
                 print("topic %s -> %s" % (" ".join(sorted(topic)), "found" if found else "MISSING"))
                 if not found:
                     failures.append("topic " + " ".join(sorted(topic)))
-    print("%d passed, %d failed" % (7 - len(failures), len(failures)))
+    # --precision single: V H^T from H rounded to float moves the model by about float's
+    # rounding (6e-8) relative, far from anything a user would see in the topics.
+    double_model = os.path.join(work, "seed_hals.h5")
+    single_model = os.path.join(work, "seed_hals_single.h5")
+    run_dnmf(["factorize", matrix, "-k", "5", "--precision", "single", "-o", single_model])
+    W, H, _, attributes = read_model(single_model)
+    W1, H1, _, attributes1 = read_model(double_model)
+    error = abs(float(attributes["final_error"]) - float(attributes1["final_error"])) / float(
+        attributes1["final_error"])
+    h = np.max(np.abs(H - H1)) / np.max(np.abs(H1))
+    ok = error <= 1e-6 and h <= 1e-3
+    print("hals --precision single vs double: error %.1e, H %.1e relative, %s vs %s iterations -> %s" % (
+        error, h, attributes["iterations"], attributes1["iterations"], "ok" if ok else "FAIL"))
+    if not ok:
+        failures.append("precision single")
+    print("%d passed, %d failed" % (8 - len(failures), len(failures)))
     return 1 if failures else 0
 
 
