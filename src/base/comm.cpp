@@ -173,6 +173,77 @@ void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const 
   }
 }
 
+namespace {
+
+std::vector<int> scaled_counts(const std::vector<int>& counts, int64_t width) {
+  std::vector<int> scaled(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) scaled[i] = as_count(static_cast<size_t>(counts[i] * width));
+  return scaled;
+}
+
+}  // namespace
+
+UsedColumnExchange::UsedColumnExchange(MPI_Comm comm, const std::vector<int64_t>& used_columns,
+                                       const std::vector<int64_t>& column_split)
+    : comm_(comm), rank_(comm_rank(comm)) {
+  const int ranks = comm_size(comm);
+  first_owned_ = column_split[rank_];
+  owned_count_ = column_split[rank_ + 1] - first_owned_;
+  send_columns_ = used_columns;
+  send_counts_.assign(static_cast<size_t>(ranks), 0);
+  int owner = 0;
+  for (int64_t column : send_columns_) {
+    while (column >= column_split[owner + 1]) ++owner;
+    ++send_counts_[owner];
+  }
+  receive_counts_.assign(static_cast<size_t>(ranks), 0);
+  check(MPI_Alltoall(send_counts_.data(), 1, MPI_INT, receive_counts_.data(), 1, MPI_INT, comm), "MPI_Alltoall");
+  const auto receive_displacements = displacements_of(receive_counts_);
+  receive_columns_.resize(static_cast<size_t>(receive_displacements.back() + receive_counts_.back()));
+  check(MPI_Alltoallv(send_columns_.data(), send_counts_.data(), displacements_of(send_counts_).data(), MPI_INT64_T,
+                      receive_columns_.data(), receive_counts_.data(), receive_displacements.data(), MPI_INT64_T, comm),
+        "MPI_Alltoallv");
+  for (int r = 0; r < ranks; ++r)
+    if (r != rank_) {
+      rows_sent_by_sum_ += send_counts_[r];
+      rows_sent_by_share_ += receive_counts_[r];
+    }
+}
+
+void UsedColumnExchange::sum_to_owners(std::vector<double>& values, int64_t width) const {
+  std::vector<double> outgoing(send_columns_.size() * static_cast<size_t>(width));
+  for (size_t i = 0; i < send_columns_.size(); ++i)
+    std::copy_n(values.data() + send_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
+  const auto send_counts = scaled_counts(send_counts_, width), receive_counts = scaled_counts(receive_counts_, width);
+  std::vector<double> incoming(receive_columns_.size() * static_cast<size_t>(width));
+  check(
+      MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
+                    incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
+      "MPI_Alltoallv");
+  double* own = values.data() + first_owned_ * width;
+  std::fill(own, own + owned_count_ * width, 0.0);
+  // The pieces arrive grouped by rank, lowest first: added in rank order.
+  for (size_t i = 0; i < receive_columns_.size(); ++i) {
+    double* row = values.data() + receive_columns_[i] * width;
+    const double* piece = incoming.data() + static_cast<int64_t>(i) * width;
+    for (int64_t c = 0; c < width; ++c) row[c] += piece[c];
+  }
+}
+
+void UsedColumnExchange::share_from_owners(std::vector<double>& values, int64_t width) const {
+  std::vector<double> outgoing(receive_columns_.size() * static_cast<size_t>(width));
+  for (size_t i = 0; i < receive_columns_.size(); ++i)
+    std::copy_n(values.data() + receive_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
+  const auto send_counts = scaled_counts(receive_counts_, width), receive_counts = scaled_counts(send_counts_, width);
+  std::vector<double> incoming(send_columns_.size() * static_cast<size_t>(width));
+  check(
+      MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
+                    incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
+      "MPI_Alltoallv");
+  for (size_t i = 0; i < send_columns_.size(); ++i)
+    std::copy_n(incoming.data() + static_cast<int64_t>(i) * width, width, values.data() + send_columns_[i] * width);
+}
+
 void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {
   if (comm_size(comm) == 1) return;
   const auto counts = block_counts(block_start);

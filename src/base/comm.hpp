@@ -57,6 +57,34 @@ void max_over_ranks_in_place(MPI_Comm comm, std::vector<double>& values);
 void sum_over_ranks_to_owners(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start);
 // Every rank's own block, from that rank, on every rank (allgather).
 void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start);
+// The sums and shares above restricted to the columns each rank uses (PETSc's ghost
+// columns): rank r sends an owner only the columns of its block that r's own entries
+// touch, and gets back only those. Built once (collective) from this rank's used
+// columns, sorted, and the owners' split. Sums are added by the owner in rank order
+// starting from zero, so a column gets bitwise the sum the dense reduce-scatter gives
+// (a rank that does not use a column would add an exact zero).
+class UsedColumnExchange {
+ public:
+  UsedColumnExchange(MPI_Comm comm, const std::vector<int64_t>& used_columns, const std::vector<int64_t>& column_split);
+  // The owner's block of `values` (columns x width) becomes the sum over ranks of their
+  // used columns; other rows are left as they were.
+  void sum_to_owners(std::vector<double>& values, int64_t width) const;
+  // Every rank's used columns of `values` get their owners' rows.
+  void share_from_owners(std::vector<double>& values, int64_t width) const;
+  // Rows (of width numbers) this rank sends to other ranks in each call.
+  int64_t rows_sent_by_sum() const { return rows_sent_by_sum_; }
+  int64_t rows_sent_by_share() const { return rows_sent_by_share_; }
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int64_t first_owned_ = 0, owned_count_ = 0;
+  std::vector<int> send_counts_, receive_counts_;  // columns per rank
+  std::vector<int64_t> send_columns_;              // my used columns, grouped by owner
+  std::vector<int64_t> receive_columns_;           // my columns each rank uses, grouped by rank
+  int64_t rows_sent_by_sum_ = 0, rows_sent_by_share_ = 0;
+};
+
 // Element-wise sum over the ranks below this one (zeros on rank 0).
 std::vector<int64_t> sum_over_lower_ranks(MPI_Comm comm, const std::vector<int64_t>& values);
 // Sum of `value` over the ranks below this one (0 on rank 0).

@@ -59,6 +59,9 @@ CommandLine factorize_command_line() {
           {"lr-decay-every", "N", "0", "... after every N iterations (0: never)"},
           {"adam-lr", "X", "1e-3", "adam: learning rate"},
           {"batch-size", "N", "256", "sgd: documents per mini-batch"},
+          {"exchange", "TERMS", "used",
+           "terms whose V^T W sums and H rows travel between ranks: used (those a rank's documents "
+           "use) or all; the model is the same"},
           {"precision", "P", "double",
            "double, or single: V H^T reads H rounded to float, sums in double (faster on large "
            "vocabularies; the model moves by about 1e-7 relative)"},
@@ -105,6 +108,10 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   if (precision != "double" && precision != "single")
     throw UserError("--precision: unknown precision '" + precision + "' (use double or single)");
   s.solver.single_precision_products = precision == "single";
+  const std::string exchange = line.value("exchange");
+  if (exchange != "used" && exchange != "all")
+    throw UserError("--exchange: unknown choice '" + exchange + "' (use used or all)");
+  s.solver.used_columns_only = exchange == "used";
   const int64_t seed = parse_integer_option("seed", line.value("seed"));
   s.solver.seed = s.init.seed = static_cast<uint64_t>(seed);
   s.init.method = nmf::find_init(line.value("init")).name;
@@ -252,7 +259,7 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
       "  time     read %.3f s, init (%s) %.3f s, start's error %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n",
       seconds.read, settings.init.method.c_str(), seconds.init, result.initial_error_seconds, result.solve_seconds,
       result.iterations > 0 ? result.solve_seconds / static_cast<double>(result.iterations) : 0.0, seconds.write);
-  std::printf("  traffic  %s summed or shared per iteration by each rank\n",
+  std::printf("  traffic  %s sent per iteration by each rank to the others\n",
               format_bytes(result.communicated_bytes_per_iteration).c_str());
   print_kernel_lines(kernels, comm_size(comm));
   std::printf("  memory   peak resident per rank:");

@@ -167,6 +167,24 @@ void DataMatrix::create_petsc_matrix() {
   diagonal_.column_offset = static_cast<PetscInt>(column_start);
   view(off_diagonal, off_diagonal_);
   off_diagonal_.column_map = column_map;
+  PetscInt off_rows = 0;
+  petsc_check(MatGetSize(off_diagonal, &off_rows, &off_diagonal_column_count_), "MatGetSize");
+}
+
+std::vector<int64_t> DataMatrix::used_columns() const {
+  std::vector<bool> owned_used(static_cast<size_t>(owned_columns()), false);
+  for (PetscInt p = 0; p < diagonal_.row_start[diagonal_.rows]; ++p) owned_used[diagonal_.column[p]] = true;
+  // PETSc's column map lists the off-diagonal columns with entries, increasing; the owned
+  // range lies between those below it and those above it.
+  const PetscInt off_columns = off_diagonal_column_count_;
+  std::vector<int64_t> used;
+  PetscInt next = 0;
+  for (; next < off_columns && off_diagonal_.column_map[next] < first_owned_column(); ++next)
+    used.push_back(off_diagonal_.column_map[next]);
+  for (int64_t c = 0; c < owned_columns(); ++c)
+    if (owned_used[c]) used.push_back(first_owned_column() + c);
+  for (; next < off_columns; ++next) used.push_back(off_diagonal_.column_map[next]);
+  return used;
 }
 
 std::vector<int64_t> DataMatrix::column_block_starts(int64_t width) const {

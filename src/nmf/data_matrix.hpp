@@ -53,6 +53,9 @@ class DataMatrix {
   // Where each rank's block of columns starts in a (columns x width) row-major array, and
   // where the array ends: the block layout of src/comm's block sums and shares.
   std::vector<int64_t> column_block_starts(int64_t width) const;
+  // The global columns this rank's entries use, increasing: the terms its share of the
+  // products touches (PETSc's ghost columns and the owned columns with entries).
+  std::vector<int64_t> used_columns() const;
   const CsrBlock& diagonal() const { return diagonal_; }
   const CsrBlock& off_diagonal() const { return off_diagonal_; }
   Mat petsc() const { return matrix_; }
@@ -74,6 +77,7 @@ class DataMatrix {
   double squared_norm_ = 0, sum_ = 0;
   uint64_t fingerprint_ = 0;
   CsrBlock diagonal_, off_diagonal_;
+  PetscInt off_diagonal_column_count_ = 0;  // columns of the compressed off-diagonal block
 };
 
 }  // namespace dnmf::nmf

@@ -181,6 +181,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
   if (result.iterations >= first_iteration)
     result.communicated_bytes_per_iteration = static_cast<double>(solver.communicated_bytes() - communicated_before) /
                                               static_cast<double>(result.iterations - first_iteration + 1);
+  solver.share_all_rows(factors);
   return result;
 }
 

@@ -44,16 +44,39 @@ void Solver::sum_over_ranks(std::vector<double>& values) const {
   sum_over_ranks_in_place(v_.comm(), values);
 }
 
+Solver::Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {
+  if (settings_.used_columns_only) used_exchange_.emplace(v_.comm(), v_.used_columns(), v_.column_split());
+}
+
+// Traffic counts the numbers a rank sends to other ranks: for a reduce-scatter the
+// other owners' blocks (or the used rows of them), for a share its own block once per
+// other rank (or the rows each uses).
 void Solver::sum_vt_w_to_owners(int64_t k) {
   LogScope scope(LogEvent::reduce_scatter);
-  communicated_bytes_ += static_cast<int64_t>(vt_w_.size() * sizeof(double));
+  constexpr auto kBytes = static_cast<int64_t>(sizeof(double));
+  if (used_exchange_) {
+    communicated_bytes_ += used_exchange_->rows_sent_by_sum() * k * kBytes;
+    used_exchange_->sum_to_owners(vt_w_, k);
+    return;
+  }
+  communicated_bytes_ += (v_.columns() - owned_columns()) * k * kBytes;
   sum_over_ranks_to_owners(v_.comm(), vt_w_, v_.column_block_starts(k));
 }
 
 void Solver::share_owned_rows(std::vector<double>& ht, int64_t k) const {
   LogScope scope(LogEvent::allgather);
-  communicated_bytes_ += static_cast<int64_t>(owned_columns() * k) * static_cast<int64_t>(sizeof(double));
+  constexpr auto kBytes = static_cast<int64_t>(sizeof(double));
+  if (used_exchange_) {
+    communicated_bytes_ += used_exchange_->rows_sent_by_share() * k * kBytes;
+    used_exchange_->share_from_owners(ht, k);
+    return;
+  }
+  communicated_bytes_ += owned_columns() * k * kBytes * (comm_size(v_.comm()) - 1);
   share_blocks(v_.comm(), ht, v_.column_block_starts(k));
+}
+
+void Solver::share_all_rows(Factors& factors) const {
+  share_blocks(v_.comm(), factors.Ht, v_.column_block_starts(factors.k));
 }
 
 bool Solver::any_not_finite(const Factors& factors) const {

@@ -8,9 +8,11 @@
 // columns x k matrices and of scalars.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "src/base/comm.hpp"
 #include "src/nmf/data_matrix.hpp"
 #include "src/nmf/factors.hpp"
 #include "src/nmf/solver_state.hpp"
@@ -30,11 +32,14 @@ struct SolverSettings {
   uint64_t seed = 0;
   // --precision single: V H^T reads a float copy of H (the sums stay in double).
   bool single_precision_products = false;
+  // --exchange used: V^T W's sums and H's shares travel only for the terms a rank uses.
+  bool used_columns_only = true;
 };
 
 class Solver {
  public:
-  Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {}
+  // Collective: with settings.used_columns_only, learns which terms each rank uses.
+  Solver(const DataMatrix& v, const SolverSettings& settings);
   virtual ~Solver() = default;
 
   // Advances `factors` by iteration number `iteration` (1, 2, ...) and returns
@@ -54,6 +59,9 @@ class Solver {
   virtual void restore_state(const SolverState&) {}
 
   const SolverSettings& settings() const { return settings_; }
+  // Every row of Ht on every rank, for the model file: the iterations share only the rows
+  // each rank uses (collective; not counted in communicated_bytes).
+  void share_all_rows(Factors& factors) const;
   // True when some rank holds a non-finite number in W or in its owned rows of Ht
   // (collective).
   bool any_not_finite(const Factors& factors) const;
@@ -98,8 +106,9 @@ class Solver {
   double current_residual_ = 0;    // set by refresh_products
 
  private:
-  std::vector<double> sums_;      // packing space for the combined allreduces
-  std::vector<float> ht_single_;  // --precision single: Ht rounded to float
+  std::vector<double> sums_;                         // packing space for the combined allreduces
+  std::vector<float> ht_single_;                     // --precision single: Ht rounded to float
+  std::optional<UsedColumnExchange> used_exchange_;  // --exchange used
   mutable int64_t communicated_bytes_ = 0;
 };
 

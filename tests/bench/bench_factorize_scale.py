@@ -2,7 +2,7 @@
 """Benchmark: factorize at scale. dnmf_generate writes a 1,000,000 x 100,000 planted-topics
 TF-IDF file with about 100 million nonzeros (in parallel); then every solver runs a few
 iterations at k = 50 on 2 ranks. Printed per solver: seconds per iteration, bytes each
-rank hands to sums (allreduce, reduce-scatter) and shares (allgather) per iteration, and
+rank sends to the others per iteration, and
 each rank's peak resident memory beside
 CSR bytes / ranks + factor bytes; for hals, the per-iteration time beside the time to
 stream the local CSR twice at the memory bandwidth measured here (a numpy copy).
@@ -64,7 +64,7 @@ def main():
                             "--batch-size", "10000", "-o", os.path.join(work, "model.h5")],
                            nranks=arguments.ranks, timeout=7200).stdout
             per_iteration = float(re.search(r"\(([0-9.]+) s/iteration\)", out).group(1))
-            traffic = re.search(r"traffic\s+(.*) summed or shared", out).group(1)
+            traffic = re.search(r"traffic\s+(.*) sent per iteration", out).group(1)
             peaks = [parse_size(x.strip()) for x in re.search(r"peak resident per rank:(.*)", out).group(1).split(",")]
             print("%-6s %10.3f %16s %30s %7.2fx" % (solver, per_iteration, traffic,
                                                    ", ".join("%.0f MiB" % (p / 2**20) for p in peaks),
