@@ -199,7 +199,8 @@ UsedColumnExchange::UsedColumnExchange(MPI_Comm comm, const std::vector<int64_t>
   receive_counts_.assign(static_cast<size_t>(ranks), 0);
   check(MPI_Alltoall(send_counts_.data(), 1, MPI_INT, receive_counts_.data(), 1, MPI_INT, comm), "MPI_Alltoall");
   const auto receive_displacements = displacements_of(receive_counts_);
-  receive_columns_.resize(static_cast<size_t>(receive_displacements.back() + receive_counts_.back()));
+  receive_columns_.resize(static_cast<size_t>(receive_displacements.back()) +
+                          static_cast<size_t>(receive_counts_.back()));
   check(MPI_Alltoallv(send_columns_.data(), send_counts_.data(), displacements_of(send_counts_).data(), MPI_INT64_T,
                       receive_columns_.data(), receive_counts_.data(), receive_displacements.data(), MPI_INT64_T, comm),
         "MPI_Alltoallv");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "src/base/comm.hpp"
 #include "src/base/log_events.hpp"
@@ -124,14 +125,19 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
   for (int64_t i = own_begin * l; i < (own_begin + own_count) * l; ++i)
     sketch[i] = 2.0 * random_uniform(seed, kStreamSketch, static_cast<uint64_t>(i)) - 1.0;
   share_blocks(comm, sketch, blocks);
-  std::vector<double> q, z;
+  std::vector<double> q;
   multiply_v_ht(v, sketch, l, q);  // V Omega
+  // The terms x l matrices (Omega, Z, B^T) take turns in one buffer: a fresh one of that
+  // size costs more in first-touch page faults than a power iteration's arithmetic.
+  std::vector<double> z = std::move(sketch);
   orthonormalize(q.data(), m_local, l, comm, power_iterations > 0 ? 1 : 2);
   std::vector<double> y;
+  // Z's rows travel only for the terms each rank's documents use (as in the solvers).
+  const UsedColumnExchange exchange(comm, v.used_columns(), v.column_split());
   for (int iteration = 0; iteration < power_iterations; ++iteration) {
     multiply_vt_w(v, q, l, z);  // Z = V^T Q
-    sum_over_ranks_to_owners(comm, z, blocks);
-    share_blocks(comm, z, blocks);
+    exchange.sum_to_owners(z, l);
+    exchange.share_from_owners(z, l);
     multiply_v_ht(v, z, l, y);  // Y = V Z
     // Z's CholeskyQR, Z = Z' R with R^T R = Z^T Z, without touching the columns x l matrix
     // Z: Z^T Z = Q^T V V^T Q = Q^T Y, and V Z' = Y R^{-1}. Then Y R^{-1} is orthonormalized.
@@ -142,9 +148,9 @@ TruncatedSvd randomized_svd(const DataMatrix& v, int64_t k, uint64_t seed, int p
     q.swap(y);
     orthonormalize(q.data(), m_local, l, comm, iteration + 1 == power_iterations ? 2 : 1);
   }
-  std::vector<double> bt;  // B^T = V^T Q, columns x l
+  std::vector<double> bt = std::move(z);  // B^T = V^T Q, columns x l
   multiply_vt_w(v, q, l, bt);
-  sum_over_ranks_to_owners(comm, bt, blocks);
+  exchange.sum_to_owners(bt, l);
   const double* own_bt = bt.data() + own_begin * l;
 
   // B B^T = Bt^T Bt = U diag(s^2) U^T.
