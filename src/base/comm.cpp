@@ -212,11 +212,15 @@ UsedColumnExchange::UsedColumnExchange(MPI_Comm comm, const std::vector<int64_t>
 }
 
 void UsedColumnExchange::sum_to_owners(std::vector<double>& values, int64_t width) const {
-  std::vector<double> outgoing(send_columns_.size() * static_cast<size_t>(width));
+  // One rank: its used columns hold its sums, the others zeros, as the sum would give.
+  if (comm_size(comm_) == 1) return;
+  std::vector<double>& outgoing = outgoing_;
+  outgoing.resize(send_columns_.size() * static_cast<size_t>(width));
   for (size_t i = 0; i < send_columns_.size(); ++i)
     std::copy_n(values.data() + send_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
   const auto send_counts = scaled_counts(send_counts_, width), receive_counts = scaled_counts(receive_counts_, width);
-  std::vector<double> incoming(receive_columns_.size() * static_cast<size_t>(width));
+  std::vector<double>& incoming = incoming_;
+  incoming.resize(receive_columns_.size() * static_cast<size_t>(width));
   check(
       MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
                     incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
@@ -232,11 +236,14 @@ void UsedColumnExchange::sum_to_owners(std::vector<double>& values, int64_t widt
 }
 
 void UsedColumnExchange::share_from_owners(std::vector<double>& values, int64_t width) const {
-  std::vector<double> outgoing(receive_columns_.size() * static_cast<size_t>(width));
+  if (comm_size(comm_) == 1) return;
+  std::vector<double>& outgoing = incoming_;  // the sum's buffers, the other way round
+  outgoing.resize(receive_columns_.size() * static_cast<size_t>(width));
   for (size_t i = 0; i < receive_columns_.size(); ++i)
     std::copy_n(values.data() + receive_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
   const auto send_counts = scaled_counts(receive_counts_, width), receive_counts = scaled_counts(send_counts_, width);
-  std::vector<double> incoming(send_columns_.size() * static_cast<size_t>(width));
+  std::vector<double>& incoming = outgoing_;
+  incoming.resize(send_columns_.size() * static_cast<size_t>(width));
   check(
       MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
                     incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
