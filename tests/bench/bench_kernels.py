@@ -8,7 +8,7 @@ then run 10 iterations from a random start at k = 20, 50 and 100 on 2 ranks, thr
 each; with --old BINARY every run of the new build is paired with one of the old build,
 alternating, so both see the same machine. Printed per case: seconds per iteration (min
 and median of 3) and the new/old speedup of the medians; then, for the new build, the
-sparse products' GFLOP/s per core (dnmf's kernel report) beside a one-core DGEMM measured
+sparse products' GFLOP/s per core (dnmf's kernel report), in double and with --precision single, beside a one-core DGEMM measured
 in this script (OpenBLAS, through cblas_dgemm, when installed; else numpy's BLAS, named);
 and hals at k = 50 on 1 rank x 2 threads beside 2 ranks x 1 thread.
 
@@ -67,10 +67,11 @@ def dgemm_rate(n=2000, repeats=5):
     return 2 * n**3 / best / 1e9, name
 
 
-def factorize(binary, matrix, solver, k, ranks, threads, iterations, output):
+def factorize(binary, matrix, solver, k, ranks, threads, iterations, output, extra=()):
     """One run; returns (s/iteration, {kernel: GFLOP/s per rank} or {} for an old build)."""
     command = dnmf_command(["factorize", matrix, "-k", str(k), "--solver", solver, "--init", "random",
-                            "--init-scale", "--max-iter", str(iterations), "--tol", "0", "-o", output], ranks)
+                            "--init-scale", "--max-iter", str(iterations), "--tol", "0", "-o", output] + list(extra),
+                           ranks)
     command[command.index(os.environ["DNMF_BINARY"])] = binary
     if threads > 1:
         command[1:1] = ["--bind-to", "none"]
@@ -99,7 +100,9 @@ def main():
     os.makedirs(work, exist_ok=True)
     matrix = os.path.join(work, "uniform.h5")
     new = os.environ["DNMF_BINARY"]
-    builds = [("new", new)] + ([("old", arguments.old)] if arguments.old else [])
+    # (name, binary, extra options): the new build in double and --precision single.
+    builds = [("new", new, []), ("single", new, ["--precision", "single"])]
+    builds += [("old", arguments.old, [])] if arguments.old else []
     try:
         generate = dnmf_command([], arguments.ranks)[:-1] + [
             os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns", str(arguments.columns),
@@ -108,30 +111,29 @@ def main():
         rate, blas = dgemm_rate()
         print("one-core DGEMM: %.1f GFLOP/s (%s)" % (rate, blas))
         print()
-        print("%-5s %4s  %-5s %10s %10s %9s   %s" % ("", "k", "build", "min s/it", "median", "speedup",
+        print("%-5s %4s  %-6s %10s %10s %9s   %s" % ("", "k", "build", "min s/it", "median", "speedup",
                                                      "GFLOP/s per core: V*Ht, Vt*W (share of DGEMM)"))
         output = os.path.join(work, "model.h5")
         for solver in ("hals", "mu"):
             for k in (int(x) for x in arguments.ks.split(",")):
-                times = {name: [] for name, _ in builds}
-                rates = []
+                times = {name: [] for name, _, _ in builds}
+                rates = {name: [] for name, _, _ in builds}
                 for _ in range(arguments.repeats):
-                    for name, binary in builds:
+                    for name, binary, extra in builds:
                         seconds, kernel_rates = factorize(binary, matrix, solver, k, arguments.ranks, 1,
-                                                          arguments.iterations, output)
+                                                          arguments.iterations, output, extra)
                         times[name].append(seconds)
-                        if name == "new":
-                            rates.append(kernel_rates)
-                for name, _ in builds:
+                        rates[name].append(kernel_rates)
+                for name, _, _ in builds:
                     median = statistics.median(times[name])
                     speedup = ("%8.2fx" % (statistics.median(times["old"]) / median)
-                               if name == "new" and arguments.old else "")
+                               if name != "old" and arguments.old else "")
                     products = ""
-                    if name == "new":
-                        v_ht = max(r["V*Ht"] for r in rates)
-                        vt_w = max(r["Vt*W"] for r in rates)
+                    if name != "old":
+                        v_ht = max(r["V*Ht"] for r in rates[name])
+                        vt_w = max(r["Vt*W"] for r in rates[name])
                         products = "%.2f, %.2f (%.0f%%, %.0f%%)" % (v_ht, vt_w, 100 * v_ht / rate, 100 * vt_w / rate)
-                    print("%-5s %4d  %-5s %10.4f %10.4f %9s   %s" % (solver, k, name, min(times[name]), median,
+                    print("%-5s %4d  %-6s %10.4f %10.4f %9s   %s" % (solver, k, name, min(times[name]), median,
                                                                   speedup, products))
         print()
         for ranks, threads in ((arguments.ranks, 1), (1, arguments.ranks)):
