@@ -1,10 +1,13 @@
 #include "src/base/resources.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -51,6 +54,22 @@ int64_t available_memory_bytes() {
     available = available < 0 ? left : std::min(available, left);
   }
   return available;
+}
+
+void restart_with_huge_pages(char** argv) {
+  const char* choice = std::getenv("DNMF_HUGE_PAGES");
+  if (choice != nullptr && std::strcmp(choice, "0") == 0) return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
+  const std::string value = tunables != nullptr && *tunables != 0 ? std::string(tunables) + ":glibc.malloc.hugetlb=1"
+                                                                  : "glibc.malloc.hugetlb=1";
+  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  // Only reached when exec failed: run on as before, without the setting.
+  if (tunables != nullptr)
+    setenv("GLIBC_TUNABLES", tunables, 1);
+  else
+    unsetenv("GLIBC_TUNABLES");
 }
 
 void PhaseTimer::start(LogEvent phase) {

@@ -16,6 +16,7 @@
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
+#include "src/base/resources.hpp"
 #include "src/base/stop_signals.hpp"
 #include "src/commands/factorize.hpp"
 #include "src/commands/info.hpp"
@@ -95,6 +96,7 @@ class PetscSession {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dnmf::restart_with_huge_pages(argv);
   dnmf::prefer_reliable_mpi_io();
   // A factorization turns stop signals into a clean stop (src/stop_signals.hpp), from
   // the first instant: Slurm may signal a job while it is still starting. Other commands
