@@ -211,45 +211,40 @@ UsedColumnExchange::UsedColumnExchange(MPI_Comm comm, const std::vector<int64_t>
     }
 }
 
+void UsedColumnExchange::send_rows(const std::vector<double>& values, int64_t width, const std::vector<int64_t>& rows,
+                                   const std::vector<int>& send_counts, const std::vector<int>& receive_counts,
+                                   std::vector<double>& outgoing, std::vector<double>& incoming) const {
+  outgoing.resize(rows.size() * static_cast<size_t>(width));
+  for (size_t i = 0; i < rows.size(); ++i)
+    std::copy_n(values.data() + rows[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
+  const auto send = scaled_counts(send_counts, width), receive = scaled_counts(receive_counts, width);
+  const auto receive_displacements = displacements_of(receive);
+  incoming.resize(static_cast<size_t>(receive_displacements.back()) + static_cast<size_t>(receive.back()));
+  check(MPI_Alltoallv(outgoing.data(), send.data(), displacements_of(send).data(), MPI_DOUBLE, incoming.data(),
+                      receive.data(), receive_displacements.data(), MPI_DOUBLE, comm_),
+        "MPI_Alltoallv");
+}
+
 void UsedColumnExchange::sum_to_owners(std::vector<double>& values, int64_t width) const {
   // One rank: its used columns hold its sums, the others zeros, as the sum would give.
   if (comm_size(comm_) == 1) return;
-  std::vector<double>& outgoing = outgoing_;
-  outgoing.resize(send_columns_.size() * static_cast<size_t>(width));
-  for (size_t i = 0; i < send_columns_.size(); ++i)
-    std::copy_n(values.data() + send_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
-  const auto send_counts = scaled_counts(send_counts_, width), receive_counts = scaled_counts(receive_counts_, width);
-  std::vector<double>& incoming = incoming_;
-  incoming.resize(receive_columns_.size() * static_cast<size_t>(width));
-  check(
-      MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
-                    incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
-      "MPI_Alltoallv");
+  send_rows(values, width, send_columns_, send_counts_, receive_counts_, outgoing_, incoming_);
   double* own = values.data() + first_owned_ * width;
   std::fill(own, own + owned_count_ * width, 0.0);
   // The pieces arrive grouped by rank, lowest first: added in rank order.
   for (size_t i = 0; i < receive_columns_.size(); ++i) {
     double* row = values.data() + receive_columns_[i] * width;
-    const double* piece = incoming.data() + static_cast<int64_t>(i) * width;
+    const double* piece = incoming_.data() + static_cast<int64_t>(i) * width;
     for (int64_t c = 0; c < width; ++c) row[c] += piece[c];
   }
 }
 
 void UsedColumnExchange::share_from_owners(std::vector<double>& values, int64_t width) const {
   if (comm_size(comm_) == 1) return;
-  std::vector<double>& outgoing = incoming_;  // the sum's buffers, the other way round
-  outgoing.resize(receive_columns_.size() * static_cast<size_t>(width));
-  for (size_t i = 0; i < receive_columns_.size(); ++i)
-    std::copy_n(values.data() + receive_columns_[i] * width, width, outgoing.data() + static_cast<int64_t>(i) * width);
-  const auto send_counts = scaled_counts(receive_counts_, width), receive_counts = scaled_counts(send_counts_, width);
-  std::vector<double>& incoming = outgoing_;
-  incoming.resize(send_columns_.size() * static_cast<size_t>(width));
-  check(
-      MPI_Alltoallv(outgoing.data(), send_counts.data(), displacements_of(send_counts).data(), MPI_DOUBLE,
-                    incoming.data(), receive_counts.data(), displacements_of(receive_counts).data(), MPI_DOUBLE, comm_),
-      "MPI_Alltoallv");
+  // The sum's messages the other way round, in the same two buffers.
+  send_rows(values, width, receive_columns_, receive_counts_, send_counts_, incoming_, outgoing_);
   for (size_t i = 0; i < send_columns_.size(); ++i)
-    std::copy_n(incoming.data() + static_cast<int64_t>(i) * width, width, values.data() + send_columns_[i] * width);
+    std::copy_n(outgoing_.data() + static_cast<int64_t>(i) * width, width, values.data() + send_columns_[i] * width);
 }
 
 void share_blocks(MPI_Comm comm, std::vector<double>& values, const std::vector<int64_t>& block_start) {

@@ -76,6 +76,12 @@ class UsedColumnExchange {
   int64_t rows_sent_by_share() const { return rows_sent_by_share_; }
 
  private:
+  // Packs `rows` of `values` into outgoing and exchanges them (counts in rows per rank);
+  // incoming receives the other ranks' rows, grouped by rank.
+  void send_rows(const std::vector<double>& values, int64_t width, const std::vector<int64_t>& rows,
+                 const std::vector<int>& send_counts, const std::vector<int>& receive_counts,
+                 std::vector<double>& outgoing, std::vector<double>& incoming) const;
+
   MPI_Comm comm_;
   int rank_ = 0;
   int64_t first_owned_ = 0, owned_count_ = 0;
