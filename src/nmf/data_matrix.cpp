@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
@@ -169,6 +170,28 @@ void DataMatrix::create_petsc_matrix() {
   off_diagonal_.column_map = column_map;
   PetscInt off_rows = 0;
   petsc_check(MatGetSize(off_diagonal, &off_rows, &off_diagonal_column_count_), "MatGetSize");
+}
+
+void DataMatrix::keep_transposed_copy() {
+  ColumnMajorCopy copy;
+  copy.column_start.assign(static_cast<size_t>(columns_) + 1, 0);
+  for (const CsrBlock* block : {&diagonal_, &off_diagonal_})
+    for (PetscInt p = 0; p < block->row_start[block->rows]; ++p)
+      ++copy.column_start[block->global_column(block->column[p]) + 1];
+  for (int64_t j = 0; j < columns_; ++j) copy.column_start[j + 1] += copy.column_start[j];
+  copy.row.resize(static_cast<size_t>(copy.column_start.back()));
+  copy.value.resize(copy.row.size());
+  std::vector<PetscInt> next(copy.column_start.begin(), copy.column_start.end() - 1);
+  // Rows in increasing order, so each column lists its rows in increasing order: the
+  // order in which the scattering product adds them.
+  for (PetscInt r = 0; r < static_cast<PetscInt>(local_rows_); ++r)
+    for (const CsrBlock* block : {&diagonal_, &off_diagonal_})
+      for (PetscInt p = block->row_start[r]; p < block->row_start[r + 1]; ++p) {
+        const PetscInt at = next[block->global_column(block->column[p])]++;
+        copy.row[at] = r;
+        copy.value[at] = block->value[p];
+      }
+  transposed_ = std::move(copy);
 }
 
 std::vector<int64_t> DataMatrix::used_columns() const {

@@ -10,6 +10,7 @@
 #include <petscmat.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ struct CsrBlock {
   const PetscInt* column_map = nullptr;  // global column of a local one; nullptr: column_offset + local
   PetscInt column_offset = 0;
   int64_t global_column(PetscInt local) const { return column_map ? column_map[local] : column_offset + local; }
+};
+
+// This rank's entries of V by column (CSC): column j's entries are
+// [column_start[j], column_start[j + 1]) of row (local rows, increasing) and value.
+struct ColumnMajorCopy {
+  std::vector<PetscInt> column_start, row;
+  std::vector<PetscScalar> value;
 };
 
 class DataMatrix {
@@ -56,6 +64,11 @@ class DataMatrix {
   // The global columns this rank's entries use, increasing: the terms its share of the
   // products touches (PETSc's ghost columns and the owned columns with entries).
   std::vector<int64_t> used_columns() const;
+  // --transposed-copy: keeps this rank's entries once more by column, so that V^T W
+  // gathers a column's sum instead of scattering every row (as much memory again as the
+  // rank's share of V). transposed() is null until then.
+  void keep_transposed_copy();
+  const ColumnMajorCopy* transposed() const { return transposed_ ? &*transposed_ : nullptr; }
   const CsrBlock& diagonal() const { return diagonal_; }
   const CsrBlock& off_diagonal() const { return off_diagonal_; }
   Mat petsc() const { return matrix_; }
@@ -78,6 +91,7 @@ class DataMatrix {
   uint64_t fingerprint_ = 0;
   CsrBlock diagonal_, off_diagonal_;
   PetscInt off_diagonal_column_count_ = 0;  // columns of the compressed off-diagonal block
+  std::optional<ColumnMajorCopy> transposed_;
 };
 
 }  // namespace dnmf::nmf

@@ -161,9 +161,35 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k,
   multiply_v_ht_of(v, ht, k, product, rows);
 }
 
+// Column j of the product from the column-major copy: the sum of its entries times their
+// rows of W, rows in increasing order as the scattering loop adds them, so both give the
+// same bits. The row of W the entry kPrefetchDistance places on will use is asked for.
+template <class Wd>
+void vt_w_column(Wd w, const ColumnMajorCopy& copy, int64_t column, const double* w_factor, double* out) {
+  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
+  double fixed_sums[kCapacity] = {};
+  double* sums = Wd::fixed > 0 ? fixed_sums : out;  // out starts at zero
+  const PetscInt last = copy.column_start.back() - 1;
+  for (PetscInt p = copy.column_start[column]; p < copy.column_start[column + 1]; ++p) {
+    prefetch_row(w, w_factor + copy.row[std::min(p + kPrefetchDistance, last)] * w.k(), false);
+    axpy(w, sums, copy.value[p], w_factor + copy.row[p] * w.k());
+  }
+  if constexpr (Wd::fixed > 0)
+    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
+}
+
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::vt_w);
+  if (v.transposed() != nullptr && rows == nullptr) {
+    product.assign(static_cast<size_t>(v.columns() * k), 0.0);
+    with_width(k, [&](auto w) {
+      parallel_for(v.columns(),
+                   [&](int64_t j) { vt_w_column(w, *v.transposed(), j, w_factor.data(), product.data() + j * k); });
+    });
+    log_product_work(LogEvent::vt_w, v, rows, k, 1);
+    return;
+  }
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
   // Every row adds into rows of the product: the threads share the columns instead, each
   // sweeping all the rows for the entries in its columns. A column's sum runs over the

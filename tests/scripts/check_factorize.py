@@ -11,7 +11,8 @@
                                        agree: final error to 1e-10 relative, W and H to 1e-8
   check_factorize.py threads WORKDIR   every solver at 2 ranks gives bitwise the same model
                                        and history with 1, 2 and 3 threads per rank
-                                       (OMP_NUM_THREADS), at a topic count with a fixed-width
+                                       (OMP_NUM_THREADS), and with 2 threads and
+                                       --transposed-copy, at a topic count with a fixed-width
                                        kernel (7) and one without (33); and 1 rank x 2
                                        threads agrees with 2 ranks x 1 thread as rank counts do
 """
@@ -137,29 +138,31 @@ def threads(work):
     cases = [(solver, 7) for solver in SOLVERS] + [("hals", 33), ("mu", 33)]
     for solver, k in cases:
         rate = ["--lr", "1e-3"] if solver in ("gd", "sgd") else []
-        def factorize(nranks, nthreads):
-            output = os.path.join(work, "%s_k%d_%dx%d.h5" % (solver, k, nranks, nthreads))
+        def factorize(nranks, nthreads, extra=()):
+            output = os.path.join(work, "%s_k%d_%dx%d%s.h5" % (solver, k, nranks, nthreads, "".join(extra)))
             os.environ["OMP_NUM_THREADS"] = str(nthreads)
             run_dnmf(["factorize", matrix, "-k", str(k), "--solver", solver, "--init", "nndsvdar", "--seed", "7",
-                      "--max-iter", "12", "--tol", "0", "--batch-size", "300", "-o", output] + rate, nranks)
+                      "--max-iter", "12", "--tol", "0", "--batch-size", "300", "-o", output] + rate + list(extra),
+                     nranks)
             return output
         single = factorize(2, 1)
         W1, H1, history1, _ = read_model(single)
-        for nthreads in (2, 3):
-            W, H, history, _ = read_model(factorize(2, nthreads))
+        # --transposed-copy changes how V^T W is summed (gathered by column), not the order.
+        for nthreads, extra in ((2, ()), (3, ()), (2, ("--transposed-copy",))):
+            W, H, history, _ = read_model(factorize(2, nthreads, extra))
             same = (np.array_equal(W, W1) and np.array_equal(H, H1) and
                     np.array_equal(history["error"], history1["error"]))
-            print("%-5s k=%-2d 2 ranks x %d threads vs x 1: %s" % (solver, k, nthreads,
-                                                                 "bitwise equal" if same else "FAIL"))
+            print("%-5s k=%-2d 2 ranks x %d threads%s vs x 1: %s" % (solver, k, nthreads, " ".join(("",) + extra),
+                                                                   "bitwise equal" if same else "FAIL"))
             if not same:
-                failures.append("%s k=%d %d threads" % (solver, k, nthreads))
+                failures.append("%s k=%d %d threads %s" % (solver, k, nthreads, " ".join(extra)))
         error, w, h, ok = agree(factorize(1, 2), single)
         print("%-5s k=%-2d 1 rank x 2 threads vs 2 ranks x 1: error %.1e, W %.1e, H %.1e -> %s" % (
             solver, k, error, w, h, "ok" if ok else "FAIL"))
         if not ok:
             failures.append("%s k=%d 1x2" % (solver, k))
     del os.environ["OMP_NUM_THREADS"]
-    print("%d passed, %d failed" % (3 * len(cases) - len(failures), len(failures)))
+    print("%d passed, %d failed" % (4 * len(cases) - len(failures), len(failures)))
     return 1 if failures else 0
 
 

@@ -68,7 +68,11 @@ def wait_for(job, timeout=600, settle=10.0):
         lines = [line.split(None, 2) for line in listing.stdout.splitlines() if line.strip()]
         # A job purged from slurmctld (MinJobAge after its end) is an invalid id to squeue.
         purged = listing.returncode != 0 and "Invalid job id" in listing.stderr
-        ended = purged or (listing.returncode == 0 and all(fields[1] in FINAL_STATES for fields in lines))
+        # An empty listing is not an end: a job being requeued may be missing from it for a
+        # while (one full CTest run here stopped waiting 10 s after the requeue, with the
+        # requeued run never seen).
+        ended = purged or (listing.returncode == 0 and bool(lines) and
+                           all(fields[1] in FINAL_STATES for fields in lines))
         if not ended:
             ended_since = None
         elif ended_since is None:
