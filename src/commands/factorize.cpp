@@ -66,8 +66,8 @@ CommandLine factorize_command_line() {
            "keep each rank's share of V once more by column, so that V^T W gathers instead of "
            "scattering (faster; as much memory again as V's share)"},
           {"precision", "P", "double",
-           "double, or single: V H^T reads H rounded to float, sums in double (faster on large "
-           "vocabularies; the model moves by about 1e-7 relative)"},
+           "double, or single: the products read H and W rounded to float, sums in double "
+           "(faster on large problems; the model moves by about 1e-7 relative)"},
           {"monitor", "N", "0", "print the error report every N iterations (0: only the summary)"},
           {"checkpoint", "DIR", "", "write snapshots of the run into DIR (created if missing)"},
           {"checkpoint-every", "N", "0", "... every N iterations (0: not by count)"},

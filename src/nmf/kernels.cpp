@@ -96,9 +96,9 @@ inline std::pair<PetscInt, PetscInt> entries_between(const CsrBlock& block, Pets
 // end). It prefetches (for writing) the row of the entry `ahead` places on in the block
 // when that column is the thread's too: threads share a row's entries, so the thread's
 // own entries come about `ahead` / threads places apart.
-template <class Wd>
+template <class Wd, class Number>
 void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, int64_t first, int64_t end, PetscInt ahead,
-              const double* w_row, double* out) {
+              const Number* w_row, double* out) {
   const auto [begin, stop] = entries_between(block, row, first, end);
   const PetscInt last = block.row_start[block.rows] - 1;
   for (PetscInt p = begin; p < stop; ++p) {
@@ -161,11 +161,13 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k,
   multiply_v_ht_of(v, ht, k, product, rows);
 }
 
+namespace {
+
 // Column j of the product from the column-major copy: the sum of its entries times their
 // rows of W, rows in increasing order as the scattering loop adds them, so both give the
 // same bits. The row of W the entry kPrefetchDistance places on will use is asked for.
-template <class Wd>
-void vt_w_column(Wd w, const ColumnMajorCopy& copy, int64_t column, const double* w_factor, double* out) {
+template <class Wd, class Number>
+void vt_w_column(Wd w, const ColumnMajorCopy& copy, int64_t column, const Number* w_factor, double* out) {
   constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
   double fixed_sums[kCapacity] = {};
   double* sums = Wd::fixed > 0 ? fixed_sums : out;  // out starts at zero
@@ -178,8 +180,9 @@ void vt_w_column(Wd w, const ColumnMajorCopy& copy, int64_t column, const double
     for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
 }
 
-void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
-                   const std::vector<int64_t>* rows) {
+template <class Number>
+void multiply_vt_w_of(const DataMatrix& v, const std::vector<Number>& w_factor, int64_t k, std::vector<double>& product,
+                      const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::vt_w);
   if (v.transposed() != nullptr && rows == nullptr) {
     product.assign(static_cast<size_t>(v.columns() * k), 0.0);
@@ -187,7 +190,7 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
       parallel_for(v.columns(),
                    [&](int64_t j) { vt_w_column(w, *v.transposed(), j, w_factor.data(), product.data() + j * k); });
     });
-    log_product_work(LogEvent::vt_w, v, rows, k, 1);
+    log_product_work(LogEvent::vt_w, v, rows, k, 1, sizeof(Number));
     return;
   }
   product.assign(static_cast<size_t>(v.columns() * k), 0.0);
@@ -200,7 +203,7 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
       const int64_t end = chunk_start(v.columns(), thread + 1, threads);
       const auto ahead = static_cast<PetscInt>(kPrefetchDistance * threads);
       auto one_row = [&](int64_t r) {
-        const double* w_row = w_factor.data() + r * k;
+        const Number* w_row = w_factor.data() + r * k;
         vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
         vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
       };
@@ -212,6 +215,18 @@ void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int
     });
   });
   log_product_work(LogEvent::vt_w, v, rows, k, 2);
+}
+
+}  // namespace
+
+void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w_factor, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows) {
+  multiply_vt_w_of(v, w_factor, k, product, rows);
+}
+
+void multiply_vt_w(const DataMatrix& v, const std::vector<float>& w_factor, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows) {
+  multiply_vt_w_of(v, w_factor, k, product, rows);
 }
 
 void gram(const double* x, const double* y, int64_t count, int64_t k, std::vector<double>& result) {

@@ -28,6 +28,9 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k,
 // `*rows` when given); the caller sums over ranks.
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows = nullptr);
+// The same from a single-precision copy of W (--precision single), the sums in double.
+void multiply_vt_w(const DataMatrix& v, const std::vector<float>& w, int64_t k, std::vector<double>& product,
+                   const std::vector<int64_t>* rows = nullptr);
 // Calls visit(r) for the local rows listed in `*rows`, or for 0 .. count - 1 when rows is
 // null: the row selection the products above take. The rows are shared among the
 // threads (threads.hpp), so visit must touch only what belongs to its row.

@@ -28,14 +28,29 @@ void penalized_gradient_row(Wd w, const double* x, const double* cross, const do
 
 }  // namespace
 
+namespace {
+
+// `copy` becomes x rounded to float (--precision single).
+const std::vector<float>& rounded_to_float(const std::vector<double>& x, std::vector<float>& copy) {
+  copy.resize(x.size());
+  parallel_for(static_cast<int64_t>(x.size()), [&](int64_t i) { copy[i] = static_cast<float>(x[i]); });
+  return copy;
+}
+
+}  // namespace
+
 void Solver::refresh_v_ht(const std::vector<double>& ht, int64_t k, const std::vector<int64_t>* rows) {
-  if (!settings_.single_precision_products) {
+  if (settings_.single_precision_products)
+    multiply_v_ht(v_, rounded_to_float(ht, ht_single_), k, v_ht_, rows);
+  else
     multiply_v_ht(v_, ht, k, v_ht_, rows);
-    return;
-  }
-  ht_single_.resize(ht.size());
-  parallel_for(static_cast<int64_t>(ht.size()), [&](int64_t i) { ht_single_[i] = static_cast<float>(ht[i]); });
-  multiply_v_ht(v_, ht_single_, k, v_ht_, rows);
+}
+
+void Solver::refresh_vt_w(const std::vector<double>& w, int64_t k, const std::vector<int64_t>* rows) {
+  if (settings_.single_precision_products)
+    multiply_vt_w(v_, rounded_to_float(w, w_single_), k, vt_w_, rows);
+  else
+    multiply_vt_w(v_, w, k, vt_w_, rows);
 }
 
 void Solver::sum_over_ranks(std::vector<double>& values) const {
@@ -144,7 +159,7 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   update_logged(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
 
   gram(f.W, f.local_rows, k, wtw_);
-  multiply_vt_w(v_, f.W, k, vt_w_);
+  refresh_vt_w(f.W, k);
   sum_over_ranks(wtw_);
   sum_vt_w_to_owners(k);
   double* ht = owned_rows(f.Ht, k);

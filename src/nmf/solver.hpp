@@ -30,7 +30,7 @@ struct SolverSettings {
   double adam_beta1 = 0.9, adam_beta2 = 0.9, adam_epsilon = 1e-8;
   int64_t batch_size = 256;
   uint64_t seed = 0;
-  // --precision single: V H^T reads a float copy of H (the sums stay in double).
+  // --precision single: the products read float copies of H and W (sums stay in double).
   bool single_precision_products = false;
   // --exchange used: V^T W's sums and H's shares travel only for the terms a rank uses.
   bool used_columns_only = true;
@@ -78,6 +78,9 @@ class Solver {
   // v_ht_ = V Ht for the listed local rows (all when null), from Ht as it is or, with
   // --precision single, from a float copy of it.
   void refresh_v_ht(const std::vector<double>& ht, int64_t k, const std::vector<int64_t>* rows = nullptr);
+  // vt_w_ = V^T W over this rank's rows (the listed ones when given), from W as it is or,
+  // with --precision single, from a float copy of it.
+  void refresh_vt_w(const std::vector<double>& w, int64_t k, const std::vector<int64_t>* rows = nullptr);
   // Sums `values` over ranks (a logged allreduce).
   void sum_over_ranks(std::vector<double>& values) const;
 
@@ -107,7 +110,7 @@ class Solver {
 
  private:
   std::vector<double> sums_;                         // packing space for the combined allreduces
-  std::vector<float> ht_single_;                     // --precision single: Ht rounded to float
+  std::vector<float> ht_single_, w_single_;          // --precision single: Ht and W rounded to float
   std::optional<UsedColumnExchange> used_exchange_;  // --exchange used
   mutable int64_t communicated_bytes_ = 0;
 };

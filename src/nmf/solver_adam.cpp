@@ -25,7 +25,7 @@ class Adam : public Solver {
   double step(Factors& f, int64_t) override {
     const int64_t k = f.k;
     if (!products_current_) refresh_products(f);
-    multiply_vt_w(v_, f.W, k, vt_w_);
+    refresh_vt_w(f.W, k);
     sum_vt_w_to_owners(k);
     if (steps_ == 0) {  // H's moments only for the columns this rank updates
       moment_w_.assign(f.W.size(), 0.0);

@@ -22,7 +22,7 @@ class GradientDescent : public PenalizedGradientSolver {
 
   double step(Factors& f, int64_t iteration) override {
     if (!products_current_) refresh_products(f);
-    multiply_vt_w(v_, f.W, f.k, vt_w_);
+    refresh_vt_w(f.W, f.k);
     sum_vt_w_to_owners(f.k);
     return take_step(f, iteration, nullptr, 1.0);
   }

@@ -36,7 +36,7 @@ class StochasticGradientDescent : public PenalizedGradientSolver {
     batch_w_.clear();
     for (int64_t r : batch) batch_w_.insert(batch_w_.end(), f.W.begin() + r * k, f.W.begin() + (r + 1) * k);
     gram(batch_w_, static_cast<int64_t>(batch.size()), k, wtw_);
-    multiply_vt_w(v_, f.W, k, vt_w_, &batch);
+    refresh_vt_w(f.W, k, &batch);
     sum_over_ranks(wtw_);
     sum_vt_w_to_owners(k);
 
