@@ -32,6 +32,24 @@
 namespace dnmf {
 namespace {
 
+// Two-way choices of how the products run, found by name as every named choice is
+// (src/base/choices.hpp); `on` is the setting the name turns on. The option's help line
+// describes them.
+struct SwitchChoice {
+  const char* name;
+  bool on;
+};
+
+const std::vector<SwitchChoice>& precisions() {
+  static const std::vector<SwitchChoice> table = {{"double", false}, {"single", true}};
+  return table;
+}
+
+const std::vector<SwitchChoice>& exchanges() {
+  static const std::vector<SwitchChoice> table = {{"used", true}, {"all", false}};
+  return table;
+}
+
 CommandLine factorize_command_line() {
   const std::string solvers = names_of_choices(nmf::solver_registry());
   return CommandLine(
@@ -109,13 +127,8 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   s.solver.adam_learning_rate = parse_real_option("adam-lr", line.value("adam-lr"), Bound::positive);
   s.solver.batch_size = parse_integer_option("batch-size", line.value("batch-size"), Bound::positive);
   const std::string precision = line.value("precision");
-  if (precision != "double" && precision != "single")
-    throw UserError("--precision: unknown precision '" + precision + "' (use double or single)");
-  s.solver.single_precision_products = precision == "single";
-  const std::string exchange = line.value("exchange");
-  if (exchange != "used" && exchange != "all")
-    throw UserError("--exchange: unknown choice '" + exchange + "' (use used or all)");
-  s.solver.used_columns_only = exchange == "used";
+  s.solver.single_precision_products = find_choice(precisions(), precision, "precision", "precision").on;
+  s.solver.used_columns_only = find_choice(exchanges(), line.value("exchange"), "exchange", "choice").on;
   s.transposed_copy = line.flag("transposed-copy");
   const int64_t seed = parse_integer_option("seed", line.value("seed"));
   s.solver.seed = s.init.seed = static_cast<uint64_t>(seed);

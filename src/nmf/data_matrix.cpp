@@ -168,8 +168,7 @@ void DataMatrix::create_petsc_matrix() {
   diagonal_.column_offset = static_cast<PetscInt>(column_start);
   view(off_diagonal, off_diagonal_);
   off_diagonal_.column_map = column_map;
-  PetscInt off_rows = 0;
-  petsc_check(MatGetSize(off_diagonal, &off_rows, &off_diagonal_column_count_), "MatGetSize");
+  petsc_check(MatGetSize(off_diagonal, nullptr, &off_diagonal_column_count_), "MatGetSize");
 }
 
 void DataMatrix::keep_transposed_copy() {

@@ -53,8 +53,7 @@ inline void axpy(Wd w, double* row, double value, const Number* source) {
 // One row of V Ht, adding the row's entries in increasing global column whatever the
 // split into PETSc's diagonal block (columns this rank owns) and off-diagonal block
 // (the others, in increasing order), so the sum has the same rounding on any number
-// of ranks. The three stretches run in one loop over one local array of sums, which the
-// compiler keeps in registers (a call per stretch spilled them: 1.5x slower).
+// of ranks. The three stretches run in one loop over one row of sums (sum_into).
 template <class Wd, class Number>
 void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, PetscInt row, const Number* ht,
               double* out) {
@@ -66,18 +65,15 @@ void v_ht_row(Wd w, const CsrBlock& diagonal, const CsrBlock& off_diagonal, Pets
   const CsrBlock* blocks[3] = {&off_diagonal, &diagonal, &off_diagonal};
   const PetscInt begins[3] = {off_begin, diagonal.row_start[row], split};
   const PetscInt ends[3] = {split, diagonal.row_start[row + 1], off_end};
-  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
-  double fixed_sums[kCapacity] = {};
-  double* sums = Wd::fixed > 0 ? fixed_sums : out;  // out starts at zero
-  for (int stretch = 0; stretch < 3; ++stretch) {
-    const CsrBlock& block = *blocks[stretch];
-    for (PetscInt p = begins[stretch]; p < ends[stretch]; ++p) {
-      prefetch_row(w, row_ahead(w, block, p, ht), false);
-      axpy(w, sums, block.value[p], ht + block.global_column(block.column[p]) * w.k());
+  sum_into(w, out, [&](double* sums) {
+    for (int stretch = 0; stretch < 3; ++stretch) {
+      const CsrBlock& block = *blocks[stretch];
+      for (PetscInt p = begins[stretch]; p < ends[stretch]; ++p) {
+        prefetch_row(w, row_ahead(w, block, p, ht), false);
+        axpy(w, sums, block.value[p], ht + block.global_column(block.column[p]) * w.k());
+      }
     }
-  }
-  if constexpr (Wd::fixed > 0)
-    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
+  });
 }
 
 // The entries of a row of `block` whose global columns lie in [first, end): the block's
@@ -168,24 +164,21 @@ namespace {
 // same bits. The row of W the entry kPrefetchDistance places on will use is asked for.
 template <class Wd, class Number>
 void vt_w_column(Wd w, const ColumnMajorCopy& copy, int64_t column, const Number* w_factor, double* out) {
-  constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
-  double fixed_sums[kCapacity] = {};
-  double* sums = Wd::fixed > 0 ? fixed_sums : out;  // out starts at zero
   const PetscInt last = copy.column_start.back() - 1;
-  for (PetscInt p = copy.column_start[column]; p < copy.column_start[column + 1]; ++p) {
-    prefetch_row(w, w_factor + copy.row[std::min(p + kPrefetchDistance, last)] * w.k(), false);
-    axpy(w, sums, copy.value[p], w_factor + copy.row[p] * w.k());
-  }
-  if constexpr (Wd::fixed > 0)
-    for (int64_t c = 0; c < Wd::fixed; ++c) out[c] = sums[c];
+  sum_into(w, out, [&](double* sums) {
+    for (PetscInt p = copy.column_start[column]; p < copy.column_start[column + 1]; ++p) {
+      prefetch_row(w, w_factor + copy.row[std::min(p + kPrefetchDistance, last)] * w.k(), false);
+      axpy(w, sums, copy.value[p], w_factor + copy.row[p] * w.k());
+    }
+  });
 }
 
 template <class Number>
 void multiply_vt_w_of(const DataMatrix& v, const std::vector<Number>& w_factor, int64_t k, std::vector<double>& product,
                       const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::vt_w);
+  product.assign(static_cast<size_t>(v.columns() * k), 0.0);
   if (v.transposed() != nullptr && rows == nullptr) {
-    product.assign(static_cast<size_t>(v.columns() * k), 0.0);
     with_width(k, [&](auto w) {
       parallel_for(v.columns(),
                    [&](int64_t j) { vt_w_column(w, *v.transposed(), j, w_factor.data(), product.data() + j * k); });
@@ -193,14 +186,11 @@ void multiply_vt_w_of(const DataMatrix& v, const std::vector<Number>& w_factor, 
     log_product_work(LogEvent::vt_w, v, rows, k, 1, sizeof(Number));
     return;
   }
-  product.assign(static_cast<size_t>(v.columns() * k), 0.0);
   // Every row adds into rows of the product: the threads share the columns instead, each
   // sweeping all the rows for the entries in its columns. A column's sum runs over the
   // rows in increasing order on any number of threads.
   with_width(k, [&](auto w) {
-    on_each_thread([&](int thread, int threads) {
-      const int64_t first = chunk_start(v.columns(), thread, threads);
-      const int64_t end = chunk_start(v.columns(), thread + 1, threads);
+    on_thread_shares(v.columns(), [&](int64_t first, int64_t end, int threads) {
       const auto ahead = static_cast<PetscInt>(kPrefetchDistance * threads);
       auto one_row = [&](int64_t r) {
         const Number* w_row = w_factor.data() + r * k;
@@ -269,6 +259,19 @@ void gram(const double* x, const double* y, int64_t count, int64_t k, std::vecto
     for (int64_t b = 0; b < a; ++b) result[a * k + b] = result[b * k + a];
   log_work(LogEvent::gram, static_cast<double>(count * k * (k + 1)),
            static_cast<double>((x == y ? 1 : 2) * count * k * static_cast<int64_t>(sizeof(double))));
+}
+
+void load_tile(const double* x, int64_t count, int64_t k, int64_t first, double* tile) {
+  const int64_t rows = std::min(count - first, kTileRows);
+  std::fill(tile, tile + k * kTileRows, 0.0);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t r = 0; r < k; ++r) tile[r * kTileRows + i] = x[(first + i) * k + r];
+}
+
+void store_tile(const double* tile, int64_t count, int64_t k, int64_t first, double* x) {
+  const int64_t rows = std::min(count - first, kTileRows);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
 }
 
 double dot(const double* a, const double* b, int64_t count) {

@@ -43,6 +43,16 @@ void for_each_row(int64_t count, const std::vector<int64_t>* rows, Visit&& visit
   }
 }
 
+// Row-independent updates (hals, the SVD's triangular solve) go through tiles of
+// kTileRows rows of a row-major (count x k) array, copied component-major, so that one
+// component of all the tile's rows is one vector operation.
+constexpr int64_t kTileRows = 64;
+// tile[r * kTileRows + i] = x[(first + i) * k + r] for the rows of the tile that exist;
+// zeros for those past `count`.
+void load_tile(const double* x, int64_t count, int64_t k, int64_t first, double* tile);
+// The inverse, for the rows that exist.
+void store_tile(const double* tile, int64_t count, int64_t k, int64_t first, double* x);
+
 // gram (k x k) = X^T Y for X, Y row-major (count x k) whose product is symmetric (X^T X,
 // or Q^T V V^T Q in the randomized SVD): the upper triangle, mirrored, summed in
 // threads.hpp's fixed chunks.

@@ -40,21 +40,16 @@ std::vector<double> cholesky_upper(std::vector<double> gram, int64_t l) {
 
 // x (count x l, row-major) <- x R^{-1} for upper triangular R. Each row's substitution is
 // a chain of dependent operations; rows are independent, so they go through in tiles of
-// kTileRows copied column-major, a column of the whole tile at a time as one vector
-// operation (as hals does), the tiles shared among the threads. Each row's arithmetic is
-// the same whatever the tiling.
-constexpr int64_t kTileRows = 64;
-
+// kTileRows (kernels.hpp) copied column-major, a column of the whole tile at a time as one
+// vector operation (as hals does), the tiles shared among the threads. Each row's
+// arithmetic is the same whatever the tiling.
 void solve_upper_right(double* x, int64_t count, int64_t l, const std::vector<double>& r) {
   LogScope scope(LogEvent::triangular_solve);
   const int64_t tiles = (count + kTileRows - 1) / kTileRows;
-  on_each_thread([&](int thread, int threads) {
+  on_thread_shares(tiles, [&](int64_t begin, int64_t end, int) {
     std::vector<double> tile(static_cast<size_t>(l * kTileRows));
-    for (int64_t t = chunk_start(tiles, thread, threads); t < chunk_start(tiles, thread + 1, threads); ++t) {
-      const int64_t first = t * kTileRows, rows = std::min(count - first, kTileRows);
-      std::fill(tile.begin(), tile.end(), 0.0);  // rows past the end: zeros, dropped
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < l; ++j) tile[j * kTileRows + i] = x[(first + i) * l + j];
+    for (int64_t first = begin * kTileRows; first < end * kTileRows; first += kTileRows) {
+      load_tile(x, count, l, first, tile.data());  // rows past the end: zeros, dropped
       for (int64_t j = 0; j < l; ++j) {
         double* column = tile.data() + j * kTileRows;
         double value[kTileRows];
@@ -66,8 +61,7 @@ void solve_upper_right(double* x, int64_t count, int64_t l, const std::vector<do
         }
         for (int64_t i = 0; i < kTileRows; ++i) column[i] = value[i] / r[j * l + j];
       }
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < l; ++j) x[(first + i) * l + j] = tile[j * kTileRows + i];
+      store_tile(tile.data(), count, l, first, x);
     }
   });
   log_work(LogEvent::triangular_solve, static_cast<double>(count * l * l),

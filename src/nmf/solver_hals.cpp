@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
@@ -22,32 +23,22 @@ namespace {
 // One sweep of coordinate descent over the rows of X (count x k), given
 // gram = Y^T Y and cross = the data times Y. scikit-learn loops over components outside
 // and rows inside; each row's updates depend only on that row, so any grouping of the rows
-// gives the same updates. Tiles of kTileRows rows, components outside within a tile: the
-// tile is copied transposed (component-major), so that one component's gradients for all
-// the tile's rows are one vector sum, gram[t, r] times row r of the transposed tile, with
-// no sum across a vector's lanes. Each row's gradient adds the same products in the same
-// order as a row-by-row loop would, so the result does not depend on the tiling.
-constexpr int64_t kTileRows = 64;
-
+// gives the same updates. Tiles of kTileRows rows (kernels.hpp), components outside within
+// a tile: the tile is copied component-major, so that one component's gradients for all
+// the tile's rows are one vector sum, gram[t, r] times row r of the tile, with no sum
+// across a vector's lanes. Each row's gradient adds the same products in the same order
+// as a row-by-row loop would, so the result does not depend on the tiling.
 template <class Wd>
 void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram, const double* cross) {
   const int64_t k = w.k();
   const int64_t tiles = (count + kTileRows - 1) / kTileRows;
   // Tiles are independent: each thread sweeps a static share of them.
-  on_each_thread([&](int thread, int threads) {
+  on_thread_shares(tiles, [&](int64_t begin, int64_t end, int) {
     std::vector<double> tile(static_cast<size_t>(k * kTileRows)), cross_tile(tile.size());
-    for (int64_t t_index = chunk_start(tiles, thread, threads); t_index < chunk_start(tiles, thread + 1, threads);
-         ++t_index) {
-      const int64_t first = t_index * kTileRows;
-      const int64_t rows = std::min(count - first, kTileRows);
+    for (int64_t first = begin * kTileRows; first < end * kTileRows; first += kTileRows) {
       // Rows past the end of X are zeros: their updates are computed and dropped.
-      std::fill(tile.begin(), tile.end(), 0.0);
-      std::fill(cross_tile.begin(), cross_tile.end(), 0.0);
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t r = 0; r < k; ++r) {
-          tile[r * kTileRows + i] = x[(first + i) * k + r];
-          cross_tile[r * kTileRows + i] = cross[(first + i) * k + r];
-        }
+      load_tile(x, count, k, first, tile.data());
+      load_tile(cross, count, k, first, cross_tile.data());
       for (int64_t t = 0; t < k; ++t) {
         const double hessian = gram[t * k + t];
         if (hessian == 0) continue;
@@ -61,8 +52,7 @@ void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram
         double* updated = tile.data() + t * kTileRows;
         for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
       }
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
+      store_tile(tile.data(), count, k, first, x);
     }
   });
 }

@@ -22,12 +22,12 @@ template <class Wd>
 void multiplicative_update(Wd w, double* x, int64_t count, const double* gram, const double* numerator) {
   const int64_t k = w.k();
   // Rows are independent: each thread updates a static share of them.
-  on_each_thread([&](int thread, int threads) {
+  on_thread_shares(count, [&](int64_t begin, int64_t end, int) {
     constexpr int64_t kCapacity = Wd::fixed > 0 ? Wd::fixed : 1;
     std::vector<double> runtime_denominator(Wd::fixed > 0 ? 0 : static_cast<size_t>(k));
     double fixed_denominator[kCapacity];
     double* denominator = Wd::fixed > 0 ? fixed_denominator : runtime_denominator.data();
-    for (int64_t i = chunk_start(count, thread, threads); i < chunk_start(count, thread + 1, threads); ++i) {
+    for (int64_t i = begin; i < end; ++i) {
       double* row = x + i * k;
       for (int64_t t = 0; t < k; ++t) denominator[t] = 0;
       for (int64_t r = 0; r < k; ++r)

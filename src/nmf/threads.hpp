@@ -37,6 +37,15 @@ inline int64_t chunk_start(int64_t count, int64_t chunk, int64_t chunks) {
   return count / chunks * chunk + std::min(chunk, count % chunks);
 }
 
+// body(begin, end, threads) once on each thread, [begin, end) its even share of `count`
+// items: for loops whose threads keep scratch space of their own.
+template <class Body>
+void on_thread_shares(int64_t count, Body&& body) {
+  on_each_thread([&](int thread, int threads) {
+    body(chunk_start(count, thread, threads), chunk_start(count, thread + 1, threads), threads);
+  });
+}
+
 // The sum over chunks of `width` numbers: add_chunk(begin, end, partial) adds the items
 // [begin, end) into partial (width zeros on entry). The items are cut into
 // kSumChunks chunks whatever the thread count, and the partial sums are added in chunk

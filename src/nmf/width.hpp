@@ -26,6 +26,21 @@ void with_width(int64_t k, F&& f, std::integer_sequence<int64_t, Ks...>) {
 }
 }  // namespace detail
 
+// Runs add(sums) with sums k zeros the compiler can keep in registers (a local array of
+// the fixed width), then leaves them in out; at the run-time width sums is out itself,
+// which must start at zero. Kernels that sum into one row use it: a row of sums passed on
+// to further calls was spilled to memory instead (1.5x slower).
+template <class Wd, class Add>
+inline void sum_into(Wd w, double* out, Add&& add) {
+  if constexpr (Wd::fixed > 0) {
+    double sums[Wd::fixed] = {};
+    add(sums);
+    for (int64_t c = 0; c < w.k(); ++c) out[c] = sums[c];
+  } else {
+    add(out);
+  }
+}
+
 template <class F>
 void with_width(int64_t k, F&& f) {
   using Fixed = std::integer_sequence<int64_t, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
