@@ -91,15 +91,17 @@ inline std::pair<PetscInt, PetscInt> entries_between(const CsrBlock& block, Pets
 // out[column] += value * w_row for the row's entries in the thread's columns [first,
 // end). It prefetches (for writing) the row of the entry `ahead` places on in the block
 // when that column is the thread's too: threads share a row's entries, so the thread's
-// own entries come about `ahead` / threads places apart.
+// own entries come about `ahead` / threads places apart. A lone thread has every column
+// and skips the searches and checks (10% of this kernel's time at k = 50).
 template <class Wd, class Number>
-void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, int64_t first, int64_t end, PetscInt ahead,
+void vt_w_row(Wd w, const CsrBlock& block, PetscInt row, int64_t first, int64_t end, bool every_column, PetscInt ahead,
               const Number* w_row, double* out) {
-  const auto [begin, stop] = entries_between(block, row, first, end);
+  const auto [begin, stop] = every_column ? std::pair{block.row_start[row], block.row_start[row + 1]}
+                                          : entries_between(block, row, first, end);
   const PetscInt last = block.row_start[block.rows] - 1;
   for (PetscInt p = begin; p < stop; ++p) {
     const int64_t soon = block.global_column(block.column[std::min(p + ahead, last)]);
-    if (soon >= first && soon < end) prefetch_row(w, out + soon * w.k(), true);
+    if (every_column || (soon >= first && soon < end)) prefetch_row(w, out + soon * w.k(), true);
     axpy(w, out + block.global_column(block.column[p]) * w.k(), block.value[p], w_row);
   }
 }
@@ -134,7 +136,12 @@ template <class Number>
 void multiply_v_ht_of(const DataMatrix& v, const std::vector<Number>& ht, int64_t k, std::vector<double>& product,
                       const std::vector<int64_t>* rows) {
   LogScope scope(LogEvent::v_ht);
-  product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
+  // Every visited row is written whole and the others are zeros: zeroing every row first
+  // would be one more pass over the product.
+  if (rows == nullptr)
+    product.resize(static_cast<size_t>(v.local_rows() * k));
+  else
+    product.assign(static_cast<size_t>(v.local_rows() * k), 0.0);
   // Rows are independent: the threads share them.
   with_width(k, [&](auto w) {
     auto one_row = [&](int64_t r) {
@@ -192,10 +199,12 @@ void multiply_vt_w_of(const DataMatrix& v, const std::vector<Number>& w_factor, 
   with_width(k, [&](auto w) {
     on_thread_shares(v.columns(), [&](int64_t first, int64_t end, int threads) {
       const auto ahead = static_cast<PetscInt>(kPrefetchDistance * threads);
+      const bool every_column = threads == 1;
       auto one_row = [&](int64_t r) {
         const Number* w_row = w_factor.data() + r * k;
-        vt_w_row(w, v.diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
-        vt_w_row(w, v.off_diagonal(), static_cast<PetscInt>(r), first, end, ahead, w_row, product.data());
+        const auto row = static_cast<PetscInt>(r);
+        vt_w_row(w, v.diagonal(), row, first, end, every_column, ahead, w_row, product.data());
+        vt_w_row(w, v.off_diagonal(), row, first, end, every_column, ahead, w_row, product.data());
       };
       if (rows == nullptr) {
         for (int64_t r = 0; r < v.local_rows(); ++r) one_row(r);

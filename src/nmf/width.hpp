@@ -6,6 +6,7 @@
 // K == k for the topic counts people use (and the SVD's k + 10), or with Width<0>, the run
 // time fallback, for any other k. A kernel reads the width as `w.k()`. The arithmetic is
 // the same in every instantiation, so results do not depend on which one runs.
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -28,7 +29,7 @@ void with_width(int64_t k, F&& f, std::integer_sequence<int64_t, Ks...>) {
 
 // Runs add(sums) with sums k zeros the compiler can keep in registers (a local array of
 // the fixed width), then leaves them in out; at the run-time width sums is out itself,
-// which must start at zero. Kernels that sum into one row use it: a row of sums passed on
+// zeroed first. Kernels that sum into one row use it: a row of sums passed on
 // to further calls was spilled to memory instead (1.5x slower).
 template <class Wd, class Add>
 inline void sum_into(Wd w, double* out, Add&& add) {
@@ -37,6 +38,7 @@ inline void sum_into(Wd w, double* out, Add&& add) {
     add(sums);
     for (int64_t c = 0; c < w.k(); ++c) out[c] = sums[c];
   } else {
+    std::fill(out, out + w.k(), 0.0);
     add(out);
   }
 }
