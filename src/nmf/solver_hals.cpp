@@ -20,14 +20,41 @@
 namespace dnmf::nmf {
 namespace {
 
+// The gradients of components t and t + 1 (pair = 2; pair = 1 for a last, odd one) for
+// every row of the tile, from the tile's other components: both gradients are summed in
+// one pass, so each component loaded feeds two multiply-adds.
+inline void add_other_components(int64_t k, int64_t t, int64_t pair, const double* gram, const double* tile,
+                                 double* first_gradient, double* second_gradient) {
+  for (int64_t r = 0; r < k; ++r) {
+    if (r >= t && r < t + pair) continue;
+    const double* component = tile + r * kTileRows;
+    const double first_weight = gram[t * k + r];
+    if (pair == 2) {
+      const double second_weight = gram[(t + 1) * k + r];
+      for (int64_t i = 0; i < kTileRows; ++i) {
+        first_gradient[i] += first_weight * component[i];
+        second_gradient[i] += second_weight * component[i];
+      }
+    } else {
+      for (int64_t i = 0; i < kTileRows; ++i) first_gradient[i] += first_weight * component[i];
+    }
+  }
+}
+
 // One sweep of coordinate descent over the rows of X (count x k), given
 // gram = Y^T Y and cross = the data times Y. scikit-learn loops over components outside
 // and rows inside; each row's updates depend only on that row, so any grouping of the rows
 // gives the same updates. Tiles of kTileRows rows (kernels.hpp), components outside within
 // a tile: the tile is copied component-major, so that one component's gradients for all
 // the tile's rows are one vector sum, gram[t, r] times row r of the tile, with no sum
-// across a vector's lanes. Each row's gradient adds the same products in the same order
-// as a row-by-row loop would, so the result does not depend on the tiling.
+// across a vector's lanes.
+// Components go in pairs. Both gradients first add the other components' terms
+// (add_other_components); then component t adds the pair's terms and is updated, and t + 1
+// adds them, t's new values among them, and is updated: the coordinate steps of
+// scikit-learn, in its order, with each gradient's terms added in an order fixed by k
+// alone. One component at a time, every load of a component fed one multiply-add: an
+// update of the 200,000 x 50,000 benchmark at k = 50 took 14.5 ms, in pairs 11.5 ms. The
+// tiling and the thread count do not change any row's arithmetic.
 template <class Wd>
 void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram, const double* cross) {
   const int64_t k = w.k();
@@ -39,18 +66,25 @@ void coordinate_descent_sweep(Wd w, double* x, int64_t count, const double* gram
       // Rows past the end of X are zeros: their updates are computed and dropped.
       load_tile(x, count, k, first, tile.data());
       load_tile(cross, count, k, first, cross_tile.data());
-      for (int64_t t = 0; t < k; ++t) {
-        const double hessian = gram[t * k + t];
-        if (hessian == 0) continue;
-        double gradient[kTileRows];
-        for (int64_t i = 0; i < kTileRows; ++i) gradient[i] = -cross_tile[t * kTileRows + i];
-        for (int64_t r = 0; r < k; ++r) {
-          const double weight = gram[t * k + r];
-          const double* component = tile.data() + r * kTileRows;
-          for (int64_t i = 0; i < kTileRows; ++i) gradient[i] += weight * component[i];
+      for (int64_t t = 0; t < k; t += 2) {
+        const int64_t pair = std::min<int64_t>(2, k - t);
+        double gradients[2][kTileRows];
+        for (int64_t j = 0; j < pair; ++j)
+          for (int64_t i = 0; i < kTileRows; ++i) gradients[j][i] = -cross_tile[(t + j) * kTileRows + i];
+        add_other_components(k, t, pair, gram, tile.data(), gradients[0], gradients[1]);
+        for (int64_t j = 0; j < pair; ++j) {
+          const int64_t component = t + j;
+          double* gradient = gradients[j];
+          for (int64_t r = t; r < t + pair; ++r) {
+            const double weight = gram[component * k + r];
+            const double* values = tile.data() + r * kTileRows;
+            for (int64_t i = 0; i < kTileRows; ++i) gradient[i] += weight * values[i];
+          }
+          const double hessian = gram[component * k + component];
+          if (hessian == 0) continue;
+          double* updated = tile.data() + component * kTileRows;
+          for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
         }
-        double* updated = tile.data() + t * kTileRows;
-        for (int64_t i = 0; i < kTileRows; ++i) updated[i] = std::max(updated[i] - gradient[i] / hessian, 0.0);
       }
       store_tile(tile.data(), count, k, first, x);
     }
