@@ -5,12 +5,16 @@ older dnmf build.
 dnmf_generate writes a uniform random 200,000 x 50,000 matrix with about 10M nonzeros
 (--topics 0: every column equally likely, the hardest case for the caches). hals and mu
 then run 10 iterations from a random start at k = 20, 50 and 100 on 2 ranks, three times
-each; with --old BINARY every run of the new build is paired with one of the old build,
-alternating, so both see the same machine. Printed per case: seconds per iteration (min
-and median of 3) and the new/old speedup of the medians; then, for the new build, the
-sparse products' GFLOP/s per core (dnmf's kernel report), in double and with --precision single, beside a one-core DGEMM measured
-in this script (OpenBLAS, through cblas_dgemm, when installed; else numpy's BLAS, named);
-and hals at k = 50 on 1 rank x 2 threads beside 2 ranks x 1 thread.
+each, in double (the default) and with --precision single, --transposed-copy and both;
+with --old BINARY every round of the new build's runs is paired with one of the old
+build, alternating, so both see the same machine. Printed per case: seconds per
+iteration (min and median of 3) and the speedup over the old build's median; then, for
+the new build, the sparse products' GFLOP/s per core (dnmf's kernel report) as shares of
+two ceilings measured in this script: a one-core DGEMM (OpenBLAS, through cblas_dgemm,
+when installed; else numpy's BLAS, named) and the plain loops of dnmf_row_probe, the
+products' own memory accesses on a matrix of the same shape with none of dnmf's
+bookkeeping, on the same number of ranks at once. Last, hals at k = 50 on 1 rank x 2
+threads beside 2 ranks x 1 thread.
 
 Usage: bench_kernels.py [--old BINARY] [--rows M] [--columns N] [--nnz Z] [--ranks P]
                         [--iterations I] [--repeats R] [--ks 20,50,100] [--workdir DIR]
@@ -67,6 +71,16 @@ def dgemm_rate(n=2000, repeats=5):
     return 2 * n**3 / best / 1e9, name
 
 
+def plain_loop_rates(arguments, k):
+    """GFLOP/s per rank of dnmf_row_probe's gather and scatter loops at this shape and k."""
+    command = dnmf_command([], arguments.ranks)[:-1] + [
+        os.environ["DNMF_ROW_PROBE"], "--rows", str(arguments.rows), "--columns", str(arguments.columns),
+        "--nnz", str(arguments.nnz), "--k", str(k)]
+    text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    found = re.search(r"gather ([0-9.]+) GFLOP/s, scatter ([0-9.]+) GFLOP/s", text)
+    return float(found.group(1)), float(found.group(2))
+
+
 def factorize(binary, matrix, solver, k, ranks, threads, iterations, output, extra=()):
     """One run; returns (s/iteration, {kernel: GFLOP/s per rank} or {} for an old build)."""
     command = dnmf_command(["factorize", matrix, "-k", str(k), "--solver", solver, "--init", "random",
@@ -101,7 +115,8 @@ def main():
     matrix = os.path.join(work, "uniform.h5")
     new = os.environ["DNMF_BINARY"]
     # (name, binary, extra options): the new build in double and --precision single.
-    builds = [("new", new, []), ("single", new, ["--precision", "single"])]
+    builds = [("new", new, []), ("single", new, ["--precision", "single"]), ("copy", new, ["--transposed-copy"]),
+              ("both", new, ["--precision", "single", "--transposed-copy"])]
     builds += [("old", arguments.old, [])] if arguments.old else []
     try:
         generate = dnmf_command([], arguments.ranks)[:-1] + [
@@ -110,9 +125,14 @@ def main():
         print(subprocess.run(generate, check=True, capture_output=True, text=True).stdout.strip())
         rate, blas = dgemm_rate()
         print("one-core DGEMM: %.1f GFLOP/s (%s)" % (rate, blas))
+        plain = {}
+        for k in (int(x) for x in arguments.ks.split(",")):
+            plain[k] = plain_loop_rates(arguments, k)
+            print("dnmf_row_probe, k = %d: gather (V*Ht's accesses) %.2f, scatter (Vt*W's) %.2f GFLOP/s per rank"
+                  % (k, plain[k][0], plain[k][1]))
         print()
         print("%-5s %4s  %-6s %10s %10s %9s   %s" % ("", "k", "build", "min s/it", "median", "speedup",
-                                                     "GFLOP/s per core: V*Ht, Vt*W (share of DGEMM)"))
+                                                     "GFLOP/s per core: V*Ht, Vt*W (share of DGEMM; of plain loop)"))
         output = os.path.join(work, "model.h5")
         for solver in ("hals", "mu"):
             for k in (int(x) for x in arguments.ks.split(",")):
@@ -132,7 +152,9 @@ def main():
                     if name != "old":
                         v_ht = max(r["V*Ht"] for r in rates[name])
                         vt_w = max(r["Vt*W"] for r in rates[name])
-                        products = "%.2f, %.2f (%.0f%%, %.0f%%)" % (v_ht, vt_w, 100 * v_ht / rate, 100 * vt_w / rate)
+                        products = "%.2f, %.2f (%.0f%%, %.0f%%; %.0f%%, %.0f%%)" % (
+                            v_ht, vt_w, 100 * v_ht / rate, 100 * vt_w / rate, 100 * v_ht / plain[k][0],
+                            100 * vt_w / plain[k][1])
                     print("%-5s %4d  %-6s %10.4f %10.4f %9s   %s" % (solver, k, name, min(times[name]), median,
                                                                   speedup, products))
         print()

@@ -51,11 +51,12 @@ def data_dir(name):
 
 
 def use_build_tree():
-    """For benchmarks run by hand: dnmf and dnmf_generate from the project's build/ folder
+    """For benchmarks run by hand: dnmf, dnmf_generate and dnmf_row_probe from the project's build/ folder
     and Open MPI allowed as root, unless the environment already says otherwise."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     os.environ.setdefault("DNMF_BINARY", os.path.join(root, "build", "dnmf"))
     os.environ.setdefault("DNMF_GENERATE", os.path.join(root, "build", "tests", "dnmf_generate"))
+    os.environ.setdefault("DNMF_ROW_PROBE", os.path.join(root, "build", "tests", "dnmf_row_probe"))
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
     os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
 
