@@ -17,12 +17,14 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "io/corpus_files.hpp"
 #include "io/count_formats.hpp"
 #include "io/h5.hpp"
+#include "io/json_lines.hpp"
 #include "io/output_path.hpp"
 #include "io/record_split.hpp"
 #include "io/tfidf_file.hpp"
@@ -50,7 +52,7 @@ std::string input_names(const std::vector<std::string>& inputs) {
   return names;
 }
 
-enum class InputKind { files, lines, records, uci, mtx };
+enum class InputKind { files, lines, records, jsonl, uci, mtx };
 
 // The input formats (--format), one line each.
 struct InputFormatEntry {
@@ -65,6 +67,7 @@ const std::vector<InputFormatEntry>& input_formats() {
       {"files", "every file below a folder is a document, its first-level folder the label", InputKind::files, false},
       {"lines", "one document per line", InputKind::lines, false},
       {"records", "documents separated by a line holding only --separator", InputKind::records, false},
+      {"jsonl", "one JSON object per line (JSON Lines); text in --text-field", InputKind::jsonl, false},
       {"uci", "UCI bag-of-words counts: DOCWORD [VOCAB]", InputKind::uci, true},
       {"mtx", "Matrix Market counts: MATRIX.mtx [VOCAB]", InputKind::mtx, true},
   };
@@ -77,12 +80,15 @@ CommandLine vectorize_command_line() {
       "Computes the TF-IDF matrix of a corpus exactly as scikit-learn's\n"
       "TfidfVectorizer(stop_words='english') does, in parallel, and writes it to one HDF5 file.\n"
       "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
-      "a file of documents (--format lines / records), or bag-of-words counts (--format uci:\n"
+      "a file of documents (--format lines / records / jsonl), or bag-of-words counts (--format uci:\n"
       "DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]).",
       {
           {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
           {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
           {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
+          {"text-field", "NAME,...", "text", "jsonl: the string fields that hold the text (several: joined)"},
+          {"id-field", "NAME", "", "jsonl: the field that holds a document's id [default: FILE:LINE]"},
+          {"label-field", "NAME", "", "jsonl: the field that holds a document's label"},
           {"groups", "A,B,...", "", "keep only these first-level folders"},
           {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
           {"encoding", "NAME", "utf-8", "text encoding: utf-8 or latin-1"},
@@ -104,6 +110,7 @@ struct VectorizeSettings {
   InputKind kind = InputKind::files;
   io::ListingOptions listing;
   io::RecordFormat records;
+  io::JsonFields json;
   bool counts = false;             // bag-of-words counts (uci, mtx), not text
   text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
@@ -111,6 +118,24 @@ struct VectorizeSettings {
   bool count_columns_filtered = false;  // count input: a filter option was given
   TfidfWeighting weighting;
 };
+
+// --format jsonl's fields; the options are refused with any other format.
+io::JsonFields json_fields_from(const CommandLine& line, InputKind kind, const text::DocumentOptions& document) {
+  io::JsonFields json;
+  json.text = split_list(line.value("text-field"));
+  json.id = line.value("id-field");
+  json.label = line.value("label-field");
+  json.check_utf8 = document.decode_errors == text::DecodeErrors::strict;
+  if (kind != InputKind::jsonl) {
+    if (line.given("text-field") || line.given("id-field") || line.given("label-field"))
+      throw UserError("--text-field, --id-field and --label-field apply to --format jsonl");
+    return json;
+  }
+  if (json.text.empty()) throw UserError("--text-field must name at least one field");
+  if (document.encoding != text::Encoding::utf8)
+    throw UserError("--format jsonl reads UTF-8, as JSON text is (RFC 8259): --encoding does not apply");
+  return json;
+}
 
 VectorizeSettings settings_from(const CommandLine& line) {
   VectorizeSettings settings;
@@ -130,6 +155,7 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.document.encoding = text::parse_encoding(line.value("encoding"));
   settings.document.decode_errors = text::parse_decode_errors(line.value("decode-error"));
   settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
+  settings.json = json_fields_from(line, settings.kind, settings.document);
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
   settings.count_columns_filtered = line.given("min-df") || line.given("max-df") || line.given("max-features");
@@ -199,13 +225,54 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
   });
 }
 
-// --format lines/records: ranks split the concatenated files by bytes.
+// What the records of a rank said about themselves (--format jsonl): ids and labels
+// from their fields, in document order, when those fields are named.
+struct RecordNames {
+  std::vector<std::pair<size_t, int64_t>> positions;  // (file, record index on this rank)
+  std::vector<std::string> ids, labels;
+};
+
+// Ids and labels of record documents: FILE:N, N counting the file's documents over all
+// ranks, unless --id-field gave them; labels are --label-field's values (their names,
+// sorted, from every rank), else the file ids when there are several files.
+void name_records(MPI_Comm comm, const VectorizeSettings& settings, const std::vector<io::InputFile>& files,
+                  const std::vector<int64_t>& records_in_file, const RecordNames& names, LocalDocuments& local) {
+  const auto records_before = sum_over_lower_ranks(comm, records_in_file);
+  const bool labels_from_field = !settings.json.label.empty();
+  if (labels_from_field) {
+    std::set<std::string> all(names.labels.begin(), names.labels.end());
+    for (const auto& from_rank : gather_items_to_all(comm, std::vector<std::string>(all.begin(), all.end())))
+      all.insert(from_rank.begin(), from_rank.end());
+    local.label_names.assign(all.begin(), all.end());
+  } else {
+    local.label_names = label_names_of(files, false);
+  }
+  for (size_t d = 0; d < names.positions.size(); ++d) {
+    const auto& [file, index] = names.positions[d];
+    local.ids.push_back(settings.json.id.empty()
+                            ? files[file].id + ":" + std::to_string(records_before[file] + index + 1)
+                            : names.ids[d]);
+    if (labels_from_field)
+      local.labels.push_back(label_of(local.label_names, names.labels[d]));
+    else if (!local.label_names.empty())
+      local.labels.push_back(label_of(local.label_names, files[file].id));
+  }
+}
+
+// --format lines/records/jsonl: ranks split the concatenated files by bytes.
 void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   const int rank = comm_rank(comm);
   const auto files = broadcast_item(comm, io::list_input_files(comm, settings.inputs, settings.listing));
-  local.label_names = label_names_of(files, false);
 
+  // A compressed file cannot be split by bytes: say so rather than read it as text.
+  run_collectively(comm, [&] {
+    if (rank != 0) return;
+    for (const auto& file : files)
+      if (io::is_gzip_file(file.path))
+        throw UserError(file.path + ": gzip-compressed; --format lines, records and jsonl read uncompressed files " +
+                        "(decompress it first, e.g. gunzip -k)");
+  });
   uint64_t total_bytes = 0;
   for (const auto& file : files) total_bytes += file.bytes;
   const auto begin = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank, ranks));
@@ -214,7 +281,10 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   timer.start(LogEvent::tokenize);
   // Record numbers need the counts of lower ranks, so ids are made after tokenizing.
   std::vector<int64_t> records_in_file(files.size(), 0);
-  std::vector<std::pair<size_t, int64_t>> document_positions;  // (file, record index on this rank)
+  RecordNames names;
+  std::optional<io::JsonLineReader> json;
+  if (settings.kind == InputKind::jsonl) json.emplace(settings.json);
+  io::JsonDocument json_document;
   run_collectively(comm, [&] {
     uint64_t file_offset = 0;
     for (size_t f = 0; f < files.size(); ++f) {
@@ -226,16 +296,24 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
       local.input_bytes += range_end - range_begin;
       io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
                                    [&](std::string_view record, uint64_t first_byte) {
-                                     local.pipeline.add(record, files[f].path, first_byte);
-                                     document_positions.emplace_back(f, records_in_file[f]++);
+                                     if (!json) {
+                                       local.pipeline.add(record, files[f].path, first_byte);
+                                     } else {
+                                       if (io::is_blank_line(record)) return;
+                                       json->read(record, files[f].path, first_byte, json_document);
+                                       const std::string source = files[f].path +
+                                                                  ": the text of the JSON line at byte offset " +
+                                                                  std::to_string(first_byte);
+                                       local.pipeline.add(json_document.text, source, 0);
+                                       if (!settings.json.id.empty()) names.ids.push_back(std::move(json_document.id));
+                                       if (!settings.json.label.empty())
+                                         names.labels.push_back(std::move(json_document.label));
+                                     }
+                                     names.positions.emplace_back(f, records_in_file[f]++);
                                    });
     }
   });
-  const auto records_before = sum_over_lower_ranks(comm, records_in_file);
-  for (const auto& [file, index] : document_positions) {
-    local.ids.push_back(files[file].id + ":" + std::to_string(records_before[file] + index + 1));
-    if (!local.label_names.empty()) local.labels.push_back(label_of(local.label_names, files[file].id));
-  }
+  name_records(comm, settings, files, records_in_file, names, local);
 }
 
 std::string describe_inputs(const std::vector<std::string>& inputs) {

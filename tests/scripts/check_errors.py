@@ -129,6 +129,8 @@ def main(work):
     expect_failure("dense Matrix Market file", ["vectorize", "--format", "mtx", not_mtx, "-o", out], out,
                    not_mtx + ":1:", "coordinate")
 
+    jsonl_cases(work, out)
+
     blocker = os.path.join(work, "a_file")
     write(blocker, b"x")
     expect_failure("unwritable output path", ["vectorize", groups, "-o", os.path.join(blocker, "out.h5")], None,
@@ -160,6 +162,36 @@ def main(work):
     failed = [case for case, problem in RESULTS if problem]
     print("%d passed, %d failed (%d ranks)" % (len(RESULTS) - len(failed), len(failed), ranks()))
     return 1 if failed else 0
+
+
+def jsonl_cases(work, out):
+    """--format jsonl: a bad line names the file and the line's byte offset (each bad line
+    below starts at byte 25, after a good line and a blank one)."""
+    good_line = b'{"text": "space orbit"}\n\n'
+    for case, line, fragments in (
+            ("jsonl: unterminated string", b'{"text": "no end}\n', ["not valid JSON", "closing quotation mark"]),
+            ("jsonl: missing text field", b'{"body": "orbit"}\n', ['no field "text"']),
+            ("jsonl: text field a number", b'{"text": 12}\n', ['"text" that is a number']),
+            ("jsonl: not an object", b'["orbit"]\n', ["an array, not a JSON object"]),
+            ("jsonl: invalid UTF-8", b'{"text": "caf\xe9"}\n', ["Invalid encoding", "--decode-error replace"]),
+            ("jsonl: deep nesting", b"[" * 200000 + b"\n", ["not valid JSON"])):
+        path = os.path.join(work, case.replace(" ", "_").replace(":", "") + ".jsonl")
+        write(path, good_line + line)
+        expect_failure(case, ["vectorize", path, "--format", "jsonl", "-o", out], out, path + ": the JSON line",
+                       "byte offset 25", *fragments)
+    labelled = os.path.join(work, "labelled.jsonl")
+    write(labelled, b'{"text": "space orbit", "group": "sci"}\n{"text": "orbit", "group": 1.5}\n')
+    expect_failure("jsonl: label a fraction", ["vectorize", labelled, "--format", "jsonl", "--label-field", "group",
+                                               "-o", out], out, labelled, '"group" that is a number')
+    compressed = os.path.join(work, "posts.jsonl.gz")
+    with gzip.open(compressed, "wb") as f:
+        f.write(good_line)
+    expect_failure("jsonl: a gzip file", ["vectorize", compressed, "--format", "jsonl", "-o", out], out, compressed,
+                   "gzip-compressed")
+    expect_failure("jsonl: --encoding", ["vectorize", labelled, "--format", "jsonl", "--encoding", "latin-1", "-o",
+                                         out], out, "--encoding")
+    expect_failure("--text-field without jsonl", ["vectorize", labelled, "--format", "lines", "--text-field", "body",
+                                                  "-o", out], out, "--text-field")
 
 
 def factorize_cases(work):

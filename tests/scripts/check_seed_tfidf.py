@@ -5,11 +5,14 @@ Usage: check_seed_tfidf.py DNMF_OUTPUT.h5 REFERENCE_DIR
        check_seed_tfidf.py --run DNMF_OUTPUT.h5   (runs dnmf vectorize first, at DNMF_RANKS
                                                   ranks, on the data under DNMF_DATA)
 
+With --run, the same posts as JSON Lines (--format jsonl) must then give the same matrix.
+
 REFERENCE_DIR holds scikit-learn's own output for the four groups (tfidf.mtx, vocab.txt,
 idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
 fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matched by
 document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
 """
+import json
 import os
 import sys
 
@@ -73,8 +76,36 @@ def main(output, reference_dir):
     return 0
 
 
+def seed_as_jsonl(folder_output):
+    """The seed posts as JSON Lines (the raw posts read as latin-1, with their ids and
+    groups as fields, in the folder's order) must give the folder's matrix: same ids,
+    labels and vocabulary, values within 1e-12."""
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
+    path = os.path.splitext(folder_output)[0] + ".jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for group in SEED_GROUPS.split(","):
+            for name in sorted(os.listdir(os.path.join(corpus, group))):
+                with open(os.path.join(corpus, group, name), "rb") as post:
+                    text = post.read().decode("latin-1")
+                record = {"id": "20news-bydate-train/%s/%s" % (group, name), "newsgroup": group, "post": text}
+                f.write(json.dumps(record) + "\n")
+    output = os.path.splitext(folder_output)[0] + "_jsonl.h5"
+    run_dnmf(["vectorize", path, "--format", "jsonl", "--text-field", "post", "--id-field", "id", "--label-field",
+              "newsgroup", "--strip", "headers,footers,quotes", "-o", output])
+    folder, from_jsonl = read_tfidf(folder_output), read_tfidf(output)
+    failures = [what for what, index in (("vocabulary", 1), ("ids", 2), ("labels", 3))
+                if list(folder[index]) != list(from_jsonl[index])]
+    if not failures and (folder[0].shape != from_jsonl[0].shape or abs(folder[0] - from_jsonl[0]).max() > 1e-12):
+        failures.append("matrix")
+    if failures:
+        print("FAIL: the seed as JSON Lines differs from the folder in: " + ", ".join(failures))
+        return 1
+    print("ok: the seed as JSON Lines gives the same matrix, ids and labels as the folder")
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--run":
         reference = vectorize_seed(sys.argv[2])
-        sys.exit(main(sys.argv[2], reference))
+        sys.exit(main(sys.argv[2], reference) or seed_as_jsonl(sys.argv[2]))
     sys.exit(main(sys.argv[1], sys.argv[2]))

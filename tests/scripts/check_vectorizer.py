@@ -11,6 +11,7 @@ to get right: final sigma, dotted capital I, superscripts and other numerics, co
 marks (not word characters in Python), CJK, fullwidth and titlecase letters, and
 Python-only whitespace (U+001C..U+001F) next to the newsgroup cleaning rules.
 """
+import json
 import os
 import random
 import sys
@@ -83,6 +84,31 @@ def vectorizer_case(work, case, documents, dnmf_options, sklearn_options):
     return sklearn_case(work, case, [path, "--format", "lines"] + dnmf_options, lines, sklearn_options)
 
 
+def jsonl_case(work, documents):
+    """JSON Lines: two text fields joined by a blank line, integer ids, string labels,
+    fields dnmf does not read, blank lines between records; texts with newlines and the
+    other characters JSON escapes, half the lines ASCII with \\u escapes."""
+    rng = random.Random(11)
+    titles = [random_text(rng, rng.randint(0, 5)) for _ in documents]
+    groups = [rng.choice(["beta", "alpha", "gamma"]) for _ in documents]
+    path = os.path.join(work, "records.jsonl")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for i, (title, body, group) in enumerate(zip(titles, documents, groups)):
+            record = {"n": 1000 + i, "title": title, "other": [1, {"x": None}], "body": body, "group": group}
+            f.write(json.dumps(record, ensure_ascii=i % 2 == 0) + "\n")
+            if i % 50 == 0:
+                f.write(" \t\n")
+    texts = [title + "\n\n" + body for title, body in zip(titles, documents)]
+    ok = sklearn_case(work, "jsonl-two-fields-ids-labels",
+                      [path, "--format", "jsonl", "--text-field", "title,body", "--id-field", "n",
+                       "--label-field", "group"], texts)
+    _, _, ids, labels, _, _ = read_tfidf(os.path.join(work, "jsonl-two-fields-ids-labels.h5"))
+    if list(ids) != [str(1000 + i) for i in range(len(documents))] or list(labels) != groups:
+        print("%-36s FAIL: ids or labels differ from the records' fields" % "jsonl-two-fields-ids-labels")
+        return False
+    return ok
+
+
 def main(work):
     os.makedirs(work, exist_ok=True)
     rng = random.Random(20261128)
@@ -123,6 +149,8 @@ def main(work):
         f.write("\n%\n".join(records) + "\n%\n")
     results.append(sklearn_case(work, "records-percent-separator",
                                 [records_path, "--format", "records", "--separator", "%"], records))
+
+    results.append(jsonl_case(work, documents))
 
     posts_dir = os.path.join(work, "posts")
     posts = []
