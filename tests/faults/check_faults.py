@@ -714,6 +714,12 @@ def colliding_names(work, corpus, tfidf):
         os.remove(out)
 
 
+# Groups whose cases are refused while the command line and paths are read, before any
+# rank reads data, the same way at any rank count: CI runs them at 4 ranks only, where a
+# rank left waiting would show (DNMF_FAULTS_ALL=1 runs them at every count).
+AT_FOUR_RANKS = {"nonsense_numbers", "typos", "output_over_input"}
+
+
 def main(work, only=()):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -726,6 +732,10 @@ def main(work, only=()):
                   damage_every_object, inputs_changing_while_read,
                   colliding_names):
         if not only or group.__name__ in only:
+            if (group.__name__ in AT_FOUR_RANKS and ranks() != 4 and os.environ.get("DNMF_FAULTS_ALL") != "1"
+                    and not only):
+                print("--   %s: run at 4 ranks" % group.__name__)
+                continue
             started = time.time()
             group(work, corpus, tfidf)
             print("--   %s: %.1f s" % (group.__name__, time.time() - started))
