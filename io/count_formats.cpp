@@ -22,7 +22,7 @@ struct Header {
   uint64_t bytes = 0;  // header bytes (plain files)
   bool pattern = false;
   bool integer_values = true;
-  bool gzip = false;  // read as a stream, lines dealt round-robin
+  bool compressed = false;  // read as a stream, lines dealt round-robin
 };
 
 std::vector<std::string_view> fields_of(std::string_view line) {
@@ -113,7 +113,8 @@ void check_declared_sizes(const std::string& path, const Header& header, uint64_
     throw UserError(declares(std::to_string(header.columns) + " columns (terms), more than the " +
                              std::to_string(kMaxIndex) + " dnmf can index"));
   // The shortest entry line is "1 1\n"; a compressed file's length says nothing.
-  if (!header.gzip && header.entries > static_cast<int64_t>((file_bytes - std::min(file_bytes, header.bytes)) / 4))
+  if (!header.compressed &&
+      header.entries > static_cast<int64_t>((file_bytes - std::min(file_bytes, header.bytes)) / 4))
     throw UserError(declares(std::to_string(header.entries) + " entries, more than its " + std::to_string(file_bytes) +
                              " bytes can hold (a damaged header?)"));
 }
@@ -179,11 +180,11 @@ void parse_entry_line(std::string_view line, const Header& header, CountFormat f
 }
 
 // This rank's share of the entry lines: a byte range of a plain file, or every ranks-th
-// line of a gzip stream.
+// line of a compressed stream.
 ParsedLines parse_local_lines(MPI_Comm comm, const std::string& path, const Header& header, CountFormat format) {
   const int ranks = comm_size(comm), rank = comm_rank(comm);
   ParsedLines parsed;
-  if (header.gzip) {
+  if (header.compressed) {
     LineStream stream(path);
     std::string line;
     int64_t line_number = 0;
@@ -206,13 +207,13 @@ ParsedLines parse_local_lines(MPI_Comm comm, const std::string& path, const Head
 // of entries against the header.
 void check_parsed_lines(MPI_Comm comm, const std::string& path, const Header& header, const ParsedLines& parsed) {
   const int ranks = comm_size(comm), rank = comm_rank(comm);
-  const int64_t lines_before = header.gzip ? 0 : sum_over_lower_ranks(comm, parsed.lines);
+  const int64_t lines_before = header.compressed ? 0 : sum_over_lower_ranks(comm, parsed.lines);
   run_collectively(comm, [&] {
     if (parsed.bad_line < 0) return;
-    // Line numbers: plain files give each rank a contiguous run of lines; gzip input
+    // Line numbers: plain files give each rank a contiguous run of lines; compressed input
     // deals lines round-robin.
-    const int64_t line_number = header.gzip ? header.lines + parsed.bad_line * ranks + rank + 1
-                                            : header.lines + lines_before + parsed.bad_line + 1;
+    const int64_t line_number = header.compressed ? header.lines + parsed.bad_line * ranks + rank + 1
+                                                  : header.lines + lines_before + parsed.bad_line + 1;
     throw UserError(path + ":" + std::to_string(line_number) + ": " + parsed.bad_reason);
   });
   const int64_t entries_found = sum_over_ranks(comm, parsed.entry_lines);
@@ -260,7 +261,7 @@ CountMatrix read_count_matrix(MPI_Comm comm, const std::string& path, CountForma
   const Header header = decide_on_root(comm, [&] {
     require_regular_file(path, "counts file");
     Header read = read_header(path, format);
-    read.gzip = is_gzip_file(path);
+    read.compressed = compression_of(path) != Compression::none;
     check_declared_sizes(path, read, std::filesystem::file_size(path));
     return read;
   });

@@ -5,7 +5,7 @@
 //   MTX  (--format mtx): Matrix Market "coordinate" with field integer, real or pattern
 //        and symmetry general; rows are documents, columns terms; vocabulary optional.
 // Entries may come in any order; duplicates add up. Each rank parses a byte range of
-// the file (or, for gzip input, every ranks-th line of the stream), then entries travel
+// the file (or, for compressed input, every ranks-th line of the stream), then entries travel
 // to the rank that owns their row (rows split evenly).
 #include <mpi.h>
 

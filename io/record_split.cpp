@@ -1,7 +1,5 @@
 #include "io/record_split.hpp"
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -145,89 +143,56 @@ int64_t for_each_record_in_range(const std::string& path, uint64_t file_size, ui
   return records;
 }
 
-bool is_gzip_file(const std::string& path) {
-  const std::string magic = read_file_range(path, 0, 2);
-  return magic.size() == 2 && static_cast<unsigned char>(magic[0]) == 0x1F &&
-         static_cast<unsigned char>(magic[1]) == 0x8B;
-}
-
-struct LineStream::Inflater {
-  z_stream stream{};
-  std::vector<unsigned char> input = std::vector<unsigned char>(1u << 20);
-  uint64_t raw_bytes_read = 0;  // of the file, so far
-  bool member_ended = false;    // the last inflate() ended a gzip member
-  Inflater() {
-    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
+int64_t for_each_record_in_stream(const std::string& path, const RecordFormat& format,
+                                  const std::function<void(std::string_view text, uint64_t first_byte)>& on_record) {
+  LineStream stream(path);
+  std::string line;
+  int64_t records = 0;
+  if (format.one_per_line) {
+    while (stream.next(line)) {
+      on_record(line, stream.line_start());
+      ++records;
+    }
+    return records;
   }
-  ~Inflater() { inflateEnd(&stream); }
-  Inflater(const Inflater&) = delete;
-  Inflater& operator=(const Inflater&) = delete;
-  // Byte offset in the file of the next compressed byte inflate() would take.
-  uint64_t offset() const { return raw_bytes_read - stream.avail_in; }
-};
-
-LineStream::LineStream(const std::string& path) : path_(path) {
-  const bool gzip = is_gzip_file(path);
-  file_ = std::fopen(path.c_str(), "rb");
-  if (file_ == nullptr) throw UserError(path + ": cannot open (" + std::strerror(errno) + ")");
-  if (gzip) inflater_ = std::make_unique<Inflater>();
+  // As in for_each_record_in_range: a record is the lines between separators; after the
+  // last separator there is a record only if a line follows it.
+  std::string record;
+  bool in_record = false, record_has_lines = false;
+  uint64_t record_start = 0;
+  while (stream.next(line)) {
+    if (is_separator(line, format.separator)) {
+      on_record(record, record_start);
+      ++records;
+      record.clear();
+      in_record = record_has_lines = false;
+      record_start = stream.line_start() + line.size() + 1;
+      continue;
+    }
+    if (!in_record) record_start = stream.line_start();
+    in_record = true;
+    if (record_has_lines) record.push_back('\n');
+    record.append(line);
+    record_has_lines = true;
+  }
+  if (in_record) {
+    on_record(record, record_start);
+    ++records;
+  }
+  return records;
 }
 
-LineStream::~LineStream() {
-  if (file_ != nullptr) std::fclose(file_);
-}
-
-size_t LineStream::read_raw(char* into, size_t bytes) {
-  const size_t got = std::fread(into, 1, bytes, file_);
-  if (got < bytes && std::ferror(file_)) throw UserError(path_ + ": cannot read (" + std::strerror(errno) + ")");
-  return got;
-}
+LineStream::LineStream(const std::string& path) : reader_(path) {}
 
 bool LineStream::fill() {
   if (at_end_) return false;
   buffer_.erase(0, position_);
+  buffer_start_ += position_;
   position_ = 0;
   const size_t old_size = buffer_.size();
   constexpr size_t kBlock = 1u << 20;
   buffer_.resize(old_size + kBlock);
-  size_t got = 0;
-  if (!inflater_) {
-    got = read_raw(buffer_.data() + old_size, kBlock);
-  } else {
-    z_stream& z = inflater_->stream;
-    z.next_out = reinterpret_cast<unsigned char*>(buffer_.data() + old_size);
-    z.avail_out = kBlock;
-    while (z.avail_out == kBlock) {
-      if (z.avail_in < 2) {  // two bytes tell whether another member follows one that ended
-        std::memmove(inflater_->input.data(), z.next_in, z.avail_in);
-        const size_t more = read_raw(reinterpret_cast<char*>(inflater_->input.data()) + z.avail_in,
-                                     inflater_->input.size() - z.avail_in);
-        inflater_->raw_bytes_read += more;
-        z.next_in = inflater_->input.data();
-        z.avail_in += static_cast<uInt>(more);
-        if (more == 0 && z.avail_in == 0) {
-          if (inflater_->member_ended) break;
-          throw UserError(path_ + ": the gzip stream ends early, at byte offset " +
-                          std::to_string(inflater_->offset()) + " (a truncated file?)");
-        }
-      }
-      if (inflater_->member_ended) {
-        if (z.avail_in < 2 || z.next_in[0] != 0x1F || z.next_in[1] != 0x8B)
-          throw UserError(path_ + ": bytes after the end of the gzip stream, at byte offset " +
-                          std::to_string(inflater_->offset()) + " (not another gzip member)");
-        inflateReset(&z);
-        inflater_->member_ended = false;
-      }
-      const int status = inflate(&z, Z_NO_FLUSH);
-      if (status == Z_STREAM_END) {
-        inflater_->member_ended = true;
-      } else if (status != Z_OK && status != Z_BUF_ERROR) {
-        throw UserError(path_ + ": damaged gzip data near byte offset " + std::to_string(inflater_->offset()) + " (" +
-                        (z.msg ? z.msg : "zlib error") + ")");
-      }
-    }
-    got = kBlock - z.avail_out;
-  }
+  const size_t got = reader_.read(buffer_.data() + old_size, kBlock);
   buffer_.resize(old_size + got);
   if (got == 0) at_end_ = true;
   return got > 0;
@@ -238,12 +203,14 @@ bool LineStream::next(std::string& line) {
     const size_t newline = buffer_.find('\n', position_);
     if (newline != std::string::npos) {
       line.assign(buffer_, position_, newline - position_);
+      line_start_ = buffer_start_ + position_;
       position_ = newline + 1;
       return true;
     }
     if (!fill()) {
       if (position_ >= buffer_.size()) return false;
       line.assign(buffer_, position_, std::string::npos);
+      line_start_ = buffer_start_ + position_;
       position_ = buffer_.size();
       return true;
     }

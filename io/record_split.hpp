@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "io/compressed_file.hpp"
+
 namespace dnmf::io {
 
 struct RecordFormat {
@@ -29,32 +31,31 @@ int64_t for_each_record_in_range(const std::string& path, uint64_t file_size, ui
                                  const RecordFormat& format,
                                  const std::function<void(std::string_view text, uint64_t first_byte)>& on_record);
 
-// Sequential lines of a plain or gzip-compressed file (detected by its magic bytes),
-// for inputs that cannot be split by byte ranges. Concatenated gzip members are read as
-// one stream; a stream that ends early, damaged data, or bytes after the last member
-// that are not another member end in a UserError naming the file and byte offset
-// (zlib's gzread would return the truncated text, or ignore the trailing bytes).
+// Sequential lines of a plain or compressed file (compressed_file.hpp), for inputs that
+// cannot be split by byte ranges.
 class LineStream {
  public:
   explicit LineStream(const std::string& path);
-  ~LineStream();
-  LineStream(const LineStream&) = delete;
-  LineStream& operator=(const LineStream&) = delete;
   // The next line without its '\n'; false at the end.
   bool next(std::string& line);
+  // Where the line next() returned last starts in the (decompressed) text.
+  uint64_t line_start() const { return line_start_; }
+  Compression compression() const { return reader_.compression(); }
 
  private:
-  struct Inflater;
   bool fill();
-  size_t read_raw(char* into, size_t bytes);
-  std::string path_;
-  std::FILE* file_ = nullptr;
-  std::unique_ptr<Inflater> inflater_;  // null for a plain file
+  DecompressedReader reader_;
   std::string buffer_;
   size_t position_ = 0;
+  uint64_t buffer_start_ = 0;  // offset in the text of buffer_[0]
+  uint64_t line_start_ = 0;
   bool at_end_ = false;
 };
 
-bool is_gzip_file(const std::string& path);
+// Calls on_record(text, first_byte) for each record of a whole file read as a stream
+// (compressed files), with the same records for_each_record_in_range finds in a plain
+// file, first_byte counted in the decompressed text. Returns the number of records.
+int64_t for_each_record_in_stream(const std::string& path, const RecordFormat& format,
+                                  const std::function<void(std::string_view text, uint64_t first_byte)>& on_record);
 
 }  // namespace dnmf::io

@@ -21,6 +21,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "io/compressed_file.hpp"
 #include "io/corpus_files.hpp"
 #include "io/count_formats.hpp"
 #include "io/h5.hpp"
@@ -218,7 +219,15 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
     for (const auto& file : my_files) {
       io::read_file_bytes(file.path, file.bytes, raw);
       local.input_bytes += raw.size();
-      local.pipeline.add(raw, file.path, 0);
+      // A compressed file is one document once decompressed (read again, through the
+      // decompressor: compressed posts are rare enough not to keep both).
+      const auto* head = reinterpret_cast<const unsigned char*>(raw.data());
+      if (io::compression_of_bytes(head, std::min<size_t>(raw.size(), 6)) != io::Compression::none) {
+        io::read_decompressed(file.path, raw);
+        local.pipeline.add(raw, file.path + " (decompressed)", 0);
+      } else {
+        local.pipeline.add(raw, file.path, 0);
+      }
       local.ids.push_back(file.id);
       if (!local.label_names.empty()) local.labels.push_back(label_of(local.label_names, file.group));
     }
@@ -265,14 +274,6 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   const int rank = comm_rank(comm);
   const auto files = broadcast_item(comm, io::list_input_files(comm, settings.inputs, settings.listing));
 
-  // A compressed file cannot be split by bytes: say so rather than read it as text.
-  run_collectively(comm, [&] {
-    if (rank != 0) return;
-    for (const auto& file : files)
-      if (io::is_gzip_file(file.path))
-        throw UserError(file.path + ": gzip-compressed; --format lines, records and jsonl read uncompressed files " +
-                        "(decompress it first, e.g. gunzip -k)");
-  });
   uint64_t total_bytes = 0;
   for (const auto& file : files) total_bytes += file.bytes;
   const auto begin = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank, ranks));
@@ -293,24 +294,30 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
       if (file_end <= begin || file_begin >= end) continue;
       const uint64_t range_begin = std::max(begin, file_begin) - file_begin;
       const uint64_t range_end = std::min(end, file_end) - file_begin;
-      local.input_bytes += range_end - range_begin;
-      io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
-                                   [&](std::string_view record, uint64_t first_byte) {
-                                     if (!json) {
-                                       local.pipeline.add(record, files[f].path, first_byte);
-                                     } else {
-                                       if (io::is_blank_line(record)) return;
-                                       json->read(record, files[f].path, first_byte, json_document);
-                                       const std::string source = files[f].path +
-                                                                  ": the text of the JSON line at byte offset " +
-                                                                  std::to_string(first_byte);
-                                       local.pipeline.add(json_document.text, source, 0);
-                                       if (!settings.json.id.empty()) names.ids.push_back(std::move(json_document.id));
-                                       if (!settings.json.label.empty())
-                                         names.labels.push_back(std::move(json_document.label));
-                                     }
-                                     names.positions.emplace_back(f, records_in_file[f]++);
-                                   });
+      // A compressed file cannot be split by bytes: the rank whose range holds its first
+      // byte reads all of it. Offsets in messages then count in the decompressed text.
+      const bool compressed = io::compression_of(files[f].path) != io::Compression::none;
+      if (compressed && range_begin != 0) continue;
+      const std::string source = compressed ? files[f].path + " (decompressed)" : files[f].path;
+      auto add_record = [&](std::string_view record, uint64_t first_byte) {
+        if (!json) {
+          local.pipeline.add(record, source, first_byte);
+        } else {
+          if (io::is_blank_line(record)) return;
+          json->read(record, source, first_byte, json_document);
+          local.pipeline.add(json_document.text,
+                             source + ": the text of the JSON line at byte offset " + std::to_string(first_byte), 0);
+          if (!settings.json.id.empty()) names.ids.push_back(std::move(json_document.id));
+          if (!settings.json.label.empty()) names.labels.push_back(std::move(json_document.label));
+        }
+        names.positions.emplace_back(f, records_in_file[f]++);
+      };
+      local.input_bytes += compressed ? files[f].bytes : range_end - range_begin;
+      if (compressed)
+        io::for_each_record_in_stream(files[f].path, settings.records, add_record);
+      else
+        io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
+                                     add_record);
     }
   });
   name_records(comm, settings, files, records_in_file, names, local);

@@ -5,7 +5,9 @@ left hanging (each run has a time limit), and no output file, finished or partia
 
 Usage: check_errors.py WORKDIR   (dnmf and the rank count come from the environment)
 """
+import bz2
 import gzip
+import lzma
 import os
 import shutil
 import subprocess
@@ -164,6 +166,13 @@ def main(work):
     return 1 if failed else 0
 
 
+def compressed_forms(work, text):
+    """text compressed by gzip, bzip2 and xz (Python's modules) and zstd (Debian's zstd)."""
+    forms = {"gzip": gzip.compress(text), "bzip2": bz2.compress(text), "xz": lzma.compress(text)}
+    forms["zstd"] = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
+    return forms
+
+
 def jsonl_cases(work, out):
     """--format jsonl: a bad line names the file and the line's byte offset (each bad line
     below starts at byte 25, after a good line and a blank one)."""
@@ -183,11 +192,17 @@ def jsonl_cases(work, out):
     write(labelled, b'{"text": "space orbit", "group": "sci"}\n{"text": "orbit", "group": 1.5}\n')
     expect_failure("jsonl: label a fraction", ["vectorize", labelled, "--format", "jsonl", "--label-field", "group",
                                                "-o", out], out, labelled, '"group" that is a number')
-    compressed = os.path.join(work, "posts.jsonl.gz")
-    with gzip.open(compressed, "wb") as f:
-        f.write(good_line)
-    expect_failure("jsonl: a gzip file", ["vectorize", compressed, "--format", "jsonl", "-o", out], out, compressed,
-                   "gzip-compressed")
+    # Compressed input cut short, or followed by bytes that start no further stream.
+    text = good_line * 200
+    for name, data in compressed_forms(work, text).items():
+        truncated = os.path.join(work, "truncated.jsonl." + name)
+        write(truncated, data[:len(data) // 2])
+        expect_failure("jsonl: a truncated %s file" % name, ["vectorize", truncated, "--format", "jsonl", "-o", out],
+                       out, truncated, "the %s stream ends early, at byte offset" % name)
+        trailing = os.path.join(work, "trailing.jsonl." + name)
+        write(trailing, data + b"not compressed")
+        expect_failure("jsonl: bytes after a %s stream" % name, ["vectorize", trailing, "--format", "jsonl", "-o", out],
+                       out, trailing, "bytes after the end of the %s stream, at byte offset %d" % (name, len(data)))
     expect_failure("jsonl: --encoding", ["vectorize", labelled, "--format", "jsonl", "--encoding", "latin-1", "-o",
                                          out], out, "--encoding")
     expect_failure("--text-field without jsonl", ["vectorize", labelled, "--format", "lines", "--text-field", "body",

@@ -5,15 +5,21 @@ Usage: check_seed_tfidf.py DNMF_OUTPUT.h5 REFERENCE_DIR
        check_seed_tfidf.py --run DNMF_OUTPUT.h5   (runs dnmf vectorize first, at DNMF_RANKS
                                                   ranks, on the data under DNMF_DATA)
 
-With --run, the same posts as JSON Lines (--format jsonl) must then give the same matrix.
+With --run, the same posts as JSON Lines (--format jsonl), plain and compressed, must then
+give the same matrix.
 
 REFERENCE_DIR holds scikit-learn's own output for the four groups (tfidf.mtx, vocab.txt,
 idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
 fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matched by
 document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
 """
+import bz2
+import gzip
 import json
+import lzma
 import os
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -78,29 +84,42 @@ def main(output, reference_dir):
 
 def seed_as_jsonl(folder_output):
     """The seed posts as JSON Lines (the raw posts read as latin-1, with their ids and
-    groups as fields, in the folder's order) must give the folder's matrix: same ids,
-    labels and vocabulary, values within 1e-12."""
+    groups as fields, in the folder's order), in five files: plain, gzip, zstd, bzip2
+    and xz, must give the folder's matrix: same ids, labels and vocabulary, values
+    within 1e-12."""
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
-    path = os.path.splitext(folder_output)[0] + ".jsonl"
-    with open(path, "w", encoding="utf-8") as f:
-        for group in SEED_GROUPS.split(","):
-            for name in sorted(os.listdir(os.path.join(corpus, group))):
-                with open(os.path.join(corpus, group, name), "rb") as post:
-                    text = post.read().decode("latin-1")
-                record = {"id": "20news-bydate-train/%s/%s" % (group, name), "newsgroup": group, "post": text}
-                f.write(json.dumps(record) + "\n")
-    output = os.path.splitext(folder_output)[0] + "_jsonl.h5"
-    run_dnmf(["vectorize", path, "--format", "jsonl", "--text-field", "post", "--id-field", "id", "--label-field",
+    lines = []
+    for group in SEED_GROUPS.split(","):
+        for name in sorted(os.listdir(os.path.join(corpus, group))):
+            with open(os.path.join(corpus, group, name), "rb") as post:
+                text = post.read().decode("latin-1")
+            record = {"id": "20news-bydate-train/%s/%s" % (group, name), "newsgroup": group, "post": text}
+            lines.append(json.dumps(record) + "\n")
+    folder = os.path.splitext(folder_output)[0] + "_jsonl"
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    compressors = [("", bytes), (".gz", gzip.compress), (".zst", None), (".bz2", bz2.compress), (".xz", lzma.compress)]
+    for part, (suffix, compress) in enumerate(compressors):
+        text = "".join(lines[part * len(lines) // 5:(part + 1) * len(lines) // 5]).encode("utf-8")
+        if compress is None:  # Python 3.11 has no zstd module: Debian's zstd program
+            text = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
+        else:
+            text = compress(text)
+        with open(os.path.join(folder, "part%d.jsonl%s" % (part, suffix)), "wb") as f:
+            f.write(text)
+    output = folder + ".h5"
+    run_dnmf(["vectorize", folder, "--format", "jsonl", "--text-field", "post", "--id-field", "id", "--label-field",
               "newsgroup", "--strip", "headers,footers,quotes", "-o", output])
-    folder, from_jsonl = read_tfidf(folder_output), read_tfidf(output)
+    from_folder, from_jsonl = read_tfidf(folder_output), read_tfidf(output)
     failures = [what for what, index in (("vocabulary", 1), ("ids", 2), ("labels", 3))
-                if list(folder[index]) != list(from_jsonl[index])]
-    if not failures and (folder[0].shape != from_jsonl[0].shape or abs(folder[0] - from_jsonl[0]).max() > 1e-12):
+                if list(from_folder[index]) != list(from_jsonl[index])]
+    if not failures and (from_folder[0].shape != from_jsonl[0].shape or
+                         abs(from_folder[0] - from_jsonl[0]).max() > 1e-12):
         failures.append("matrix")
     if failures:
         print("FAIL: the seed as JSON Lines differs from the folder in: " + ", ".join(failures))
         return 1
-    print("ok: the seed as JSON Lines gives the same matrix, ids and labels as the folder")
+    print("ok: the seed as JSON Lines (plain, gzip, zstd, bzip2, xz) gives the folder's matrix, ids and labels")
     return 0
 
 

@@ -11,6 +11,8 @@ to get right: final sigma, dotted capital I, superscripts and other numerics, co
 marks (not word characters in Python), CJK, fullwidth and titlecase letters, and
 Python-only whitespace (U+001C..U+001F) next to the newsgroup cleaning rules.
 """
+import bz2
+import gzip
 import json
 import os
 import random
@@ -149,6 +151,19 @@ def main(work):
         f.write("\n%\n".join(records) + "\n%\n")
     results.append(sklearn_case(work, "records-percent-separator",
                                 [records_path, "--format", "records", "--separator", "%"], records))
+    # The same records and the first case's lines, compressed (read whole by one rank).
+    with open(records_path, "rb") as f:
+        records_bytes = f.read()
+    with open(records_path + ".bz2", "wb") as f:
+        f.write(bz2.compress(records_bytes))
+    results.append(sklearn_case(work, "records-bzip2", [records_path + ".bz2", "--format", "records"], records))
+    lines_path = os.path.join(work, "lines-defaults.txt")
+    with open(lines_path, "rb") as f:
+        lines_bytes = f.read()
+    with open(lines_path + ".gz", "wb") as f:
+        f.write(gzip.compress(lines_bytes[:len(lines_bytes) // 2]) + gzip.compress(lines_bytes[len(lines_bytes) // 2:]))
+    results.append(sklearn_case(work, "lines-gzip-two-members", [lines_path + ".gz", "--format", "lines"],
+                                lines_bytes.decode("utf-8").split("\n")[:-1]))
 
     results.append(jsonl_case(work, documents))
 
