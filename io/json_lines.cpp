@@ -35,12 +35,12 @@ struct JsonLineReader::Parser {
   rapidjson::Document document;
 };
 
-JsonLineReader::JsonLineReader(JsonFields fields) : fields_(std::move(fields)), parser_(std::make_unique<Parser>()) {}
+JsonLineReader::JsonLineReader(RecordFields fields) : fields_(std::move(fields)), parser_(std::make_unique<Parser>()) {}
 
 JsonLineReader::~JsonLineReader() = default;
 
 void JsonLineReader::read(std::string_view line, const std::string& source, uint64_t first_byte,
-                          JsonDocument& document) {
+                          RecordDocument& document) {
   auto problem = [&](const std::string& what) {
     return UserError(source + ": the JSON line at byte offset " + std::to_string(first_byte) + " " + what);
   };

@@ -12,27 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "io/record_fields.hpp"
+
 namespace dnmf::io {
-
-struct JsonFields {
-  std::vector<std::string> text = {"text"};  // string fields, joined by "\n\n"
-  std::string id;                            // empty: ids are FILE:N, as for --format lines
-  std::string label;                         // empty: no label from the records
-  // Invalid UTF-8 in a string is an error of the line (--decode-error strict); without
-  // the check the document pipeline replaces it (--decode-error replace).
-  bool check_utf8 = true;
-};
-
-struct JsonDocument {
-  std::string text, id, label;
-};
 
 bool is_blank_line(std::string_view line);
 
 // Parses lines into documents, reusing its memory from line to line.
 class JsonLineReader {
  public:
-  explicit JsonLineReader(JsonFields fields);
+  explicit JsonLineReader(RecordFields fields);
   ~JsonLineReader();
   JsonLineReader(const JsonLineReader&) = delete;
   JsonLineReader& operator=(const JsonLineReader&) = delete;
@@ -41,12 +30,12 @@ class JsonLineReader {
   // that is not one JSON object, a missing field, or a field of another type (the text
   // must be a string; an id or label a string or an integer) is a UserError naming the
   // file, the line's byte offset and the problem.
-  void read(std::string_view line, const std::string& source, uint64_t first_byte, JsonDocument& document);
-  const JsonFields& fields() const { return fields_; }
+  void read(std::string_view line, const std::string& source, uint64_t first_byte, RecordDocument& document);
+  const RecordFields& fields() const { return fields_; }
 
  private:
   struct Parser;
-  JsonFields fields_;
+  RecordFields fields_;
   std::unique_ptr<Parser> parser_;
 };
 

@@ -28,6 +28,7 @@
 #include "io/json_lines.hpp"
 #include "io/output_path.hpp"
 #include "io/record_split.hpp"
+#include "io/table_rows.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
@@ -53,7 +54,7 @@ std::string input_names(const std::vector<std::string>& inputs) {
   return names;
 }
 
-enum class InputKind { files, lines, records, jsonl, uci, mtx };
+enum class InputKind { files, lines, records, jsonl, csv, tsv, uci, mtx };
 
 // The input formats (--format), one line each.
 struct InputFormatEntry {
@@ -69,6 +70,8 @@ const std::vector<InputFormatEntry>& input_formats() {
       {"lines", "one document per line", InputKind::lines, false},
       {"records", "documents separated by a line holding only --separator", InputKind::records, false},
       {"jsonl", "one JSON object per line (JSON Lines); text in --text-field", InputKind::jsonl, false},
+      {"csv", "a table, comma-separated, first row the column names; text in --text-field", InputKind::csv, false},
+      {"tsv", "the same, tab-separated", InputKind::tsv, false},
       {"uci", "UCI bag-of-words counts: DOCWORD [VOCAB]", InputKind::uci, true},
       {"mtx", "Matrix Market counts: MATRIX.mtx [VOCAB]", InputKind::mtx, true},
   };
@@ -81,15 +84,16 @@ CommandLine vectorize_command_line() {
       "Computes the TF-IDF matrix of a corpus exactly as scikit-learn's\n"
       "TfidfVectorizer(stop_words='english') does, in parallel, and writes it to one HDF5 file.\n"
       "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
-      "a file of documents (--format lines / records / jsonl), or bag-of-words counts (--format uci:\n"
-      "DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]).",
+      "a file of documents (--format lines / records / jsonl / csv / tsv), or bag-of-words counts\n"
+      "(--format uci: DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]). Any file may be gzip,\n"
+      "zstd, bzip2 or xz compressed.",
       {
           {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
           {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
           {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
-          {"text-field", "NAME,...", "text", "jsonl: the string fields that hold the text (several: joined)"},
-          {"id-field", "NAME", "", "jsonl: the field that holds a document's id [default: FILE:LINE]"},
-          {"label-field", "NAME", "", "jsonl: the field that holds a document's label"},
+          {"text-field", "NAME,...", "text", "jsonl/csv/tsv: the fields that hold the text (several: joined)"},
+          {"id-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's id [default: FILE:N]"},
+          {"label-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's label"},
           {"groups", "A,B,...", "", "keep only these first-level folders"},
           {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
           {"encoding", "NAME", "utf-8", "text encoding: utf-8 or latin-1"},
@@ -111,7 +115,7 @@ struct VectorizeSettings {
   InputKind kind = InputKind::files;
   io::ListingOptions listing;
   io::RecordFormat records;
-  io::JsonFields json;
+  io::RecordFields fields;         // jsonl, csv, tsv
   bool counts = false;             // bag-of-words counts (uci, mtx), not text
   text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
@@ -120,20 +124,20 @@ struct VectorizeSettings {
   TfidfWeighting weighting;
 };
 
-// --format jsonl's fields; the options are refused with any other format.
-io::JsonFields json_fields_from(const CommandLine& line, InputKind kind, const text::DocumentOptions& document) {
-  io::JsonFields json;
+// --format jsonl/csv/tsv's fields; the options are refused with any other format.
+io::RecordFields record_fields_from(const CommandLine& line, InputKind kind, const text::DocumentOptions& document) {
+  io::RecordFields json;
   json.text = split_list(line.value("text-field"));
   json.id = line.value("id-field");
   json.label = line.value("label-field");
   json.check_utf8 = document.decode_errors == text::DecodeErrors::strict;
-  if (kind != InputKind::jsonl) {
+  if (kind != InputKind::jsonl && kind != InputKind::csv && kind != InputKind::tsv) {
     if (line.given("text-field") || line.given("id-field") || line.given("label-field"))
-      throw UserError("--text-field, --id-field and --label-field apply to --format jsonl");
+      throw UserError("--text-field, --id-field and --label-field apply to --format jsonl, csv and tsv");
     return json;
   }
   if (json.text.empty()) throw UserError("--text-field must name at least one field");
-  if (document.encoding != text::Encoding::utf8)
+  if (kind == InputKind::jsonl && document.encoding != text::Encoding::utf8)
     throw UserError("--format jsonl reads UTF-8, as JSON text is (RFC 8259): --encoding does not apply");
   return json;
 }
@@ -156,7 +160,7 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.document.encoding = text::parse_encoding(line.value("encoding"));
   settings.document.decode_errors = text::parse_decode_errors(line.value("decode-error"));
   settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
-  settings.json = json_fields_from(line, settings.kind, settings.document);
+  settings.fields = record_fields_from(line, settings.kind, settings.document);
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
   settings.count_columns_filtered = line.given("min-df") || line.given("max-df") || line.given("max-features");
@@ -247,7 +251,7 @@ struct RecordNames {
 void name_records(MPI_Comm comm, const VectorizeSettings& settings, const std::vector<io::InputFile>& files,
                   const std::vector<int64_t>& records_in_file, const RecordNames& names, LocalDocuments& local) {
   const auto records_before = sum_over_lower_ranks(comm, records_in_file);
-  const bool labels_from_field = !settings.json.label.empty();
+  const bool labels_from_field = !settings.fields.label.empty();
   if (labels_from_field) {
     std::set<std::string> all(names.labels.begin(), names.labels.end());
     for (const auto& from_rank : gather_items_to_all(comm, std::vector<std::string>(all.begin(), all.end())))
@@ -258,7 +262,7 @@ void name_records(MPI_Comm comm, const VectorizeSettings& settings, const std::v
   }
   for (size_t d = 0; d < names.positions.size(); ++d) {
     const auto& [file, index] = names.positions[d];
-    local.ids.push_back(settings.json.id.empty()
+    local.ids.push_back(settings.fields.id.empty()
                             ? files[file].id + ":" + std::to_string(records_before[file] + index + 1)
                             : names.ids[d]);
     if (labels_from_field)
@@ -268,7 +272,74 @@ void name_records(MPI_Comm comm, const VectorizeSettings& settings, const std::v
   }
 }
 
-// --format lines/records/jsonl: ranks split the concatenated files by bytes.
+// Reads the records of one file after another into a rank's documents (--format
+// lines, records, jsonl, csv, tsv), keeping what name_records needs.
+class RecordReader {
+ public:
+  RecordReader(const VectorizeSettings& settings, LocalDocuments& local, size_t files)
+      : settings_(settings), local_(local), records_in_file_(files, 0) {
+    if (settings.kind == InputKind::jsonl) json_.emplace(settings.fields);
+  }
+
+  // This rank's records of file f: those starting in bytes [range_begin, range_end) of a
+  // plain text file; all of a compressed file or a table, when range_begin is 0 (the
+  // rank whose share holds the file's first byte), since neither splits by bytes.
+  void read(size_t f, const io::InputFile& file, uint64_t range_begin, uint64_t range_end) {
+    const bool table = settings_.kind == InputKind::csv || settings_.kind == InputKind::tsv;
+    const bool compressed = io::compression_of(file.path) != io::Compression::none;
+    if ((compressed || table) && range_begin != 0) return;
+    local_.input_bytes += compressed || table ? file.bytes : range_end - range_begin;
+    // Offsets in messages about a compressed file count in its decompressed text.
+    const std::string source = compressed ? file.path + " (decompressed)" : file.path;
+    if (table) {
+      io::for_each_table_row(file.path, settings_.kind == InputKind::csv ? ',' : '\t', settings_.fields,
+                             [&](const io::RecordDocument& row, int64_t line) {
+                               add(f, row.text, source + ": line " + std::to_string(line), row.id, row.label);
+                             });
+      return;
+    }
+    auto add_record = [&](std::string_view record, uint64_t first_byte) {
+      if (!json_) {
+        local_.pipeline.add(record, source, first_byte);
+        names.positions.emplace_back(f, records_in_file_[f]++);
+        return;
+      }
+      if (io::is_blank_line(record)) return;
+      json_->read(record, source, first_byte, document_);
+      add(f, document_.text, source + ": the text of the JSON line at byte offset " + std::to_string(first_byte),
+          document_.id, document_.label);
+    };
+    if (compressed)
+      io::for_each_record_in_stream(file.path, settings_.records, add_record);
+    else
+      io::for_each_record_in_range(file.path, file.bytes, range_begin, range_end, settings_.records, add_record);
+  }
+
+  const std::vector<int64_t>& records_in_file() const { return records_in_file_; }
+  RecordNames names;
+
+ private:
+  // A document from named fields; ids and labels of tables are decoded like the text.
+  void add(size_t f, const std::string& text, const std::string& source, const std::string& id,
+           const std::string& label) {
+    local_.pipeline.add(text, source, 0);
+    const bool decode = settings_.kind != InputKind::jsonl;
+    auto utf8 = [&](const std::string& raw) {
+      return decode ? text::decode_to_utf8(raw, settings_.document.encoding, text::DecodeErrors::replace, source) : raw;
+    };
+    if (!settings_.fields.id.empty()) names.ids.push_back(utf8(id));
+    if (!settings_.fields.label.empty()) names.labels.push_back(utf8(label));
+    names.positions.emplace_back(f, records_in_file_[f]++);
+  }
+
+  const VectorizeSettings& settings_;
+  LocalDocuments& local_;
+  std::vector<int64_t> records_in_file_;  // Record numbers need the counts of lower ranks
+  std::optional<io::JsonLineReader> json_;
+  io::RecordDocument document_;
+};
+
+// --format lines/records/jsonl/csv/tsv: ranks split the concatenated files by bytes.
 void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   const int rank = comm_rank(comm);
@@ -280,47 +351,18 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   const auto end = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank + 1, ranks));
 
   timer.start(LogEvent::tokenize);
-  // Record numbers need the counts of lower ranks, so ids are made after tokenizing.
-  std::vector<int64_t> records_in_file(files.size(), 0);
-  RecordNames names;
-  std::optional<io::JsonLineReader> json;
-  if (settings.kind == InputKind::jsonl) json.emplace(settings.json);
-  io::JsonDocument json_document;
+  RecordReader reader(settings, local, files.size());
   run_collectively(comm, [&] {
     uint64_t file_offset = 0;
     for (size_t f = 0; f < files.size(); ++f) {
       const uint64_t file_begin = file_offset, file_end = file_offset + files[f].bytes;
       file_offset = file_end;
       if (file_end <= begin || file_begin >= end) continue;
-      const uint64_t range_begin = std::max(begin, file_begin) - file_begin;
-      const uint64_t range_end = std::min(end, file_end) - file_begin;
-      // A compressed file cannot be split by bytes: the rank whose range holds its first
-      // byte reads all of it. Offsets in messages then count in the decompressed text.
-      const bool compressed = io::compression_of(files[f].path) != io::Compression::none;
-      if (compressed && range_begin != 0) continue;
-      const std::string source = compressed ? files[f].path + " (decompressed)" : files[f].path;
-      auto add_record = [&](std::string_view record, uint64_t first_byte) {
-        if (!json) {
-          local.pipeline.add(record, source, first_byte);
-        } else {
-          if (io::is_blank_line(record)) return;
-          json->read(record, source, first_byte, json_document);
-          local.pipeline.add(json_document.text,
-                             source + ": the text of the JSON line at byte offset " + std::to_string(first_byte), 0);
-          if (!settings.json.id.empty()) names.ids.push_back(std::move(json_document.id));
-          if (!settings.json.label.empty()) names.labels.push_back(std::move(json_document.label));
-        }
-        names.positions.emplace_back(f, records_in_file[f]++);
-      };
-      local.input_bytes += compressed ? files[f].bytes : range_end - range_begin;
-      if (compressed)
-        io::for_each_record_in_stream(files[f].path, settings.records, add_record);
-      else
-        io::for_each_record_in_range(files[f].path, files[f].bytes, range_begin, range_end, settings.records,
-                                     add_record);
+      reader.read(f, files[f], std::max(begin, file_begin) - file_begin, std::min(end, file_end) - file_begin);
     }
   });
-  name_records(comm, settings, files, records_in_file, names, local);
+  // Ids are made after tokenizing: record numbers need the counts of lower ranks.
+  name_records(comm, settings, files, reader.records_in_file(), reader.names, local);
 }
 
 std::string describe_inputs(const std::vector<std::string>& inputs) {

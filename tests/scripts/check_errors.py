@@ -192,6 +192,20 @@ def jsonl_cases(work, out):
     write(labelled, b'{"text": "space orbit", "group": "sci"}\n{"text": "orbit", "group": 1.5}\n')
     expect_failure("jsonl: label a fraction", ["vectorize", labelled, "--format", "jsonl", "--label-field", "group",
                                                "-o", out], out, labelled, '"group" that is a number')
+    # Tables: the file and the line of the row at fault.
+    for case, table, fragments in (
+            ("csv: unbalanced quote", b'text,id\r\n"space orbit",1\r\n"no end,2\r\nmore,3\r\n',
+             ["line 3", "not closed"]),
+            ("csv: text after a closing quote", b'text,id\n"space" orbit,1\n', ["line 2", "after the closing quote"]),
+            ("csv: a row too short", b'text,id\nspace orbit,1\nnasa\n', ["line 3", "1 field,", "header has 2"]),
+            ("csv: no text column", b'body,id\nspace orbit,1\n', ['no column "text"', "body, id"])):
+        path = os.path.join(work, case.split(": ")[1].replace(" ", "_") + ".csv")
+        write(path, table)
+        expect_failure(case, ["vectorize", path, "--format", "csv", "-o", out], out, path, *fragments)
+    tsv = os.path.join(work, "empty.tsv")
+    write(tsv, b"")
+    expect_failure("tsv: an empty file", ["vectorize", tsv, "--format", "tsv", "-o", out], out, tsv, "no documents")
+
     # Compressed input cut short, or followed by bytes that start no further stream.
     text = good_line * 200
     for name, data in compressed_forms(work, text).items():
@@ -205,8 +219,8 @@ def jsonl_cases(work, out):
                        out, trailing, "bytes after the end of the %s stream, at byte offset %d" % (name, len(data)))
     expect_failure("jsonl: --encoding", ["vectorize", labelled, "--format", "jsonl", "--encoding", "latin-1", "-o",
                                          out], out, "--encoding")
-    expect_failure("--text-field without jsonl", ["vectorize", labelled, "--format", "lines", "--text-field", "body",
-                                                  "-o", out], out, "--text-field")
+    expect_failure("--text-field with lines", ["vectorize", labelled, "--format", "lines", "--text-field", "body",
+                                               "-o", out], out, "--text-field")
 
 
 def factorize_cases(work):

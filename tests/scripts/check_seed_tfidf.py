@@ -5,8 +5,8 @@ Usage: check_seed_tfidf.py DNMF_OUTPUT.h5 REFERENCE_DIR
        check_seed_tfidf.py --run DNMF_OUTPUT.h5   (runs dnmf vectorize first, at DNMF_RANKS
                                                   ranks, on the data under DNMF_DATA)
 
-With --run, the same posts as JSON Lines (--format jsonl), plain and compressed, must then
-give the same matrix.
+With --run, the same posts as JSON Lines (--format jsonl), plain and compressed, and as a
+compressed CSV file must then give the same matrix.
 
 REFERENCE_DIR holds scikit-learn's own output for the four groups (tfidf.mtx, vocab.txt,
 idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
@@ -14,7 +14,9 @@ fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matche
 document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
 """
 import bz2
+import csv
 import gzip
+import io
 import json
 import lzma
 import os
@@ -82,11 +84,11 @@ def main(output, reference_dir):
     return 0
 
 
-def seed_as_jsonl(folder_output):
+def seed_as_records(folder_output):
     """The seed posts as JSON Lines (the raw posts read as latin-1, with their ids and
     groups as fields, in the folder's order), in five files: plain, gzip, zstd, bzip2
-    and xz, must give the folder's matrix: same ids, labels and vocabulary, values
-    within 1e-12."""
+    and xz, and as a gzip-compressed CSV file, must give the folder's matrix: same ids,
+    labels and vocabulary, values within 1e-12."""
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
     lines = []
     for group in SEED_GROUPS.split(","):
@@ -107,24 +109,35 @@ def seed_as_jsonl(folder_output):
             text = compress(text)
         with open(os.path.join(folder, "part%d.jsonl%s" % (part, suffix)), "wb") as f:
             f.write(text)
-    output = folder + ".h5"
-    run_dnmf(["vectorize", folder, "--format", "jsonl", "--text-field", "post", "--id-field", "id", "--label-field",
-              "newsgroup", "--strip", "headers,footers,quotes", "-o", output])
-    from_folder, from_jsonl = read_tfidf(folder_output), read_tfidf(output)
-    failures = [what for what, index in (("vocabulary", 1), ("ids", 2), ("labels", 3))
-                if list(from_folder[index]) != list(from_jsonl[index])]
-    if not failures and (from_folder[0].shape != from_jsonl[0].shape or
-                         abs(from_folder[0] - from_jsonl[0]).max() > 1e-12):
-        failures.append("matrix")
-    if failures:
-        print("FAIL: the seed as JSON Lines differs from the folder in: " + ", ".join(failures))
-        return 1
-    print("ok: the seed as JSON Lines (plain, gzip, zstd, bzip2, xz) gives the folder's matrix, ids and labels")
-    return 0
+    # And as one gzip-compressed CSV file in latin-1, as Python's csv module writes it.
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(["id", "post", "newsgroup"])
+    writer.writerows([record["id"], record["post"], record["newsgroup"]] for record in map(json.loads, lines))
+    with open(folder + ".csv.gz", "wb") as f:
+        f.write(gzip.compress(table.getvalue().encode("latin-1")))
+    from_folder = read_tfidf(folder_output)
+    failed = 0
+    for name, arguments in (("JSON Lines (plain, gzip, zstd, bzip2, xz)", [folder, "--format", "jsonl"]),
+                            ("a gzip CSV in latin-1", [folder + ".csv.gz", "--format", "csv", "--encoding", "latin-1"])):
+        output = folder + ("_csv.h5" if "CSV" in name else ".h5")
+        run_dnmf(["vectorize"] + arguments + ["--text-field", "post", "--id-field", "id", "--label-field", "newsgroup",
+                                              "--strip", "headers,footers,quotes", "-o", output])
+        other = read_tfidf(output)
+        failures = [what for what, index in (("vocabulary", 1), ("ids", 2), ("labels", 3))
+                    if list(from_folder[index]) != list(other[index])]
+        if not failures and (from_folder[0].shape != other[0].shape or abs(from_folder[0] - other[0]).max() > 1e-12):
+            failures.append("matrix")
+        if failures:
+            print("FAIL: the seed as %s differs from the folder in: %s" % (name, ", ".join(failures)))
+            failed = 1
+        else:
+            print("ok: the seed as %s gives the folder's matrix, ids and labels" % name)
+    return failed
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--run":
         reference = vectorize_seed(sys.argv[2])
-        sys.exit(main(sys.argv[2], reference) or seed_as_jsonl(sys.argv[2]))
+        sys.exit(main(sys.argv[2], reference) or seed_as_records(sys.argv[2]))
     sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -12,8 +12,10 @@ marks (not word characters in Python), CJK, fullwidth and titlecase letters, and
 Python-only whitespace (U+001C..U+001F) next to the newsgroup cleaning rules.
 """
 import bz2
+import csv
 import gzip
 import json
+import lzma
 import os
 import random
 import sys
@@ -111,6 +113,31 @@ def jsonl_case(work, documents):
     return ok
 
 
+def table_case(work, documents):
+    """CSV as Python's csv module writes it (CRLF, quoted fields with separators, quotes
+    and line breaks), compressed by xz, the texts and ids as csv.reader reads them back."""
+    path = os.path.join(work, "table.csv")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["\ufeffkey", "body", "note"])
+        for i, body in enumerate(documents):
+            writer.writerow(["k%d" % i, body + ('"quoted", and more' if i % 7 == 0 else ""), "n,%d" % i])
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    with open(path, "rb") as f:
+        packed = lzma.compress(f.read())
+    with open(path + ".xz", "wb") as f:
+        f.write(packed)
+    ok = sklearn_case(work, "csv-xz-quotes-line-breaks",
+                      [path + ".xz", "--format", "csv", "--text-field", "body,note", "--id-field", "key"],
+                      [row[1] + "\n\n" + row[2] for row in rows])
+    _, _, ids, _, _, _ = read_tfidf(os.path.join(work, "csv-xz-quotes-line-breaks.h5"))
+    if list(ids) != [row[0] for row in rows]:
+        print("%-36s FAIL: ids differ from the key column" % "csv-xz-quotes-line-breaks")
+        return False
+    return ok
+
+
 def main(work):
     os.makedirs(work, exist_ok=True)
     rng = random.Random(20261128)
@@ -166,6 +193,7 @@ def main(work):
                                 lines_bytes.decode("utf-8").split("\n")[:-1]))
 
     results.append(jsonl_case(work, documents))
+    results.append(table_case(work, documents))
 
     posts_dir = os.path.join(work, "posts")
     posts = []
