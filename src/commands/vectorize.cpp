@@ -106,6 +106,9 @@ CommandLine vectorize_command_line() {
           {"norm", "NORM", "l2", "row normalization: l2, l1 or none"},
           {"no-smooth-idf", "", "", "idf = ln(n/df) + 1 instead of ln((1+n)/(1+df)) + 1"},
           {"sublinear-tf", "", "", "tf = 1 + ln(count)"},
+          {"binary", "", "", "tf = 1 for every term a document holds (scikit-learn's binary=True)"},
+          {"no-idf", "", "", "no idf: every term weighs 1 (use_idf=False)"},
+          {"no-lowercase", "", "", "keep the case of the text (lowercase=False); stop words match as written"},
       });
 }
 
@@ -172,6 +175,10 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.norm = parse_row_norm(line.value("norm"));
   settings.weighting.smooth_idf = !line.flag("no-smooth-idf");
   settings.weighting.sublinear_tf = line.flag("sublinear-tf");
+  settings.weighting.binary = line.flag("binary");
+  settings.weighting.use_idf = !line.flag("no-idf");
+  settings.document.lowercase = !line.flag("no-lowercase");
+  if (settings.counts && line.flag("no-lowercase")) throw UserError("--no-lowercase applies to text input");
   if (settings.counts && settings.inputs.size() > 2)
     throw UserError("--format uci/mtx takes one counts file and optionally its vocabulary file");
   if (settings.counts && (settings.document.cleaning.any() || !settings.listing.groups.empty()))
@@ -409,10 +416,10 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   attributes["input_format"] = attributes["format"];
   attributes.erase("format");
   attributes["inputs"] = describe_inputs(settings.inputs);
-  attributes["lowercase"] = "true";
+  attributes["lowercase"] = settings.document.lowercase ? "true" : "false";
   attributes["token_pattern"] = "(?u)\\b\\w\\w+\\b";
   attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
-  attributes["use_idf"] = "true";
+  attributes["use_idf"] = settings.weighting.use_idf ? "true" : "false";
   attributes["dnmf_version"] = DNMF_VERSION;
   return attributes;
 }
@@ -450,8 +457,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
   std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
   for (size_t i = 0; i < id_of_term.size(); ++i) {
     column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
-    idf_of_id[id_of_term[i]] =
-        inverse_document_frequency(vocabulary.frequency_of_term[i], documents, settings.weighting.smooth_idf);
+    idf_of_id[id_of_term[i]] = idf_weight(vocabulary.frequency_of_term[i], documents, settings.weighting);
   }
   io::TfidfFileSlices slices;
   slices.rows = documents;
@@ -539,8 +545,7 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
   slices.matrix.first_row = matrix.first_row;
   std::vector<double> kept_idf;
   kept_idf.reserve(kept_frequency.size());
-  for (int64_t df : kept_frequency)
-    kept_idf.push_back(inverse_document_frequency(df, matrix.rows, settings.weighting.smooth_idf));
+  for (int64_t df : kept_frequency) kept_idf.push_back(idf_weight(df, matrix.rows, settings.weighting));
   weight_count_rows(matrix, new_column, kept_idf, settings.weighting, slices.matrix, local.ids);
   // Vocabulary slices: columns split evenly over ranks.
   const int ranks = comm_size(comm), rank = comm_rank(comm);
@@ -580,8 +585,7 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   io::TfidfFileSlices slices =
       settings.counts ? vectorize_counts(comm, settings, local, timer) : vectorize_text(comm, settings, local, timer);
   // 4. Everything the file holds beside the matrix.
-  for (int64_t df : slices.document_frequency)
-    slices.idf.push_back(inverse_document_frequency(df, slices.rows, settings.weighting.smooth_idf));
+  for (int64_t df : slices.document_frequency) slices.idf.push_back(idf_weight(df, slices.rows, settings.weighting));
   slices.document_ids = std::move(local.ids);
   slices.labels = std::move(local.labels);
   slices.label_names = local.label_names;

@@ -49,7 +49,7 @@ StopWords load_stop_words(const std::string& choice) {
   return words;
 }
 
-Analyzer::Analyzer(StopWords stop_words) : stop_words_(std::move(stop_words)) {}
+Analyzer::Analyzer(StopWords stop_words, bool lowercase) : stop_words_(std::move(stop_words)), lowercase_(lowercase) {}
 
 void Analyzer::add_token(std::string_view token) {
   bool added = false;
@@ -102,14 +102,15 @@ const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
       while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position]))) ++position;
       if (position - start < 2) continue;
       lowered_.assign(text.data() + start, position - start);
-      for (char& c : lowered_)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (lowercase_)
+        for (char& c : lowered_)
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       add_token(lowered_);
     }
     return term_ids_;
   }
 
-  const std::string_view lowered = lowercase(text);
+  const std::string_view lowered = lowercase_ ? lowercase(text) : text;
   const auto* bytes = reinterpret_cast<const uint8_t*>(lowered.data());
   const int32_t length = static_cast<int32_t>(lowered.size());
   int32_t position = 0;

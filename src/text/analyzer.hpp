@@ -34,7 +34,8 @@ inline bool is_ascii_word_character(unsigned char c) {
 // the stop list is consulted once per distinct term, not once per token.
 class Analyzer {
  public:
-  explicit Analyzer(StopWords stop_words);
+  // lowercase: as scikit-learn's lowercase=True, Python's str.lower() before tokenizing.
+  explicit Analyzer(StopWords stop_words, bool lowercase = true);
 
   // The term ids of the tokens of `text` (UTF-8) in order, stop words removed. Valid
   // until the next call.
@@ -50,6 +51,7 @@ class Analyzer {
   void add_token(std::string_view token);
 
   StopWords stop_words_;
+  bool lowercase_ = true;
   TermTable terms_;
   std::vector<bool> is_stop_word_;  // per term id
   std::string lowered_;

@@ -42,7 +42,7 @@ void append_tfidf_row(CsrRows& rows, std::vector<TermCount>& terms, const TfidfW
   const size_t row_start = rows.data.size();
   for (const auto& term : terms) {
     rows.indices.push_back(static_cast<int32_t>(term.column));
-    rows.data.push_back(term_frequency_weight(term.count, weighting.sublinear_tf) * term.idf);
+    rows.data.push_back(term_frequency_weight(weighting.binary ? 1.0 : term.count, weighting.sublinear_tf) * term.idf);
   }
   normalize_row(rows.data.data() + row_start, static_cast<int64_t>(terms.size()), weighting.norm);
   rows.indptr.push_back(static_cast<int64_t>(rows.data.size()));

@@ -74,7 +74,10 @@ def sklearn_case(work, case, dnmf_arguments, texts, sklearn_options=None):
     run_dnmf(["vectorize"] + dnmf_arguments + ["-o", output])
     vectorizer = TfidfVectorizer(**(sklearn_options or dict(stop_words="english")))
     expected = vectorizer.fit_transform(texts)
-    return compare(case, output, expected, vectorizer.get_feature_names_out(), vectorizer.idf_)
+    vocabulary = vectorizer.get_feature_names_out()
+    # Without idf scikit-learn keeps none; dnmf's file holds the weights used: ones.
+    idf = vectorizer.idf_ if vectorizer.use_idf else np.ones(len(vocabulary))
+    return compare(case, output, expected, vocabulary, idf)
 
 
 def vectorizer_case(work, case, documents, dnmf_options, sklearn_options):
@@ -152,6 +155,17 @@ def main(work):
     results.append(vectorizer_case(work, "lines-fraction-min-count-max", documents,
                                    ["--min-df", "0.05", "--max-df", "150", "--norm", "none"],
                                    dict(stop_words="english", min_df=0.05, max_df=150, norm=None)))
+
+    results.append(vectorizer_case(work, "lines-binary", documents, ["--binary"],
+                                   dict(stop_words="english", binary=True)))
+    results.append(vectorizer_case(work, "lines-no-idf-l1", documents, ["--no-idf", "--norm", "l1"],
+                                   dict(stop_words="english", use_idf=False, norm="l1")))
+    results.append(vectorizer_case(work, "lines-no-lowercase", documents, ["--no-lowercase"],
+                                   dict(stop_words="english", lowercase=False)))
+    results.append(vectorizer_case(
+        work, "lines-binary-no-idf-no-lowercase-sublinear", documents,
+        ["--binary", "--no-idf", "--no-lowercase", "--sublinear-tf", "--min-df", "2"],
+        dict(stop_words="english", binary=True, use_idf=False, lowercase=False, sublinear_tf=True, min_df=2)))
 
     # --max-features: pick a cut-off where the term counts do not tie, since scikit-learn
     # breaks ties arbitrarily (numpy's unstable argsort).

@@ -23,7 +23,10 @@ TEST_CASE("rows are sorted, weighted and normalized") {
   CHECK(rows.data[1] == Approx(0.8));
   // sublinear tf, l1: weights 1 + ln 3 and 1 + ln 4, divided by their sum
   terms = {{2, 3.0, 1.0}, {7, 4.0, 1.0}};
-  append_tfidf_row(rows, terms, TfidfWeighting{true, true, RowNorm::l1});
+  TfidfWeighting sublinear_l1;
+  sublinear_l1.sublinear_tf = true;
+  sublinear_l1.norm = RowNorm::l1;
+  append_tfidf_row(rows, terms, sublinear_l1);
   const double a = 1 + std::log(3.0), b = 1 + std::log(4.0);
   CHECK(rows.data[2] == Approx(a / (a + b)));
   CHECK(rows.data[3] == Approx(b / (a + b)));
@@ -36,4 +39,16 @@ TEST_CASE("rows are sorted, weighted and normalized") {
   append_tfidf_row(rows, terms, TfidfWeighting{});
   CHECK(rows.data[4] == Approx(0.6));
   CHECK(rows.data[5] == Approx(0.8));
+  // binary: counts 3 and 4 weigh 1 each, so with equal idf the row is (1, 1) / sqrt(2)
+  TfidfWeighting binary;
+  binary.binary = true;
+  terms = {{0, 3.0, 2.0}, {1, 4.0, 2.0}};
+  append_tfidf_row(rows, terms, binary);
+  CHECK(rows.data[6] == Approx(1 / std::sqrt(2.0)));
+  CHECK(rows.data[7] == Approx(1 / std::sqrt(2.0)));
+  // without idf every term weighs 1, whatever its document frequency
+  TfidfWeighting no_idf;
+  no_idf.use_idf = false;
+  CHECK(idf_weight(1, 4, no_idf) == 1.0);
+  CHECK(idf_weight(1, 4, TfidfWeighting{}) == inverse_document_frequency(1, 4, true));
 }
