@@ -109,6 +109,8 @@ CommandLine vectorize_command_line() {
           {"binary", "", "", "tf = 1 for every term a document holds (scikit-learn's binary=True)"},
           {"no-idf", "", "", "no idf: every term weighs 1 (use_idf=False)"},
           {"no-lowercase", "", "", "keep the case of the text (lowercase=False); stop words match as written"},
+          {"strip-accents", "MODE", "", "ascii or unicode: remove accents after lowercasing, as scikit-learn"},
+          {"ngram-range", "MIN,MAX", "1,1", "terms are word n-grams of MIN to MAX tokens (after stop words)"},
       });
 }
 
@@ -126,6 +128,23 @@ struct VectorizeSettings {
   bool count_columns_filtered = false;  // count input: a filter option was given
   TfidfWeighting weighting;
 };
+
+// The analyzer's options: --no-lowercase, --strip-accents, --ngram-range.
+text::AnalyzerOptions analyzer_options_from(const CommandLine& line) {
+  text::AnalyzerOptions options;
+  options.lowercase = !line.flag("no-lowercase");
+  options.strip_accents = text::parse_accent_stripping(line.value("strip-accents"));
+  const auto range = split_list(line.value("ngram-range"));
+  if (range.size() != 2)
+    throw UserError("--ngram-range: give MIN,MAX, such as 1,2 (got '" + line.value("ngram-range") + "')");
+  const int64_t low = parse_integer_option("ngram-range", range[0]),
+                high = parse_integer_option("ngram-range", range[1]);
+  if (low < 1 || high < low || high > 100)
+    throw UserError("--ngram-range " + line.value("ngram-range") + ": need 1 <= MIN <= MAX (and MAX at most 100)");
+  options.ngram_min = static_cast<int>(low);
+  options.ngram_max = static_cast<int>(high);
+  return options;
+}
 
 // --format jsonl/csv/tsv's fields; the options are refused with any other format.
 io::RecordFields record_fields_from(const CommandLine& line, InputKind kind, const text::DocumentOptions& document) {
@@ -177,8 +196,9 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.sublinear_tf = line.flag("sublinear-tf");
   settings.weighting.binary = line.flag("binary");
   settings.weighting.use_idf = !line.flag("no-idf");
-  settings.document.lowercase = !line.flag("no-lowercase");
-  if (settings.counts && line.flag("no-lowercase")) throw UserError("--no-lowercase applies to text input");
+  settings.document.analysis = analyzer_options_from(line);
+  if (settings.counts && (line.given("no-lowercase") || line.given("strip-accents") || line.given("ngram-range")))
+    throw UserError("--no-lowercase, --strip-accents and --ngram-range apply to text input");
   if (settings.counts && settings.inputs.size() > 2)
     throw UserError("--format uci/mtx takes one counts file and optionally its vocabulary file");
   if (settings.counts && (settings.document.cleaning.any() || !settings.listing.groups.empty()))
@@ -416,7 +436,7 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   attributes["input_format"] = attributes["format"];
   attributes.erase("format");
   attributes["inputs"] = describe_inputs(settings.inputs);
-  attributes["lowercase"] = settings.document.lowercase ? "true" : "false";
+  attributes["lowercase"] = settings.document.analysis.lowercase ? "true" : "false";
   attributes["token_pattern"] = "(?u)\\b\\w\\w+\\b";
   attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
   attributes["use_idf"] = settings.weighting.use_idf ? "true" : "false";

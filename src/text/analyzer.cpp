@@ -1,9 +1,11 @@
 #include "src/text/analyzer.hpp"
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -21,6 +23,18 @@ bool is_ascii(std::string_view text) {
 
 void check_icu(UErrorCode status, const char* what) {
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU ") + what + " failed: " + u_errorName(status));
+}
+
+// `text` as UTF-16 in `utf16` (resized to fit); returns its length in code units.
+int32_t to_utf16(std::string_view text, std::u16string& utf16) {
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t length = 0;
+  utf16.resize(text.size() + 1);
+  u_strFromUTF8(reinterpret_cast<UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &length, text.data(),
+                static_cast<int32_t>(text.size()), &status);
+  check_icu(status, "UTF-8 to UTF-16 conversion");
+  utf16.resize(static_cast<size_t>(length));
+  return length;
 }
 
 }  // namespace
@@ -49,7 +63,15 @@ StopWords load_stop_words(const std::string& choice) {
   return words;
 }
 
-Analyzer::Analyzer(StopWords stop_words, bool lowercase) : stop_words_(std::move(stop_words)), lowercase_(lowercase) {}
+AccentStripping parse_accent_stripping(const std::string& name) {
+  if (name.empty() || name == "none") return AccentStripping::none;
+  if (name == "ascii") return AccentStripping::ascii;
+  if (name == "unicode") return AccentStripping::unicode;
+  throw UserError("--strip-accents: unknown mode '" + name + "' (use ascii or unicode)");
+}
+
+Analyzer::Analyzer(StopWords stop_words, AnalyzerOptions options)
+    : stop_words_(std::move(stop_words)), options_(options) {}
 
 void Analyzer::add_token(std::string_view token) {
   bool added = false;
@@ -64,16 +86,71 @@ std::vector<std::string_view> Analyzer::tokens(std::string_view text) {
   return views;
 }
 
+std::string_view Analyzer::strip_accents(std::string_view text) {
+  // UTF-8 -> UTF-16 -> NFKD -> drop (unicode: combining marks; ascii: all but ASCII) -> UTF-8,
+  // as scikit-learn's strip_accents_unicode and strip_accents_ascii do with unicodedata.
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length = to_utf16(text, utf16_);
+  const UNormalizer2* nfkd = unorm2_getNFKDInstance(&status);
+  check_icu(status, "NFKD");
+  utf16_lowered_.resize(static_cast<size_t>(length) * 4 + 16);
+  int32_t normalized = 0;
+  while (true) {
+    status = U_ZERO_ERROR;
+    normalized = unorm2_normalize(nfkd, reinterpret_cast<const UChar*>(utf16_.data()), length,
+                                  reinterpret_cast<UChar*>(utf16_lowered_.data()),
+                                  static_cast<int32_t>(utf16_lowered_.size()), &status);
+    if (status != U_BUFFER_OVERFLOW_ERROR) break;
+    utf16_lowered_.resize(static_cast<size_t>(normalized) + 16);
+  }
+  check_icu(status, "NFKD normalization");
+  stripped_.clear();
+  for (int32_t i = 0; i < normalized;) {
+    UChar32 c;
+    U16_NEXT(utf16_lowered_.data(), i, normalized, c);
+    const bool keep = options_.strip_accents == AccentStripping::ascii ? c < 0x80 : u_getCombiningClass(c) == 0;
+    if (!keep) continue;
+    char bytes[U8_MAX_LENGTH];
+    int32_t size = 0;
+    U8_APPEND_UNSAFE(bytes, size, c);  // c came from valid UTF-8: a scalar value
+    stripped_.append(bytes, static_cast<size_t>(size));
+  }
+  return stripped_;
+}
+
+void Analyzer::add_ngrams() {
+  if (options_.ngram_max <= 1) return;
+  unigram_ids_.swap(term_ids_);
+  term_ids_.clear();
+  if (options_.ngram_min <= 1) term_ids_ = unigram_ids_;
+  const auto tokens = static_cast<int64_t>(unigram_ids_.size());
+  for (int64_t n = std::max(2, options_.ngram_min); n <= options_.ngram_max && n <= tokens; ++n) {
+    for (int64_t i = 0; i + n <= tokens; ++i) {
+      ngram_.assign(term(unigram_ids_[static_cast<size_t>(i)]));
+      for (int64_t k = 1; k < n; ++k) {
+        ngram_ += ' ';
+        ngram_ += term(unigram_ids_[static_cast<size_t>(i + k)]);
+      }
+      // Formed after the stop words went, an n-gram is never one itself.
+      bool added = false;
+      const uint32_t id = terms_.insert(ngram_, added);
+      if (added) is_stop_word_.push_back(false);
+      term_ids_.push_back(id);
+    }
+  }
+}
+
+const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
+  tokenize(text);
+  add_ngrams();
+  return term_ids_;
+}
+
 std::string_view Analyzer::lowercase(std::string_view text) {
   // ICU's root-locale full lowercasing is Python's str.lower(): SpecialCasing's
   // unconditional mappings plus the Final_Sigma context.
   UErrorCode status = U_ZERO_ERROR;
-  int32_t length = 0;
-  utf16_.resize(text.size() + 1);
-  u_strFromUTF8(reinterpret_cast<UChar*>(utf16_.data()), static_cast<int32_t>(utf16_.size()), &length, text.data(),
-                static_cast<int32_t>(text.size()), &status);
-  check_icu(status, "UTF-8 to UTF-16 conversion");
-  utf16_.resize(static_cast<size_t>(length));
+  const int32_t length = to_utf16(text, utf16_);
   utf16_lowered_.resize(utf16_.size() * 3 + 1);
   status = U_ZERO_ERROR;
   const int32_t lowered_length =
@@ -90,9 +167,9 @@ std::string_view Analyzer::lowercase(std::string_view text) {
   return lowered_;
 }
 
-const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
+void Analyzer::tokenize(std::string_view text) {
   term_ids_.clear();
-  if (is_ascii(text)) {
+  if (is_ascii(text)) {  // no accents to strip: NFKD leaves ASCII as it is
     // Most documents are ASCII: lowercase each token as it is cut, without a copy of the
     // whole text and without decoding.
     size_t position = 0;
@@ -102,15 +179,16 @@ const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
       while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position]))) ++position;
       if (position - start < 2) continue;
       lowered_.assign(text.data() + start, position - start);
-      if (lowercase_)
+      if (options_.lowercase)
         for (char& c : lowered_)
           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       add_token(lowered_);
     }
-    return term_ids_;
+    return;
   }
 
-  const std::string_view lowered = lowercase_ ? lowercase(text) : text;
+  std::string_view lowered = options_.lowercase ? lowercase(text) : text;
+  if (options_.strip_accents != AccentStripping::none) lowered = strip_accents(lowered);
   const auto* bytes = reinterpret_cast<const uint8_t*>(lowered.data());
   const int32_t length = static_cast<int32_t>(lowered.size());
   int32_t position = 0;
@@ -140,7 +218,6 @@ const std::vector<uint32_t>& Analyzer::analyze(std::string_view text) {
     }
   }
   finish_token(length);
-  return term_ids_;
 }
 
 }  // namespace dnmf::text

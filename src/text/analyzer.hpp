@@ -5,7 +5,8 @@
 //           characters, where a word character is what Python's re calls \w: a letter
 //           (general category L*), any character with a Unicode numeric type (digits,
 //           '¹', '½', Roman numerals...), or '_'. Combining marks are not word characters;
-//   stop words removed after tokenizing (sklearn.feature_extraction.text's English list).
+//   stop words removed after tokenizing (sklearn.feature_extraction.text's English list);
+// and its options lowercase, strip_accents and ngram_range (AnalyzerOptions).
 // Unicode properties come from ICU.
 #include <string>
 #include <string_view>
@@ -30,34 +31,50 @@ inline bool is_ascii_word_character(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// scikit-learn's strip_accents: none, "ascii" (NFKD, then only ASCII characters kept) or
+// "unicode" (NFKD, then combining marks dropped).
+enum class AccentStripping { none, ascii, unicode };
+AccentStripping parse_accent_stripping(const std::string& name);
+
+// The analyzer's options beside the stop words, as TfidfVectorizer names them.
+struct AnalyzerOptions {
+  bool lowercase = true;                                  // Python's str.lower() first
+  AccentStripping strip_accents = AccentStripping::none;  // after lowercasing, as scikit-learn
+  int ngram_min = 1, ngram_max = 1;                       // word n-grams of the tokens left after the stop words
+};
+
 // Tokens are numbered as they are met (a TermTable), so each token costs one lookup and
 // the stop list is consulted once per distinct term, not once per token.
 class Analyzer {
  public:
-  // lowercase: as scikit-learn's lowercase=True, Python's str.lower() before tokenizing.
-  explicit Analyzer(StopWords stop_words, bool lowercase = true);
+  explicit Analyzer(StopWords stop_words, AnalyzerOptions options = {});
 
-  // The term ids of the tokens of `text` (UTF-8) in order, stop words removed. Valid
-  // until the next call.
+  // The term ids of the terms of `text` (UTF-8) in order, stop words removed: the tokens,
+  // or with n-grams those of each length from ngram_min to ngram_max, shorter first, as
+  // scikit-learn lists them (an n-gram is its tokens joined by a space). Valid until the
+  // next call.
   const std::vector<uint32_t>& analyze(std::string_view text);
-  // The tokens themselves, as views valid until the next call.
+  // The terms themselves, as views valid until the next call.
   std::vector<std::string_view> tokens(std::string_view text);
 
   size_t term_count() const { return terms_.size(); }
   std::string_view term(uint32_t id) const { return terms_.term_view(id); }
 
  private:
+  void tokenize(std::string_view text);
   std::string_view lowercase(std::string_view text);
+  std::string_view strip_accents(std::string_view text);
   void add_token(std::string_view token);
+  void add_ngrams();
 
   StopWords stop_words_;
-  bool lowercase_ = true;
+  AnalyzerOptions options_;
   TermTable terms_;
   std::vector<bool> is_stop_word_;  // per term id
-  std::string lowered_;
+  std::string lowered_, stripped_, ngram_;
   std::u16string utf16_;
   std::u16string utf16_lowered_;
-  std::vector<uint32_t> term_ids_;
+  std::vector<uint32_t> term_ids_, unigram_ids_;
 };
 
 }  // namespace dnmf::text

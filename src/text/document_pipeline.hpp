@@ -21,14 +21,14 @@ struct DocumentOptions {
   DecodeErrors decode_errors = DecodeErrors::strict;
   NewsgroupCleaning cleaning;
   StopWords stop_words;
-  bool lowercase = true;
+  AnalyzerOptions analysis;
 };
 
 // Turns raw document bytes into counted terms, the same way for every input kind.
 class DocumentPipeline {
  public:
   explicit DocumentPipeline(const DocumentOptions& options)
-      : options_(options), analyzer_(options.stop_words, options.lowercase) {}
+      : options_(options), analyzer_(options.stop_words, options.analysis) {}
 
   void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
     reject_binary(raw, source, base_offset);

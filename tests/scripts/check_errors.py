@@ -142,6 +142,10 @@ def main(work):
     expect_failure("unknown option", ["vectorize", groups, "--frobnicate", "-o", out], out, "--frobnicate")
     expect_failure("bad --min-df", ["vectorize", groups, "--min-df", "1.5", "-o", out], out, "--min-df", "1.5")
     expect_failure("bad --format", ["vectorize", groups, "--format", "pdf", "-o", out], out, "--format", "pdf")
+    expect_failure("--ngram-range 2,1", ["vectorize", groups, "--ngram-range", "2,1", "-o", out], out,
+                   "--ngram-range 2,1", "MIN <= MAX")
+    expect_failure("--strip-accents latin", ["vectorize", groups, "--strip-accents", "latin", "-o", out], out,
+                   "--strip-accents", "latin")
     expect_failure("max-df below min-df", ["vectorize", groups, "--min-df", "3", "--max-df", "2", "-o", out], out,
                    "--max-df", "--min-df")
     expect_failure("missing stop-word file", ["vectorize", groups, "--stop-words", "/no/such/list", "-o", out], out,

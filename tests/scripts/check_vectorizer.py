@@ -167,6 +167,16 @@ def main(work):
         ["--binary", "--no-idf", "--no-lowercase", "--sublinear-tf", "--min-df", "2"],
         dict(stop_words="english", binary=True, use_idf=False, lowercase=False, sublinear_tf=True, min_df=2)))
 
+    for mode in ("ascii", "unicode"):
+        results.append(vectorizer_case(work, "lines-strip-accents-" + mode, documents, ["--strip-accents", mode],
+                                       dict(stop_words="english", strip_accents=mode)))
+    results.append(vectorizer_case(work, "lines-ngrams-1-2-min-df-2", documents, ["--ngram-range", "1,2", "--min-df", "2"],
+                                   dict(stop_words="english", ngram_range=(1, 2), min_df=2)))
+    results.append(vectorizer_case(
+        work, "lines-ngrams-2-3-accents-no-lowercase", documents,
+        ["--ngram-range", "2,3", "--strip-accents", "unicode", "--no-lowercase", "--binary"],
+        dict(stop_words="english", ngram_range=(2, 3), strip_accents="unicode", lowercase=False, binary=True)))
+
     # --max-features: pick a cut-off where the term counts do not tie, since scikit-learn
     # breaks ties arbitrarily (numpy's unstable argsort).
     counts = np.asarray(CountVectorizer(stop_words=None).fit_transform(documents).sum(axis=0)).ravel()
