@@ -131,7 +131,8 @@ def main(work):
     expect_failure("dense Matrix Market file", ["vectorize", "--format", "mtx", not_mtx, "-o", out], out,
                    not_mtx + ":1:", "coordinate")
 
-    jsonl_cases(work, out)
+    if ranks() == 4:  # parsing the content: the same at any rank count; 4 shows a hang
+        jsonl_cases(work, out)
 
     blocker = os.path.join(work, "a_file")
     write(blocker, b"x")
