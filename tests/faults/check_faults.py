@@ -714,10 +714,13 @@ def colliding_names(work, corpus, tfidf):
         os.remove(out)
 
 
-# Groups whose cases are refused while the command line and paths are read, before any
-# rank reads data, the same way at any rank count: CI runs them at 4 ranks only, where a
-# rank left waiting would show (DNMF_FAULTS_ALL=1 runs them at every count).
-AT_FOUR_RANKS = {"nonsense_numbers", "typos", "output_over_input"}
+# Groups whose cases are refused while the command line and paths are read, or that
+# check one file's kind or content on the rank that reads it, the same way at any rank
+# count: CI runs them at 4 ranks only, where a rank left waiting would show
+# (DNMF_FAULTS_ALL=1 runs them at every count). The groups whose damage lands on a
+# particular rank, signals, full disks and the object sweep run at both.
+AT_FOUR_RANKS = {"nonsense_numbers", "typos", "output_over_input", "unusable_values", "wrong_kinds_of_files",
+                 "messages", "shared_checkpoint_folder", "names_not_utf8", "colliding_names"}
 
 
 def main(work, only=()):

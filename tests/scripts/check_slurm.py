@@ -165,7 +165,8 @@ def vectorize_job(work):
     output = os.path.join(work, "corpus.h5")
     log = os.path.join(work, "vectorize.out")
     job = submit(work, "vectorize.sbatch", [corpus, output], ["--output=" + log])
-    left = wait_for(job, timeout=300)
+    # Nothing requeues this job, so its end needs no long settling.
+    left = wait_for(job, timeout=300, settle=2.0)
     rows = 0
     if os.path.exists(output):
         with h5py.File(output, "r") as f:
@@ -181,7 +182,7 @@ def sweep_job(work, matrix):
     job = submit(work, "sweep.sbatch", [matrix, outdir, "--init", "random", "--max-iter", "20", "--tol", "0"],
                  ["--array=0-1", "--ntasks=1", "--cpus-per-task=2", "--output=" + os.path.join(work, "sweep-%a.out")],
                  {"DNMF_KS": "3 4"})
-    left = wait_for(job, timeout=300)
+    left = wait_for(job, timeout=300, settle=2.0)  # no requeue here either
     shapes = []
     for k in (3, 4):
         path = os.path.join(outdir, "model-k%d.h5" % k)
