@@ -5,15 +5,13 @@ left hanging (each run has a time limit), and no output file, finished or partia
 
 Usage: check_errors.py WORKDIR   (dnmf and the rank count come from the environment)
 """
-import bz2
 import gzip
-import lzma
 import os
 import shutil
 import subprocess
 import sys
 
-from harness import dnmf_command, ranks, run_dnmf
+from harness import COMPRESSORS, dnmf_command, ranks, run_dnmf
 
 RESULTS = []
 
@@ -171,13 +169,6 @@ def main(work):
     return 1 if failed else 0
 
 
-def compressed_forms(work, text):
-    """text compressed by gzip, bzip2 and xz (Python's modules) and zstd (Debian's zstd)."""
-    forms = {"gzip": gzip.compress(text), "bzip2": bz2.compress(text), "xz": lzma.compress(text)}
-    forms["zstd"] = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
-    return forms
-
-
 def jsonl_cases(work, out):
     """--format jsonl: a bad line names the file and the line's byte offset (each bad line
     below starts at byte 25, after a good line and a blank one)."""
@@ -213,7 +204,7 @@ def jsonl_cases(work, out):
 
     # Compressed input cut short, or followed by bytes that start no further stream.
     text = good_line * 200
-    for name, data in compressed_forms(work, text).items():
+    for name, data in ((name, compress(text)) for name, compress in COMPRESSORS.items()):
         truncated = os.path.join(work, "truncated.jsonl." + name)
         write(truncated, data[:len(data) // 2])
         expect_failure("jsonl: a truncated %s file" % name, ["vectorize", truncated, "--format", "jsonl", "-o", out],

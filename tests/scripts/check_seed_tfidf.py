@@ -14,22 +14,19 @@ idf.txt, docs.txt, labels.txt; see its README). The reference rows are in
 fetch_20newsgroups' shuffled order, dnmf's in sorted path order: rows are matched by
 document id. Checks shape, nonzero count, vocabulary, idf and every row to 1e-12.
 """
-import bz2
 import csv
 import gzip
 import io
 import json
-import lzma
 import os
 import shutil
-import subprocess
 import sys
 
 import numpy as np
 import scipy.io
 
 from dnmf_h5 import read_tfidf
-from harness import data_dir, ranks, run_dnmf
+from harness import COMPRESSORS, data_dir, ranks, run_dnmf
 
 SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
 
@@ -85,36 +82,39 @@ def main(output, reference_dir):
     return 0
 
 
+def seed_posts():
+    """(id, group, text) of each seed post in the folder's order, read as latin-1 as
+    fetch_20newsgroups reads them."""
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
+    posts = []
+    for group in SEED_GROUPS.split(","):
+        for name in sorted(os.listdir(os.path.join(corpus, group))):
+            with open(os.path.join(corpus, group, name), "rb") as post:
+                posts.append(("20news-bydate-train/%s/%s" % (group, name), group, post.read().decode("latin-1")))
+    return posts
+
+
 def seed_as_records(folder_output):
     """The seed posts as JSON Lines (the raw posts read as latin-1, with their ids and
     groups as fields, in the folder's order), in five files: plain, gzip, zstd, bzip2
     and xz, and as a gzip-compressed CSV file, must give the folder's matrix: same ids,
     labels and vocabulary, values within 1e-12."""
-    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
-    lines = []
-    for group in SEED_GROUPS.split(","):
-        for name in sorted(os.listdir(os.path.join(corpus, group))):
-            with open(os.path.join(corpus, group, name), "rb") as post:
-                text = post.read().decode("latin-1")
-            record = {"id": "20news-bydate-train/%s/%s" % (group, name), "newsgroup": group, "post": text}
-            lines.append(json.dumps(record) + "\n")
+    posts = seed_posts()
+    lines = [json.dumps({"id": id_, "newsgroup": group, "post": text}) + "\n" for id_, group, text in posts]
     folder = os.path.splitext(folder_output)[0] + "_jsonl"
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
-    compressors = [("", bytes), (".gz", gzip.compress), (".zst", None), (".bz2", bz2.compress), (".xz", lzma.compress)]
-    for part, (suffix, compress) in enumerate(compressors):
+    forms = [("", bytes), (".gz", COMPRESSORS["gzip"]), (".zst", COMPRESSORS["zstd"]), (".bz2", COMPRESSORS["bzip2"]),
+             (".xz", COMPRESSORS["xz"])]
+    for part, (suffix, compress) in enumerate(forms):
         text = "".join(lines[part * len(lines) // 5:(part + 1) * len(lines) // 5]).encode("utf-8")
-        if compress is None:  # Python 3.11 has no zstd module: Debian's zstd program
-            text = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
-        else:
-            text = compress(text)
         with open(os.path.join(folder, "part%d.jsonl%s" % (part, suffix)), "wb") as f:
-            f.write(text)
+            f.write(compress(text))
     # And as one gzip-compressed CSV file in latin-1, as Python's csv module writes it.
     table = io.StringIO(newline="")
     writer = csv.writer(table)
     writer.writerow(["id", "post", "newsgroup"])
-    writer.writerows([record["id"], record["post"], record["newsgroup"]] for record in map(json.loads, lines))
+    writer.writerows([id_, text, group] for id_, group, text in posts)
     with open(folder + ".csv.gz", "wb") as f:
         f.write(gzip.compress(table.getvalue().encode("latin-1")))
     from_folder = read_tfidf(folder_output)
@@ -145,12 +145,8 @@ def seed_with_options(folder_output):
                                                      strip_newsgroup_quoting)
     from sklearn.feature_extraction.text import TfidfVectorizer
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
-    texts = []
-    for group in SEED_GROUPS.split(","):
-        for name in sorted(os.listdir(os.path.join(corpus, group))):
-            with open(os.path.join(corpus, group, name), "rb") as post:
-                text = post.read().decode("latin-1")
-            texts.append(strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text))))
+    texts = [strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text)))
+             for _, _, text in seed_posts()]
     output = os.path.splitext(folder_output)[0] + "_ngrams.h5"
     run_dnmf(["vectorize", corpus, "--groups", SEED_GROUPS, "--encoding", "latin-1", "--strip",
               "headers,footers,quotes", "--ngram-range", "1,2", "--min-df", "2", "--strip-accents", "ascii",

@@ -4,6 +4,9 @@ The test registration (tests/CMakeLists.txt) passes the dnmf binary and the laun
 through the environment: DNMF_BINARY, DNMF_MPIEXEC (the launcher with its flags, e.g.
 "mpiexec --oversubscribe"), DNMF_RANKS.
 """
+import bz2
+import gzip
+import lzma
 import os
 import shlex
 import subprocess
@@ -85,3 +88,12 @@ def generate_planted(matrix, arguments):
         os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns", str(arguments.columns),
         "--nnz", str(arguments.nnz), "--topics", str(arguments.k)]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def zstd_compress(data):
+    """data compressed by Debian's zstd program (Python 3.11 has no zstd module)."""
+    return subprocess.run(["zstd", "-q", "-c"], input=data, capture_output=True, check=True).stdout
+
+
+# The compressed formats dnmf reads, each with a function that writes it.
+COMPRESSORS = {"gzip": gzip.compress, "zstd": zstd_compress, "bzip2": bz2.compress, "xz": lzma.compress}
