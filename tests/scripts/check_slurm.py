@@ -28,11 +28,19 @@ from harness import dnmf_command, run_dnmf
 PROJECT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CLUSTER = os.path.join(PROJECT, "tests", "slurm", "cluster.sh")
 RESULTS = []
+STARTED = time.time()
 
 
 def check(name, ok, detail):
     RESULTS.append(ok)
-    print("%-44s %s  %s" % (name, "ok  " if ok else "FAIL", detail))
+    print("%-44s %s  %s (at %.0f s)" % (name, "ok  " if ok else "FAIL", detail, time.time() - STARTED))
+
+
+def controller_lines(job):
+    """The lines of slurmctld's log about the job, to print when a check of it fails."""
+    path = os.path.join(os.path.dirname(os.environ["SLURM_CONF"]), "slurmctld.log")
+    text = read(path) if os.path.exists(path) else ""
+    return [line for line in text.splitlines() if re.search(r"JobId=%s\b" % re.escape(job), line)]
 
 
 def submit(work, script, arguments, options=(), environment=None):
@@ -54,40 +62,52 @@ def release_requeued(lines):
             subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
 
 
-def wait_for(job, timeout=600, settle=10.0):
+def wait_for(job, timeout=600, settle=10.0, until=None):
     """Polls until the job (every task of an array) has ended for good. A job that calls
     `scontrol requeue` passes through states in which plain squeue may list nothing, so a
     job counts as ended only once every task has been absent or in a final state for
-    `settle` seconds in a row (squeue --states=all). A requeued job is held until its
-    begin time; the test moves that to now, as an operator could."""
+    `settle` seconds in a row (squeue --states=all), and once `until()`, when given, holds
+    (the job's own log saying it is done is the surest sign). A requeued job is held until
+    its begin time; the test moves that to now, as an operator could. Returns whether it
+    ended, and the states seen in order, to print when a check fails."""
     deadline = time.time() + timeout
     ended_since = None
+    states = []
     while time.time() < deadline:
         listing = subprocess.run(["squeue", "-h", "--states=all", "-j", job, "-o", "%i %T %r"],
                                  capture_output=True, text=True)
         lines = [line.split(None, 2) for line in listing.stdout.splitlines() if line.strip()]
         # A job purged from slurmctld (MinJobAge after its end) is an invalid id to squeue.
         purged = listing.returncode != 0 and "Invalid job id" in listing.stderr
+        seen = "purged" if purged else "; ".join(" ".join(fields) for fields in lines) or "(not listed)"
+        if not states or states[-1] != seen:
+            states.append(seen)
         # An empty listing is not an end: a job being requeued may be missing from it for a
         # while (one full CTest run here stopped waiting 10 s after the requeue, with the
         # requeued run never seen).
         ended = purged or (listing.returncode == 0 and bool(lines) and
                            all(fields[1] in FINAL_STATES for fields in lines))
-        if not ended:
+        if not ended or (until is not None and not until()):
             ended_since = None
         elif ended_since is None:
             ended_since = time.time()
         elif time.time() - ended_since >= settle:
-            return True
+            return True, states
         release_requeued(lines)
         time.sleep(0.5)
     subprocess.run(["scancel", job])
-    return False
+    return False, states
 
 
 def read(path):
     with open(path, errors="replace") as f:
         return f.read()
+
+
+def job_said_done(log):
+    """Whether a job's log holds the line its script prints at its very end."""
+    text = read(log) if os.path.exists(log) else ""
+    return "dnmf job: finished" in text or "dnmf job: dnmf exited" in text
 
 
 def wait_for_first_stop(job, log, timeout=300):
@@ -133,7 +153,9 @@ def factorize_job(work):
     total = (stopped_at or 0) + 200
     with open(options_file, "w") as f:
         f.write("-max_iter %d\n" % total)
-    left = wait_for(job)
+    # Only the log tells a requeued job's end from a pause between its runs: squeue has
+    # shown the job in a final state for over 10 s after its requeue (twice in CI).
+    left, states = wait_for(job, settle=2.0, until=lambda: job_said_done(log))
     text = read(log) if os.path.exists(log) else ""
     requeues = text.count("requeueing job")
     finished = "dnmf job: finished" in text and ("after %d iterations" % total) in text
@@ -149,6 +171,8 @@ def factorize_job(work):
                                                           "finished at %d" % total if finished else "NOT finished"))
     check("factorize.sbatch: model equals uninterrupted run", same, "W and H compared bit for bit")
     if not (left and stopped_at is not None and finished and same):
+        print("squeue states, in order: " + " -> ".join(states))
+        print("\n".join(["slurmctld.log:"] + controller_lines(job)))
         print(text[-4000:])
     return matrix
 
@@ -166,7 +190,7 @@ def vectorize_job(work):
     log = os.path.join(work, "vectorize.out")
     job = submit(work, "vectorize.sbatch", [corpus, output], ["--output=" + log])
     # Nothing requeues this job, so its end needs no long settling.
-    left = wait_for(job, timeout=300, settle=2.0)
+    left, _ = wait_for(job, timeout=300, settle=2.0, until=lambda: job_said_done(log))
     rows = 0
     if os.path.exists(output):
         with h5py.File(output, "r") as f:
@@ -182,7 +206,7 @@ def sweep_job(work, matrix):
     job = submit(work, "sweep.sbatch", [matrix, outdir, "--init", "random", "--max-iter", "20", "--tol", "0"],
                  ["--array=0-1", "--ntasks=1", "--cpus-per-task=2", "--output=" + os.path.join(work, "sweep-%a.out")],
                  {"DNMF_KS": "3 4"})
-    left = wait_for(job, timeout=300, settle=2.0)  # no requeue here either
+    left, _ = wait_for(job, timeout=300, settle=2.0, until=lambda: all(job_said_done(log) for log in logs))
     shapes = []
     for k in (3, 4):
         path = os.path.join(outdir, "model-k%d.h5" % k)
