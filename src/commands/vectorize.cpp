@@ -111,6 +111,8 @@ CommandLine vectorize_command_line() {
           {"no-lowercase", "", "", "keep the case of the text (lowercase=False); stop words match as written"},
           {"strip-accents", "MODE", "", "ascii or unicode: remove accents after lowercasing, as scikit-learn"},
           {"ngram-range", "MIN,MAX", "1,1", "terms are word n-grams of MIN to MAX tokens (after stop words)"},
+          {"token-pattern", "REGEX", std::string(text::default_token_pattern),
+           "what a token is, in Python's re syntax (scikit-learn's token_pattern)"},
       });
 }
 
@@ -129,7 +131,7 @@ struct VectorizeSettings {
   TfidfWeighting weighting;
 };
 
-// The analyzer's options: --no-lowercase, --strip-accents, --ngram-range.
+// The analyzer's options: --no-lowercase, --strip-accents, --ngram-range, --token-pattern.
 text::AnalyzerOptions analyzer_options_from(const CommandLine& line) {
   text::AnalyzerOptions options;
   options.lowercase = !line.flag("no-lowercase");
@@ -143,6 +145,8 @@ text::AnalyzerOptions analyzer_options_from(const CommandLine& line) {
     throw UserError("--ngram-range " + line.value("ngram-range") + ": need 1 <= MIN <= MAX (and MAX at most 100)");
   options.ngram_min = static_cast<int>(low);
   options.ngram_max = static_cast<int>(high);
+  options.token_pattern = line.value("token-pattern");
+  text::TokenPattern check(options.token_pattern);  // refused here, before any reading
   return options;
 }
 
@@ -197,8 +201,9 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.binary = line.flag("binary");
   settings.weighting.use_idf = !line.flag("no-idf");
   settings.document.analysis = analyzer_options_from(line);
-  if (settings.counts && (line.given("no-lowercase") || line.given("strip-accents") || line.given("ngram-range")))
-    throw UserError("--no-lowercase, --strip-accents and --ngram-range apply to text input");
+  if (settings.counts && (line.given("no-lowercase") || line.given("strip-accents") || line.given("ngram-range") ||
+                          line.given("token-pattern")))
+    throw UserError("--no-lowercase, --strip-accents, --ngram-range and --token-pattern apply to text input");
   if (settings.counts && settings.inputs.size() > 2)
     throw UserError("--format uci/mtx takes one counts file and optionally its vocabulary file");
   if (settings.counts && (settings.document.cleaning.any() || !settings.listing.groups.empty()))
@@ -437,7 +442,7 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   attributes.erase("format");
   attributes["inputs"] = describe_inputs(settings.inputs);
   attributes["lowercase"] = settings.document.analysis.lowercase ? "true" : "false";
-  attributes["token_pattern"] = "(?u)\\b\\w\\w+\\b";
+  attributes["token_pattern"] = settings.document.analysis.token_pattern;
   attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
   attributes["use_idf"] = settings.weighting.use_idf ? "true" : "false";
   attributes["dnmf_version"] = DNMF_VERSION;

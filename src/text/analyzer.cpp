@@ -71,7 +71,10 @@ AccentStripping parse_accent_stripping(const std::string& name) {
 }
 
 Analyzer::Analyzer(StopWords stop_words, AnalyzerOptions options)
-    : stop_words_(std::move(stop_words)), options_(options) {}
+    : stop_words_(std::move(stop_words)), options_(std::move(options)) {
+  if (options_.token_pattern != default_token_pattern)
+    pattern_ = std::make_unique<TokenPattern>(options_.token_pattern);
+}
 
 void Analyzer::add_token(std::string_view token) {
   bool added = false;
@@ -167,8 +170,39 @@ std::string_view Analyzer::lowercase(std::string_view text) {
   return lowered_;
 }
 
+void Analyzer::tokenize_with_pattern(std::string_view text) {
+  // scikit-learn's order: lowercase, strip accents, then find the pattern's matches.
+  std::string_view prepared = text;
+  if (options_.lowercase) {
+    if (is_ascii(text)) {
+      lowered_.assign(text);
+      for (char& c : lowered_)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      prepared = lowered_;
+    } else {
+      prepared = lowercase(text);
+    }
+  }
+  if (options_.strip_accents != AccentStripping::none && !is_ascii(prepared)) prepared = strip_accents(prepared);
+  to_utf16(prepared, pattern_text_);
+  for (const auto& [begin, end] : pattern_->find(pattern_text_)) {
+    token_.resize(static_cast<size_t>(end - begin) * 3);
+    int32_t length = 0;
+    UErrorCode status = U_ZERO_ERROR;
+    u_strToUTF8(token_.data(), static_cast<int32_t>(token_.size()), &length,
+                reinterpret_cast<const UChar*>(pattern_text_.data()) + begin, end - begin, &status);
+    check_icu(status, "UTF-16 to UTF-8 conversion");
+    token_.resize(static_cast<size_t>(length));
+    add_token(token_);
+  }
+}
+
 void Analyzer::tokenize(std::string_view text) {
   term_ids_.clear();
+  if (pattern_) {
+    tokenize_with_pattern(text);
+    return;
+  }
   if (is_ascii(text)) {  // no accents to strip: NFKD leaves ASCII as it is
     // Most documents are ASCII: lowercase each token as it is cut, without a copy of the
     // whole text and without decoding.

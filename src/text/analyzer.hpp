@@ -6,14 +6,17 @@
 //           (general category L*), any character with a Unicode numeric type (digits,
 //           '¹', '½', Roman numerals...), or '_'. Combining marks are not word characters;
 //   stop words removed after tokenizing (sklearn.feature_extraction.text's English list);
-// and its options lowercase, strip_accents and ngram_range (AnalyzerOptions).
+// and its options lowercase, strip_accents, ngram_range and token_pattern
+// (AnalyzerOptions; another pattern than the default runs on ICU's regex engine).
 // Unicode properties come from ICU.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "src/text/term_table.hpp"
+#include "src/text/token_pattern.hpp"
 
 namespace dnmf::text {
 
@@ -41,6 +44,7 @@ struct AnalyzerOptions {
   bool lowercase = true;                                  // Python's str.lower() first
   AccentStripping strip_accents = AccentStripping::none;  // after lowercasing, as scikit-learn
   int ngram_min = 1, ngram_max = 1;                       // word n-grams of the tokens left after the stop words
+  std::string token_pattern{default_token_pattern};       // Python re syntax (token_pattern.hpp)
 };
 
 // Tokens are numbered as they are met (a TermTable), so each token costs one lookup and
@@ -62,6 +66,7 @@ class Analyzer {
 
  private:
   void tokenize(std::string_view text);
+  void tokenize_with_pattern(std::string_view text);
   std::string_view lowercase(std::string_view text);
   std::string_view strip_accents(std::string_view text);
   void add_token(std::string_view token);
@@ -69,10 +74,11 @@ class Analyzer {
 
   StopWords stop_words_;
   AnalyzerOptions options_;
+  std::unique_ptr<TokenPattern> pattern_;  // null for the default pattern
   TermTable terms_;
   std::vector<bool> is_stop_word_;  // per term id
-  std::string lowered_, stripped_, ngram_;
-  std::u16string utf16_;
+  std::string lowered_, stripped_, ngram_, token_;
+  std::u16string utf16_, pattern_text_;
   std::u16string utf16_lowered_;
   std::vector<uint32_t> term_ids_, unigram_ids_;
 };

@@ -131,6 +131,12 @@ def main(work):
 
     if ranks() == 4:  # parsing the content: the same at any rank count; 4 shows a hang
         jsonl_cases(work, out)
+        # Token patterns Python's re refuses, or scikit-learn does.
+        for name, pattern, fragment in (("an ICU-only escape", r"\p{L}+", "bad escape \\p at position 0"),
+                                        ("two capturing groups", r"(\w)(\w+)", "more than 1 capturing group"),
+                                        ("an unterminated class", r"\b[a-z\b", "unterminated character set")):
+            expect_failure("--token-pattern with " + name, ["vectorize", groups, "--token-pattern", pattern, "-o", out],
+                           out, "--token-pattern '%s'" % pattern, fragment)
 
     blocker = os.path.join(work, "a_file")
     write(blocker, b"x")

@@ -137,35 +137,49 @@ def seed_as_records(folder_output):
     return failed
 
 
+# Two mixes of the vectorizer's options, each with its scikit-learn counterpart.
+SEED_OPTION_MIXES = [
+    ("n-grams 1-2, min_df 2, ascii accents, sublinear tf",
+     ["--ngram-range", "1,2", "--min-df", "2", "--strip-accents", "ascii", "--sublinear-tf"],
+     dict(stop_words="english", ngram_range=(1, 2), min_df=2, strip_accents="ascii", sublinear_tf=True)),
+    ("a letters-only token pattern, unicode accents, no lowercase, binary, no idf",
+     ["--token-pattern", r"(?u)\b[^\W\d_][^\W\d_]+\b", "--strip-accents", "unicode", "--no-lowercase", "--binary",
+      "--no-idf"],
+     dict(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b", strip_accents="unicode",
+          lowercase=False, binary=True, use_idf=False)),
+]
+
+
 def seed_with_options(folder_output):
-    """The seed posts with n-grams 1-2, min_df 2, ASCII accent stripping and sublinear tf,
-    against scikit-learn's TfidfVectorizer on the same posts, cleaned by its own
-    fetch_20newsgroups helpers: vocabulary, idf and every entry within 1e-12."""
+    """The seed posts with each mix of options in SEED_OPTION_MIXES, against scikit-learn's
+    TfidfVectorizer on the same posts, cleaned by its own fetch_20newsgroups helpers:
+    vocabulary, idf and every entry within 1e-12."""
     from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,
                                                      strip_newsgroup_quoting)
     from sklearn.feature_extraction.text import TfidfVectorizer
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
     texts = [strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text)))
              for _, _, text in seed_posts()]
-    output = os.path.splitext(folder_output)[0] + "_ngrams.h5"
-    run_dnmf(["vectorize", corpus, "--groups", SEED_GROUPS, "--encoding", "latin-1", "--strip",
-              "headers,footers,quotes", "--ngram-range", "1,2", "--min-df", "2", "--strip-accents", "ascii",
-              "--sublinear-tf", "-o", output])
-    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2, strip_accents="ascii",
-                                 sublinear_tf=True)
-    expected = vectorizer.fit_transform(texts)
-    matrix, vocabulary, _, _, _, idf = read_tfidf(output)
-    problems = []
-    if vocabulary != list(vectorizer.get_feature_names_out()):
-        problems.append("vocabulary (%d terms, scikit-learn %d)" % (len(vocabulary), len(vectorizer.vocabulary_)))
-    elif np.max(np.abs(idf - vectorizer.idf_)) > 1e-12 or abs(matrix - expected).max() > 1e-12:
-        problems.append("values")
-    if problems:
-        print("FAIL: the seed with n-grams 1-2 differs from scikit-learn in: " + ", ".join(problems))
-        return 1
-    print("ok: the seed with n-grams 1-2, min_df 2, ascii accents, sublinear tf equals scikit-learn "
-          "(%d x %d, %d nonzeros)" % (matrix.shape[0], matrix.shape[1], matrix.nnz))
-    return 0
+    failed = 0
+    for number, (name, options, sklearn_options) in enumerate(SEED_OPTION_MIXES):
+        output = os.path.splitext(folder_output)[0] + "_options%d.h5" % number
+        run_dnmf(["vectorize", corpus, "--groups", SEED_GROUPS, "--encoding", "latin-1", "--strip",
+                  "headers,footers,quotes", "-o", output] + options)
+        vectorizer = TfidfVectorizer(**sklearn_options)
+        expected = vectorizer.fit_transform(texts)
+        matrix, vocabulary, _, _, _, idf = read_tfidf(output)
+        problems = []
+        if vocabulary != list(vectorizer.get_feature_names_out()):
+            problems.append("vocabulary (%d terms, scikit-learn %d)" % (len(vocabulary), len(vectorizer.vocabulary_)))
+        elif (vectorizer.use_idf and np.max(np.abs(idf - vectorizer.idf_)) > 1e-12) or abs(matrix - expected).max() > 1e-12:
+            problems.append("values")
+        if problems:
+            print("FAIL: the seed with %s differs from scikit-learn in: %s" % (name, ", ".join(problems)))
+            failed = 1
+        else:
+            print("ok: the seed with %s equals scikit-learn (%d x %d, %d nonzeros)"
+                  % (name, matrix.shape[0], matrix.shape[1], matrix.nnz))
+    return failed
 
 
 if __name__ == "__main__":

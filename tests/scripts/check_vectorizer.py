@@ -180,6 +180,21 @@ def main(work):
             work, "lines-ngrams-2-3-accents-no-lowercase", documents,
             ["--ngram-range", "2,3", "--strip-accents", "unicode", "--no-lowercase", "--binary"],
             dict(stop_words="english", ngram_range=(2, 3), strip_accents="unicode", lowercase=False, binary=True)))
+        # Token patterns users reach for, in Python's syntax: one-letter tokens, ASCII
+        # letters only, a capturing group, Python's \s (with U+001C..1F), \W inside a class,
+        # the ASCII flag, and one that matches empty strings (scikit-learn keeps '' as a term).
+        patterns = [r"(?u)\b\w+\b", r"\b[a-zA-Z]{3,}\b", r"(\w+)[-']\w+", r"\S+", r"[^\W\d_]{2,}", r"(?a)\b\w\w+\b",
+                    r"(?i)[a-zß]+(?=\s|$)", r"\w*"]
+        for number, pattern in enumerate(patterns):
+            results.append(vectorizer_case(work, "lines-token-pattern-%d" % number, documents,
+                                           ["--token-pattern", pattern, "--stop-words", "none"],
+                                           dict(stop_words=None, token_pattern=pattern)))
+        results.append(vectorizer_case(
+            work, "lines-token-pattern-ngrams-accents-no-lowercase", documents,
+            ["--token-pattern", r"\b\w+\b", "--ngram-range", "1,2", "--min-df", "2", "--strip-accents", "ascii",
+             "--no-lowercase", "--binary", "--no-idf"],
+            dict(stop_words="english", token_pattern=r"\b\w+\b", ngram_range=(1, 2), min_df=2, strip_accents="ascii",
+                 lowercase=False, binary=True, use_idf=False)))
 
     # --max-features: pick a cut-off where the term counts do not tie, since scikit-learn
     # breaks ties arbitrarily (numpy's unstable argsort).
