@@ -23,7 +23,7 @@ import time
 import h5py
 import numpy as np
 
-from harness import dnmf_command, run_dnmf
+from harness import dnmf_command
 
 PROJECT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CLUSTER = os.path.join(PROJECT, "tests", "slurm", "cluster.sh")
@@ -55,21 +55,36 @@ FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT
                 "DEADLINE", "PREEMPTED"}
 
 
+# A requeued job is held until its begin time, cred_expire (10 s in cluster.sh) after the
+# requeue, and then waits for the backfill scheduler's next pass (every 30 s). The test
+# moves the begin time to now once that lifetime is over, as an operator could: earlier,
+# the start races the revocation of the old credential, and slurmd kills the job ("Job
+# credential revoked"), as one CI run found.
+CREDENTIAL_LIFETIME = 10.0
+HELD_SINCE = {}
+
+
 def release_requeued(lines):
-    """Moves the begin time of requeued tasks (squeue lines "ID STATE REASON") to now."""
+    """Starts requeued tasks (squeue lines "ID STATE REASON") held past the credential's
+    lifetime."""
     for fields in lines:
         if len(fields) == 3 and fields[1] == "PENDING" and fields[2] == "BeginTime":
-            subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
+            held = HELD_SINCE.setdefault(fields[0], time.time())
+            if time.time() - held > CREDENTIAL_LIFETIME + 2.0:
+                subprocess.run(["scontrol", "update", "JobId=" + fields[0], "StartTime=now"], capture_output=True)
+                del HELD_SINCE[fields[0]]
+        else:
+            HELD_SINCE.pop(fields[0], None)
 
 
-def wait_for(job, timeout=600, settle=10.0, until=None):
-    """Polls until the job (every task of an array) has ended for good. A job that calls
-    `scontrol requeue` passes through states in which plain squeue may list nothing, so a
-    job counts as ended only once every task has been absent or in a final state for
-    `settle` seconds in a row (squeue --states=all), and once `until()`, when given, holds
-    (the job's own log saying it is done is the surest sign). A requeued job is held until
-    its begin time; the test moves that to now, as an operator could. Returns whether it
-    ended, and the states seen in order, to print when a check fails."""
+def wait_for(job, timeout=600, settle=2.0, until=None, give_up=30.0):
+    """Polls until the job (every task of an array) has ended for good: every task absent
+    or in a final state (squeue --states=all) for `settle` seconds in a row, and `until()`,
+    when given, holding as well. A requeued job passes through final-looking states, so
+    the job's own log saying it is done is the surest sign; but a job that stays ended for
+    `give_up` seconds without saying so has failed. Requeued tasks are released
+    (release_requeued). Returns whether it ended as told, and the states seen in order,
+    to print when a check fails."""
     deadline = time.time() + timeout
     ended_since = None
     states = []
@@ -82,17 +97,17 @@ def wait_for(job, timeout=600, settle=10.0, until=None):
         seen = "purged" if purged else "; ".join(" ".join(fields) for fields in lines) or "(not listed)"
         if not states or states[-1] != seen:
             states.append(seen)
-        # An empty listing is not an end: a job being requeued may be missing from it for a
-        # while (one full CTest run here stopped waiting 10 s after the requeue, with the
-        # requeued run never seen).
         ended = purged or (listing.returncode == 0 and bool(lines) and
                            all(fields[1] in FINAL_STATES for fields in lines))
-        if not ended or (until is not None and not until()):
+        if not ended:
             ended_since = None
         elif ended_since is None:
             ended_since = time.time()
-        elif time.time() - ended_since >= settle:
-            return True, states
+        elif until is None or until():
+            if time.time() - ended_since >= settle:
+                return True, states
+        elif time.time() - ended_since >= give_up:
+            return False, states
         release_requeued(lines)
         time.sleep(0.5)
     subprocess.run(["scancel", job])
@@ -139,8 +154,8 @@ def factorize_job(work):
     # out of reach): only Slurm's warning, due 10-40 s into it (slurmctld looks at limits
     # every 30 s), can stop it, however fast the machine is at the moment. Once it has
     # stopped and requeued itself, the test sets the total to 200 iterations beyond the
-    # stop, before the requeued run starts (Slurm holds it until its begin time, which
-    # the test then moves to now), and compares with an uninterrupted run of that total.
+    # stop, before the requeued run starts (release_requeued), and compares with an
+    # uninterrupted run of that total.
     options_file = os.path.join(work, "factorize.options")
     with open(options_file, "w") as f:
         f.write("-max_iter 100000000\n")
@@ -153,28 +168,37 @@ def factorize_job(work):
     total = (stopped_at or 0) + 200
     with open(options_file, "w") as f:
         f.write("-max_iter %d\n" % total)
+    # The uninterrupted run of the same total, meanwhile: it takes as long as the first
+    # run did, and the jobs after this one mostly wait on Slurm.
+    reference = os.path.join(work, "reference.h5")
+    reference_run = subprocess.Popen(
+        dnmf_command(["factorize", matrix, "-k", "10", "-o", reference, "--init", "random", "--tol", "0", "--max-iter",
+                      str(total)], 2), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # Only the log tells a requeued job's end from a pause between its runs: squeue has
     # shown the job in a final state for over 10 s after its requeue (twice in CI).
-    left, states = wait_for(job, settle=2.0, until=lambda: job_said_done(log))
-    text = read(log) if os.path.exists(log) else ""
-    requeues = text.count("requeueing job")
-    finished = "dnmf job: finished" in text and ("after %d iterations" % total) in text
-    same = False
-    if stopped_at is not None and os.path.exists(model):
-        reference = os.path.join(work, "reference.h5")
-        run_dnmf(["factorize", matrix, "-k", "10", "-o", reference, "--init", "random", "--tol", "0", "--max-iter",
-                  str(total)], nranks=2, timeout=600)
-        with h5py.File(model, "r") as a, h5py.File(reference, "r") as b:
-            same = np.array_equal(a["W"][:], b["W"][:]) and np.array_equal(a["H"][:], b["H"][:])
-    check("factorize.sbatch: signalled, requeued, resumed", left and stopped_at is not None and finished,
-          "stopped at iteration %s, %d requeue(s), %s" % (stopped_at, requeues,
-                                                          "finished at %d" % total if finished else "NOT finished"))
-    check("factorize.sbatch: model equals uninterrupted run", same, "W and H compared bit for bit")
-    if not (left and stopped_at is not None and finished and same):
-        print("squeue states, in order: " + " -> ".join(states))
-        print("\n".join(["slurmctld.log:"] + controller_lines(job)))
-        print(text[-4000:])
-    return matrix
+    left, states = wait_for(job, until=lambda: job_said_done(log))
+
+    def finish():
+        """Compares the job's model with the reference run's, once that has ended."""
+        _, reference_errors = reference_run.communicate(timeout=600)
+        text = read(log) if os.path.exists(log) else ""
+        requeues = text.count("requeueing job")
+        finished = "dnmf job: finished" in text and ("after %d iterations" % total) in text
+        same = False
+        if stopped_at is not None and os.path.exists(model) and reference_run.returncode == 0:
+            with h5py.File(model, "r") as a, h5py.File(reference, "r") as b:
+                same = np.array_equal(a["W"][:], b["W"][:]) and np.array_equal(a["H"][:], b["H"][:])
+        check("factorize.sbatch: signalled, requeued, resumed", left and stopped_at is not None and finished,
+              "stopped at iteration %s, %d requeue(s), %s" % (stopped_at, requeues,
+                                                              "finished at %d" % total if finished else "NOT finished"))
+        check("factorize.sbatch: model equals uninterrupted run", same, "W and H compared bit for bit" + (
+            "" if reference_run.returncode == 0 else "; the reference run failed: " + reference_errors.decode()[-2000:]))
+        if not (left and stopped_at is not None and finished and same):
+            print("squeue states, in order: " + " -> ".join(states))
+            print("\n".join(["slurmctld.log:"] + controller_lines(job)))
+            print(text[-4000:])
+
+    return matrix, finish
 
 
 def vectorize_job(work):
@@ -190,7 +214,7 @@ def vectorize_job(work):
     log = os.path.join(work, "vectorize.out")
     job = submit(work, "vectorize.sbatch", [corpus, output], ["--output=" + log])
     # Nothing requeues this job, so its end needs no long settling.
-    left, _ = wait_for(job, timeout=300, settle=2.0, until=lambda: job_said_done(log))
+    left, _ = wait_for(job, timeout=300, until=lambda: job_said_done(log))
     rows = 0
     if os.path.exists(output):
         with h5py.File(output, "r") as f:
@@ -206,7 +230,7 @@ def sweep_job(work, matrix):
     job = submit(work, "sweep.sbatch", [matrix, outdir, "--init", "random", "--max-iter", "20", "--tol", "0"],
                  ["--array=0-1", "--ntasks=1", "--cpus-per-task=2", "--output=" + os.path.join(work, "sweep-%a.out")],
                  {"DNMF_KS": "3 4"})
-    left, _ = wait_for(job, timeout=300, settle=2.0, until=lambda: all(job_said_done(log) for log in logs))
+    left, _ = wait_for(job, timeout=300, until=lambda: all(job_said_done(log) for log in logs))
     shapes = []
     for k in (3, 4):
         path = os.path.join(outdir, "model-k%d.h5" % k)
@@ -225,10 +249,18 @@ def main(work):
     subprocess.run(["bash", CLUSTER, "start", cluster], check=True)
     os.environ["SLURM_CONF"] = os.path.join(cluster, "slurm.conf")
     try:
-        matrix = factorize_job(work)
+        matrix, finish_factorize_job = factorize_job(work)
         vectorize_job(work)
         sweep_job(work, matrix)
+        finish_factorize_job()
     finally:
+        # Jobs first: processes of a job still running would outlive the daemons.
+        subprocess.run(["scancel", "--user", "root" if os.geteuid() == 0 else os.environ.get("USER", "")],
+                       capture_output=True)
+        for _ in range(40):
+            if not subprocess.run(["squeue", "-h"], capture_output=True, text=True).stdout.strip():
+                break
+            time.sleep(0.5)
         subprocess.run(["bash", CLUSTER, "stop", cluster])
     failed = RESULTS.count(False)
     print("%d passed, %d failed" % (len(RESULTS) - failed, failed))
