@@ -96,7 +96,7 @@ CommandLine vectorize_command_line() {
           {"label-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's label"},
           {"groups", "A,B,...", "", "keep only these first-level folders"},
           {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
-          {"encoding", "NAME", "utf-8", "text encoding: utf-8 or latin-1"},
+          {"encoding", "NAME", "utf-8", "utf-8, latin-1, or any encoding ICU converts (cp1252, shift_jis...)"},
           {"decode-error", "MODE", "strict", "invalid utf-8: strict (stop with an error) or replace (U+FFFD)"},
           {"strip", "PARTS", "", "remove newsgroup headers,footers,quotes as scikit-learn does"},
           {"stop-words", "LIST", "english", "english, none, or a file with one word per line"},
@@ -163,7 +163,7 @@ io::RecordFields record_fields_from(const CommandLine& line, InputKind kind, con
     return json;
   }
   if (json.text.empty()) throw UserError("--text-field must name at least one field");
-  if (kind == InputKind::jsonl && document.encoding != text::Encoding::utf8)
+  if (kind == InputKind::jsonl && document.encoding.kind != text::Encoding::utf8)
     throw UserError("--format jsonl reads UTF-8, as JSON text is (RFC 8259): --encoding does not apply");
   return json;
 }
@@ -184,6 +184,10 @@ VectorizeSettings settings_from(const CommandLine& line) {
   if (settings.kind == InputKind::records && settings.records.separator.empty())
     throw UserError("--separator must not be empty");
   settings.document.encoding = text::parse_encoding(line.value("encoding"));
+  if (!settings.document.encoding.splits_on_ascii && settings.kind != InputKind::files)
+    throw UserError("--encoding " + line.value("encoding") + ": its bytes 1-127 are not ASCII, so --format " +
+                    line.value("format") + " cannot find line ends and separators in it; use --format files " +
+                    "(a document per file) or convert the input to UTF-8 first");
   settings.document.decode_errors = text::parse_decode_errors(line.value("decode-error"));
   settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
   settings.fields = record_fields_from(line, settings.kind, settings.document);

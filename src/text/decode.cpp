@@ -1,15 +1,79 @@
 #include "src/text/decode.hpp"
 
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <memory>
 
 #include "src/base/errors.hpp"
 
 namespace dnmf::text {
+namespace {
+
+struct CloseConverter {
+  void operator()(UConverter* converter) const { ucnv_close(converter); }
+};
+using Converter = std::unique_ptr<UConverter, CloseConverter>;
+
+// ICU's converter of that name, reset, with errors stopping the conversion; the last
+// one opened on this thread is kept for the next document.
+UConverter* converter_named(const std::string& name) {
+  thread_local std::string open_name;
+  thread_local Converter open;
+  if (!open || open_name != name) {
+    UErrorCode status = U_ZERO_ERROR;
+    Converter converter(ucnv_open(name.c_str(), &status));
+    if (U_FAILURE(status) || !converter)
+      throw UserError("--encoding: unknown encoding '" + name +
+                      "' (neither utf-8, latin-1 nor a converter ICU knows, such as cp1252, shift_jis or koi8-r)");
+    ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+    open = std::move(converter);
+    open_name = name;
+  }
+  ucnv_reset(open.get());
+  return open.get();
+}
+
+// The name without case, '-', '_' or spaces, as ICU compares converter names.
+std::string plain_name(const std::string& name) {
+  std::string plain;
+  for (char c : name)
+    if (c != '-' && c != '_' && c != ' ') plain += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return plain;
+}
+
+}  // namespace
 
 Encoding parse_encoding(const std::string& name) {
-  if (name == "utf-8" || name == "utf8" || name == "UTF-8") return Encoding::utf8;
-  if (name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "ISO-8859-1") return Encoding::latin1;
-  throw UserError("--encoding: unknown encoding '" + name + "' (use utf-8 or latin-1)");
+  const std::string plain = plain_name(name);
+  if (plain == "utf8") return Encoding::utf8;
+  if (plain == "latin1" || plain == "iso88591" || plain == "l1") return Encoding::latin1;
+  Encoding encoding(Encoding::icu);
+  encoding.name = name;
+  UConverter* converter = converter_named(name);
+  encoding.wide = ucnv_getMinCharSize(converter) > 1;
+  // ASCII-compatible: the bytes 1..127 come out as the same code points.
+  std::string ascii;
+  for (int byte = 1; byte < 128; ++byte) ascii += static_cast<char>(byte);
+  std::u16string units(ascii.size() + 8, u'\0');
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length =
+      ucnv_toUChars(converter, reinterpret_cast<UChar*>(units.data()), static_cast<int32_t>(units.size()), ascii.data(),
+                    static_cast<int32_t>(ascii.size()), &status);
+  const bool whole = U_SUCCESS(status) && length == static_cast<int32_t>(ascii.size());
+  encoding.ascii_compatible = whole && std::equal(ascii.begin(), ascii.end(), units.begin());
+  // IBM's Shift_JIS (ICU's shift_jis) swaps the controls 0x1A, 0x1C and 0x7F: still
+  // splittable, but decoded through ICU.
+  encoding.splits_on_ascii = whole;
+  for (size_t i = 0; whole && i < ascii.size(); ++i) {
+    const char byte = ascii[i];
+    if ((byte >= ' ' && byte <= '~') || byte == '\t' || byte == '\n' || byte == '\r')
+      encoding.splits_on_ascii = encoding.splits_on_ascii && units[i] == static_cast<char16_t>(byte);
+  }
+  return encoding;
 }
 
 DecodeErrors parse_decode_errors(const std::string& name) {
@@ -52,16 +116,78 @@ size_t valid_sequence_length(const unsigned char* bytes, size_t available, size_
   return 0;
 }
 
+// `raw` through ICU's converter, to UTF-8 in `decoded`.
+void decode_with_icu(std::string_view raw, const Encoding& encoding, DecodeErrors errors, const std::string& source,
+                     size_t base_offset, std::string& decoded) {
+  UConverter* converter = converter_named(encoding.name);
+  std::u16string units(raw.size() + 16, u'\0');
+  auto* target = reinterpret_cast<UChar*>(units.data());
+  const char* next = raw.data();
+  const char* const end = raw.data() + raw.size();
+  while (true) {
+    const char* const before = next;
+    UErrorCode status = U_ZERO_ERROR;
+    UChar* const target_end = reinterpret_cast<UChar*>(units.data()) + units.size();
+    ucnv_toUnicode(converter, &target, target_end, &next, end, nullptr, true, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      const size_t written = target - reinterpret_cast<UChar*>(units.data());
+      units.resize(units.size() * 2);
+      target = reinterpret_cast<UChar*>(units.data()) + written;
+      continue;
+    }
+    if (U_SUCCESS(status)) break;
+    if (next == before && status != U_TRUNCATED_CHAR_FOUND)
+      throw std::runtime_error(std::string("ICU conversion made no progress: ") + u_errorName(status));
+    char invalid[32];
+    int8_t invalid_length = sizeof invalid;
+    UErrorCode ignored = U_ZERO_ERROR;
+    ucnv_getInvalidChars(converter, invalid, &invalid_length, &ignored);
+    if (U_FAILURE(ignored)) invalid_length = 0;
+    if (errors == DecodeErrors::strict) {
+      const size_t offset = static_cast<size_t>(next - raw.data()) - static_cast<size_t>(invalid_length);
+      std::string shown;
+      for (int i = 0; i < invalid_length && i < 4; ++i) {
+        char byte_text[8];
+        std::snprintf(byte_text, sizeof byte_text, "%s0x%02X", i ? " " : "", static_cast<unsigned char>(invalid[i]));
+        shown += byte_text;
+      }
+      throw UserError(source + ": bytes not valid in " + encoding.name + " at byte offset " +
+                      std::to_string(base_offset + offset) + " (" + shown +
+                      "; --decode-error replace reads them as U+FFFD)");
+    }
+    if (target == reinterpret_cast<UChar*>(units.data()) + units.size()) {
+      const size_t written = units.size();
+      units.resize(units.size() * 2);
+      target = reinterpret_cast<UChar*>(units.data()) + written;
+    }
+    *target++ = 0xFFFD;
+    ucnv_reset(converter);  // the rejected bytes were consumed: go on after them
+  }
+  const auto length = static_cast<int32_t>(target - reinterpret_cast<UChar*>(units.data()));
+  decoded.resize(static_cast<size_t>(length) * 3 + 1);
+  int32_t utf8_length = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  u_strToUTF8(decoded.data(), static_cast<int32_t>(decoded.size()), &utf8_length,
+              reinterpret_cast<const UChar*>(units.data()), length, &status);
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("UTF-16 to UTF-8 conversion failed: ") + u_errorName(status));
+  decoded.resize(static_cast<size_t>(utf8_length));
+}
+
 }  // namespace
 
-std::string decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
-                           size_t base_offset) {
+std::string decode_to_utf8(std::string_view raw, const Encoding& encoding, DecodeErrors errors,
+                           const std::string& source, size_t base_offset) {
   std::string decoded;
   return std::string(decode_to_utf8(raw, encoding, errors, source, base_offset, decoded));
 }
 
-std::string_view decode_to_utf8(std::string_view raw, Encoding encoding, DecodeErrors errors, const std::string& source,
-                                size_t base_offset, std::string& decoded) {
+std::string_view decode_to_utf8(std::string_view raw, const Encoding& encoding, DecodeErrors errors,
+                                const std::string& source, size_t base_offset, std::string& decoded) {
+  if (encoding.kind == Encoding::icu && !encoding.ascii_compatible) {
+    decode_with_icu(raw, encoding, errors, source, base_offset, decoded);
+    return decoded;
+  }
   size_t ascii_prefix = 0;
   while (ascii_prefix < raw.size() && static_cast<unsigned char>(raw[ascii_prefix]) < 0x80) ++ascii_prefix;
   if (ascii_prefix == raw.size()) return raw;
@@ -77,7 +203,11 @@ std::string_view decode_to_utf8(std::string_view raw, Encoding encoding, DecodeE
     decoded.append(raw.data() + i, run - i);
     i = run;
     if (i >= size) break;
-    if (encoding == Encoding::latin1) {
+    if (encoding.kind == Encoding::icu) {
+      decode_with_icu(raw, encoding, errors, source, base_offset, decoded);
+      return decoded;
+    }
+    if (encoding.kind == Encoding::latin1) {
       decoded.push_back(static_cast<char>(0xC0 | (bytes[i] >> 6)));
       decoded.push_back(static_cast<char>(0x80 | (bytes[i] & 0x3F)));
       ++i;

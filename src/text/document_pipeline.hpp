@@ -31,7 +31,7 @@ class DocumentPipeline {
       : options_(options), analyzer_(options.stop_words, options.analysis) {}
 
   void add(std::string_view raw, const std::string& source, uint64_t base_offset) {
-    reject_binary(raw, source, base_offset);
+    if (!options_.encoding.wide) reject_binary(raw, source, base_offset);  // UTF-16 text holds NUL bytes
     std::string_view decoded =
         decode_to_utf8(raw, options_.encoding, options_.decode_errors, source, base_offset, decoded_);
     if (options_.cleaning.any()) decoded = clean_newsgroup_post(decoded, options_.cleaning, cleaned_);

@@ -131,6 +131,14 @@ def main(work):
 
     if ranks() == 4:  # parsing the content: the same at any rank count; 4 shows a hang
         jsonl_cases(work, out)
+        expect_failure("unknown encoding", ["vectorize", groups, "--encoding", "klingon-8", "-o", out], out,
+                       "--encoding", "unknown encoding 'klingon-8'")
+        expect_failure("UTF-16 split into lines", ["vectorize", groups, "--format", "lines", "--encoding", "utf-16", "-o",
+                                                    out], out, "--encoding utf-16", "--format files")
+        cut_short = os.path.join(work, "cut_short_sjis.txt")
+        write(cut_short, "ok 東京\n".encode("shift_jis") + b"ok \x82\n")
+        expect_failure("Shift_JIS cut short", ["vectorize", cut_short, "--format", "lines", "--encoding", "shift_jis", "-o",
+                                               out], out, cut_short, "bytes not valid in shift_jis at byte offset 11")  # 8 bytes of line 1, then "ok "
         # Token patterns Python's re refuses, or scikit-learn does.
         for name, pattern, fragment in (("an ICU-only escape", r"\p{L}+", "bad escape \\p at position 0"),
                                         ("two capturing groups", r"(\w)(\w+)", "more than 1 capturing group"),

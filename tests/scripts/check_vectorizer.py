@@ -91,6 +91,40 @@ def vectorizer_case(work, case, documents, dnmf_options, sklearn_options):
     return sklearn_case(work, case, [path, "--format", "lines"] + dnmf_options, lines, sklearn_options)
 
 
+def encoding_cases(work, rng):
+    """Encodings beyond UTF-8 and Latin-1, through ICU's converters, against Python's
+    codecs (what TfidfVectorizer(encoding=...) uses): single-byte and multi-byte ones as
+    lines, and UTF-16, whose bytes are not ASCII, as one document per file. Each corpus
+    holds only the pieces the encoding can write."""
+    results = []
+    for encoding, form in (("cp1252", "lines"), ("koi8-r", "lines"), ("shift_jis", "lines"), ("gb18030", "files"),
+                           ("utf-16", "files")):
+        def writable(text):
+            try:
+                text.encode(encoding)
+                return True
+            except UnicodeEncodeError:
+                return False
+        pieces = [piece for piece in PIECES if writable(piece)] + ["ёлка", "Ελλάδα", "東京", "€uro", "“quoted”"]
+        pieces = [piece for piece in pieces if writable(piece)]
+        texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(60)]
+        case = "encoding-%s-%s" % (encoding, form)
+        if form == "lines":
+            path = os.path.join(work, case + ".txt")
+            with open(path, "wb") as f:
+                f.write("".join(text + "\n" for text in texts).encode(encoding))
+            arguments = [path, "--format", "lines"]
+        else:
+            path = os.path.join(work, case)
+            os.makedirs(path, exist_ok=True)
+            for number, text in enumerate(texts):
+                with open(os.path.join(path, "%03d.txt" % number), "wb") as f:
+                    f.write(text.encode(encoding))
+            arguments = [path]
+        results.append(sklearn_case(work, case, arguments + ["--encoding", encoding], texts))
+    return results
+
+
 def jsonl_case(work, documents):
     """JSON Lines: two text fields joined by a blank line, integer ids, string labels,
     fields dnmf does not read, blank lines between records; texts with newlines and the
@@ -239,6 +273,7 @@ def main(work):
     if every_option_here:
         results.append(jsonl_case(work, documents))
         results.append(table_case(work, documents))
+        results += encoding_cases(work, rng)
 
     posts_dir = os.path.join(work, "posts")
     posts = []

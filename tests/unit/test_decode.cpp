@@ -40,3 +40,28 @@ TEST_CASE("a NUL byte marks a binary file") {
   CHECK_NOTHROW(reject_binary("plain text", "f"));
   CHECK_THROWS_WITH(reject_binary(std::string("ab\0c", 4), "f.bin", 10), Catch::Contains("byte offset 12"));
 }
+
+// Other encodings go through ICU's converters; the code points below are those of the
+// encodings' published tables (cp1252: 0x80 euro sign U+20AC, 0x93/0x94 curly quotes
+// U+201C/U+201D; Shift_JIS: 0x82 0xA0 hiragana a U+3042; KOI8-R: 0xC1 U+0430).
+TEST_CASE("encodings ICU converts") {
+  const auto decode = [](const std::string& raw, const std::string& name, DecodeErrors errors = DecodeErrors::strict) {
+    return decode_to_utf8(raw, parse_encoding(name), errors, "doc.txt", 10);
+  };
+  CHECK(decode("\x93quoted\x94 \x80", "cp1252") == "\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac");
+  CHECK(decode("a\x82\xa0", "shift_jis") == "a\xe3\x81\x82");
+  CHECK(decode("\xc1", "KOI8-R") == "\xd0\xb0");
+  const Encoding utf16 = parse_encoding("utf-16le");
+  CHECK(utf16.wide);
+  CHECK_FALSE(utf16.ascii_compatible);
+  CHECK(decode_to_utf8(std::string("a\0b\0", 4), utf16, DecodeErrors::strict, "t") == "ab");
+  CHECK(parse_encoding("cp1252").ascii_compatible);
+  CHECK(parse_encoding("shift_jis").splits_on_ascii);
+  CHECK_FALSE(parse_encoding("utf-16").splits_on_ascii);
+  CHECK(parse_encoding("Latin_1").kind == Encoding::latin1);
+  // A lead byte with no trail byte: byte offset 10 + 1.
+  CHECK_THROWS_WITH(decode("a\x82", "shift_jis"),
+                    Catch::Contains("doc.txt: bytes not valid in shift_jis at byte offset 11"));
+  CHECK(decode("a\x82", "shift_jis", DecodeErrors::replace) == "a\xef\xbf\xbd");
+  CHECK_THROWS_WITH(parse_encoding("klingon-8"), Catch::Contains("unknown encoding 'klingon-8'"));
+}
