@@ -42,7 +42,7 @@ JsonLineReader::~JsonLineReader() = default;
 void JsonLineReader::read(std::string_view line, const std::string& source, uint64_t first_byte,
                           RecordDocument& document) {
   auto problem = [&](const std::string& what) {
-    return UserError(source + ": the JSON line at byte offset " + std::to_string(first_byte) + " " + what);
+    return MalformedRecord(source + ": the JSON line at byte offset " + std::to_string(first_byte) + " " + what);
   };
   rapidjson::Document& parsed = parser_->document;
   if (fields_.check_utf8)

@@ -28,8 +28,8 @@ class JsonLineReader {
 
   // Fills `document` from `line`, which starts at byte `first_byte` of `source`. A line
   // that is not one JSON object, a missing field, or a field of another type (the text
-  // must be a string; an id or label a string or an integer) is a UserError naming the
-  // file, the line's byte offset and the problem.
+  // must be a string; an id or label a string or an integer) is a MalformedRecord naming
+  // the file, the line's byte offset and the problem.
   void read(std::string_view line, const std::string& source, uint64_t first_byte, RecordDocument& document);
   const RecordFields& fields() const { return fields_; }
 

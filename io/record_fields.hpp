@@ -4,7 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "src/base/errors.hpp"
+
 namespace dnmf::io {
+
+// A record that cannot be read while the records around it can: a JSON line that is no
+// object or lacks a field, a table row with the wrong number of fields. Under
+// --on-error skip it is counted and left out; otherwise it ends the run.
+class MalformedRecord : public UserError {
+ public:
+  using UserError::UserError;
+};
 
 struct RecordFields {
   std::vector<std::string> text = {"text"};  // joined by "\n\n", so their words never run together

@@ -49,7 +49,7 @@ class RowParser {
           state = State::field_start;
         } else if (state == State::after_quote) {
           if (c != '"')
-            throw UserError(
+            throw MalformedRecord(
                 path_ + ": line " + std::to_string(line_number_) +
                 ": text after the closing quote of a field (a quote inside a quoted field is written \"\")");
           field.push_back('"');
@@ -89,7 +89,8 @@ size_t column_of(const std::string& path, const std::vector<std::string>& header
 }  // namespace
 
 int64_t for_each_table_row(const std::string& path, char separator, const RecordFields& fields,
-                           const std::function<void(const RecordDocument& document, int64_t line)>& on_row) {
+                           const std::function<void(const RecordDocument& document, int64_t line)>& on_row,
+                           const std::function<void(const MalformedRecord& problem)>& on_malformed) {
   RowParser parser(path, separator);
   std::vector<std::string> header, row;
   int64_t line = 0;
@@ -103,11 +104,18 @@ int64_t for_each_table_row(const std::string& path, char separator, const Record
 
   RecordDocument document;
   int64_t rows = 0;
-  while (parser.next(row, line)) {
-    if (row.size() != header.size())
-      throw UserError(path + ": line " + std::to_string(line) + ": " + std::to_string(row.size()) +
-                      (row.size() == 1 ? " field" : " fields") + ", but the header has " +
-                      std::to_string(header.size()));
+  while (true) {
+    try {
+      if (!parser.next(row, line)) break;
+      if (row.size() != header.size())
+        throw MalformedRecord(path + ": line " + std::to_string(line) + ": " + std::to_string(row.size()) +
+                              (row.size() == 1 ? " field" : " fields") + ", but the header has " +
+                              std::to_string(header.size()));
+    } catch (const MalformedRecord& problem) {
+      if (!on_malformed) throw;
+      on_malformed(problem);  // the row ended with its line: go on with the next
+      continue;
+    }
     document.text.clear();
     for (size_t t = 0; t < text_columns.size(); ++t) {
       if (t > 0) document.text += "\n\n";

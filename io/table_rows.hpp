@@ -16,10 +16,12 @@ namespace dnmf::io {
 
 // Calls on_row(document, line) for each row after the header, `line` the line of the
 // file the row starts on (from 1). Returns the number of rows. A UserError names the file
-// and line for: a quoted field still open at the end of the file, text after a closing
-// quote, a row whose number of fields differs from the header's, and a named column the
-// header lacks.
+// and line for a quoted field still open at the end of the file (it took in the rest of
+// the file) and a named column the header lacks; a MalformedRecord for text after a
+// closing quote and a row whose number of fields differs from the header's, which
+// on_malformed, when given, takes instead, and the rows after it are read on.
 int64_t for_each_table_row(const std::string& path, char separator, const RecordFields& fields,
-                           const std::function<void(const RecordDocument& document, int64_t line)>& on_row);
+                           const std::function<void(const RecordDocument& document, int64_t line)>& on_row,
+                           const std::function<void(const MalformedRecord& problem)>& on_malformed = nullptr);
 
 }  // namespace dnmf::io

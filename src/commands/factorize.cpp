@@ -87,6 +87,8 @@ CommandLine factorize_command_line() {
            "double, or single: the products read H and W rounded to float, sums in double "
            "(faster on large problems; the model moves by about 1e-7 relative)"},
           {"monitor", "N", "0", "print the error report every N iterations (0: only the summary)"},
+          {"progress-seconds", "S", "60",
+           "a progress line on stderr every S seconds when not on a terminal (a batch log); 0: none"},
           {"checkpoint", "DIR", "", "write snapshots of the run into DIR (created if missing)"},
           {"checkpoint-every", "N", "0", "... every N iterations (0: not by count)"},
           {"checkpoint-seconds", "S", "300", "... and after every S seconds of solving (0: not by time)"},
@@ -152,6 +154,7 @@ void read_run_settings(const CommandLine& line, FactorizeSettings& s) {
   s.stop.tolerance = parse_real_option("tol", line.value("tol"), Bound::nonnegative);
   s.stop.max_seconds = parse_real_option("max-time", line.value("max-time"), Bound::nonnegative);
   s.stop.monitor_every = parse_integer_option("monitor", line.value("monitor"), Bound::nonnegative);
+  s.stop.progress_seconds = parse_real_option("progress-seconds", line.value("progress-seconds"), Bound::nonnegative);
   s.checkpoint.directory = line.value("checkpoint");
   s.checkpoint.every_iterations =
       parse_integer_option("checkpoint-every", line.value("checkpoint-every"), Bound::nonnegative);

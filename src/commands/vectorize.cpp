@@ -35,6 +35,7 @@
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/log_events.hpp"
+#include "src/base/progress.hpp"
 #include "src/base/resources.hpp"
 #include "src/base/row_partition.hpp"
 #include "src/text/analyzer.hpp"
@@ -97,6 +98,9 @@ CommandLine vectorize_command_line() {
           {"groups", "A,B,...", "", "keep only these first-level folders"},
           {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
           {"encoding", "NAME", "utf-8", "utf-8, latin-1, or any encoding ICU converts (cp1252, shift_jis...)"},
+          {"progress-seconds", "S", "60",
+           "a progress line on stderr every S seconds when not on a terminal (a batch log); 0: none"},
+          {"on-error", "MODE", "stop", "a malformed JSON line or table row: stop (an error) or skip (counted)"},
           {"decode-error", "MODE", "strict", "invalid utf-8: strict (stop with an error) or replace (U+FFFD)"},
           {"strip", "PARTS", "", "remove newsgroup headers,footers,quotes as scikit-learn does"},
           {"stop-words", "LIST", "english", "english, none, or a file with one word per line"},
@@ -122,7 +126,9 @@ struct VectorizeSettings {
   InputKind kind = InputKind::files;
   io::ListingOptions listing;
   io::RecordFormat records;
-  io::RecordFields fields;         // jsonl, csv, tsv
+  io::RecordFields fields;      // jsonl, csv, tsv
+  bool skip_malformed = false;  // --on-error skip
+  double progress_seconds = 60;
   bool counts = false;             // bag-of-words counts (uci, mtx), not text
   text::DocumentOptions document;  // its stop words are loaded once, before any reading
   std::string stop_words_choice;
@@ -191,6 +197,14 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.document.decode_errors = text::parse_decode_errors(line.value("decode-error"));
   settings.document.cleaning = text::parse_newsgroup_cleaning(line.value("strip"));
   settings.fields = record_fields_from(line, settings.kind, settings.document);
+  const std::string on_error = line.value("on-error");
+  if (on_error != "stop" && on_error != "skip")
+    throw UserError("--on-error: unknown mode '" + on_error + "' (use stop or skip)");
+  settings.skip_malformed = on_error == "skip";
+  settings.progress_seconds = parse_real_option("progress-seconds", line.value("progress-seconds"), Bound::nonnegative);
+  if (line.given("on-error") && settings.kind != InputKind::jsonl && settings.kind != InputKind::csv &&
+      settings.kind != InputKind::tsv)
+    throw UserError("--on-error applies to --format jsonl, csv and tsv");
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
   settings.count_columns_filtered = line.given("min-df") || line.given("max-df") || line.given("max-features");
@@ -222,6 +236,7 @@ struct LocalDocuments {
   std::vector<int32_t> labels;
   std::vector<std::string> label_names;
   uint64_t input_bytes = 0;
+  int64_t skipped_records = 0;  // --on-error skip
 };
 
 // Labels of a listing: first-level folders for one-document files when every file has
@@ -242,6 +257,31 @@ int32_t label_of(const std::vector<std::string>& label_names, const std::string&
 }
 
 // --format files: each rank gets a contiguous share of whole files.
+// Rank 0's reading as a progress line (progress.hpp). Its share of the input bytes
+// stands for the whole: the shares are even by bytes, and no rank waits for another.
+class ReadProgress {
+ public:
+  ReadProgress(MPI_Comm comm, const VectorizeSettings& settings, uint64_t share_bytes)
+      : line_(comm_rank(comm) == 0, settings.progress_seconds), share_bytes_(share_bytes) {}
+
+  void update(uint64_t bytes_read, int64_t documents) {
+    if (!line_.due()) return;
+    const double seconds = line_.seconds_since_start();
+    const double rate = static_cast<double>(bytes_read) / std::max(seconds, 1e-9);
+    const double share = static_cast<double>(std::max<uint64_t>(share_bytes_, 1));
+    char text[256];
+    std::snprintf(
+        text, sizeof text, "dnmf vectorize: rank 0 read %s of %s (%.0f%%), %lld documents, %s/s, ",
+        format_bytes(static_cast<double>(bytes_read)).c_str(), format_bytes(static_cast<double>(share_bytes_)).c_str(),
+        100.0 * static_cast<double>(bytes_read) / share, static_cast<long long>(documents), format_bytes(rate).c_str());
+    line_.print(text + format_time_left((static_cast<double>(share_bytes_) - static_cast<double>(bytes_read)) / rate));
+  }
+
+ private:
+  ProgressLine line_;
+  uint64_t share_bytes_;
+};
+
 void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local, PhaseTimer& timer) {
   const int ranks = comm_size(comm);
   const auto files = io::list_input_files(comm, settings.inputs, settings.listing);  // on rank 0
@@ -254,9 +294,13 @@ void tokenize_files(MPI_Comm comm, const VectorizeSettings& settings, LocalDocum
   local.label_names = broadcast_item(comm, label_names_of(files, true));
 
   timer.start(LogEvent::tokenize);
+  uint64_t share_bytes = 0;
+  for (const auto& file : my_files) share_bytes += file.bytes;
+  ReadProgress progress(comm, settings, share_bytes);
   run_collectively(comm, [&] {
     std::string raw;
     for (const auto& file : my_files) {
+      progress.update(local.input_bytes, local.pipeline.counts().documents());
       io::read_file_bytes(file.path, file.bytes, raw);
       local.input_bytes += raw.size();
       // A compressed file is one document once decompressed (read again, through the
@@ -312,8 +356,8 @@ void name_records(MPI_Comm comm, const VectorizeSettings& settings, const std::v
 // lines, records, jsonl, csv, tsv), keeping what name_records needs.
 class RecordReader {
  public:
-  RecordReader(const VectorizeSettings& settings, LocalDocuments& local, size_t files)
-      : settings_(settings), local_(local), records_in_file_(files, 0) {
+  RecordReader(const VectorizeSettings& settings, LocalDocuments& local, size_t files, ReadProgress& progress)
+      : settings_(settings), local_(local), records_in_file_(files, 0), progress_(progress) {
     if (settings.kind == InputKind::jsonl) json_.emplace(settings.fields);
   }
 
@@ -324,24 +368,39 @@ class RecordReader {
     const bool table = settings_.kind == InputKind::csv || settings_.kind == InputKind::tsv;
     const bool compressed = io::compression_of(file.path) != io::Compression::none;
     if ((compressed || table) && range_begin != 0) return;
-    local_.input_bytes += compressed || table ? file.bytes : range_end - range_begin;
+    // A file read whole counts when done; a range of plain text record by record.
+    const uint64_t read_before = local_.input_bytes;
+    const bool whole = compressed || table;
+    local_.input_bytes += whole ? file.bytes : range_end - range_begin;
     // Offsets in messages about a compressed file count in its decompressed text.
     const std::string source = compressed ? file.path + " (decompressed)" : file.path;
     if (table) {
-      io::for_each_table_row(file.path, settings_.kind == InputKind::csv ? ',' : '\t', settings_.fields,
-                             [&](const io::RecordDocument& row, int64_t line) {
-                               add(f, row.text, source + ": line " + std::to_string(line), row.id, row.label);
-                             });
+      io::for_each_table_row(
+          file.path, settings_.kind == InputKind::csv ? ',' : '\t', settings_.fields,
+          [&](const io::RecordDocument& row, int64_t line) {
+            add(f, row.text, source + ": line " + std::to_string(line), row.id, row.label);
+          },
+          settings_.skip_malformed ? [&](const io::MalformedRecord& problem) { skip(problem); }
+                                   : std::function<void(const io::MalformedRecord&)>());
       return;
     }
     auto add_record = [&](std::string_view record, uint64_t first_byte) {
+      if (!whole)
+        progress_.update(read_before + (first_byte + record.size() - range_begin),
+                         local_.pipeline.counts().documents());
       if (!json_) {
         local_.pipeline.add(record, source, first_byte);
         names.positions.emplace_back(f, records_in_file_[f]++);
         return;
       }
       if (io::is_blank_line(record)) return;
-      json_->read(record, source, first_byte, document_);
+      try {
+        json_->read(record, source, first_byte, document_);
+      } catch (const io::MalformedRecord& problem) {
+        if (!settings_.skip_malformed) throw;
+        skip(problem);
+        return;
+      }
       add(f, document_.text, source + ": the text of the JSON line at byte offset " + std::to_string(first_byte),
           document_.id, document_.label);
     };
@@ -355,6 +414,17 @@ class RecordReader {
   RecordNames names;
 
  private:
+  // --on-error skip: the first few problems of each rank go to stderr, the rest are
+  // only counted (a corpus may hold millions of them).
+  void skip(const io::MalformedRecord& problem) {
+    constexpr int64_t shown = 5;
+    if (local_.skipped_records < shown)
+      std::fprintf(stderr, "dnmf vectorize: skipped %s\n", problem.what());
+    else if (local_.skipped_records == shown)
+      std::fprintf(stderr, "dnmf vectorize: skipping more malformed records on this rank without listing them\n");
+    ++local_.skipped_records;
+  }
+
   // A document from named fields; ids and labels of tables are decoded like the text.
   void add(size_t f, const std::string& text, const std::string& source, const std::string& id,
            const std::string& label) {
@@ -373,6 +443,7 @@ class RecordReader {
   std::vector<int64_t> records_in_file_;  // Record numbers need the counts of lower ranks
   std::optional<io::JsonLineReader> json_;
   io::RecordDocument document_;
+  ReadProgress& progress_;
 };
 
 // --format lines/records/jsonl/csv/tsv: ranks split the concatenated files by bytes.
@@ -387,7 +458,8 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   const auto end = static_cast<uint64_t>(even_split_start(static_cast<int64_t>(total_bytes), rank + 1, ranks));
 
   timer.start(LogEvent::tokenize);
-  RecordReader reader(settings, local, files.size());
+  ReadProgress progress(comm, settings, end - begin);
+  RecordReader reader(settings, local, files.size(), progress);
   run_collectively(comm, [&] {
     uint64_t file_offset = 0;
     for (size_t f = 0; f < files.size(); ++f) {
@@ -416,6 +488,7 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
   const int64_t nnz = sum_over_ranks(comm, slices.matrix.nnz());
   const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
   const auto input_share = gather_to_all(comm, static_cast<int64_t>(local.input_bytes));
+  const int64_t skipped = sum_over_ranks(comm, local.skipped_records);
   if (comm_rank(comm) != 0) return;
   const double cells = static_cast<double>(slices.rows) * static_cast<double>(slices.columns);
   std::printf("dnmf vectorize: %lld documents (%lld empty) x %lld terms, %lld nonzeros (density %.4f%%)\n",
@@ -423,6 +496,9 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
               static_cast<long long>(slices.columns), static_cast<long long>(nnz),
               cells > 0 ? 100.0 * static_cast<double>(nnz) / cells : 0.0);
   std::printf("  input    %s\n", describe_inputs(settings.inputs).c_str());
+  if (settings.skip_malformed)
+    std::printf("  skipped  %lld malformed record%s (--on-error skip)\n", static_cast<long long>(skipped),
+                skipped == 1 ? "" : "s");
   std::printf("  time    ");
   for (const auto& [phase, seconds] : timer.seconds()) std::printf(" %s %.3f s,", phase.c_str(), seconds);
   std::printf(" total %.3f s on %d ranks\n", total_seconds, comm_size(comm));

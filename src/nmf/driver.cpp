@@ -1,11 +1,14 @@
 #include "src/nmf/driver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <string>
 
 #include "src/base/comm.hpp"
+#include "src/base/progress.hpp"
 #include "src/base/resources.hpp"
 #include "src/base/stop_signals.hpp"
 
@@ -61,6 +64,29 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
   if (seconds_left >= 0) std::printf("  ~%.1f s left", seconds_left);
   std::printf("\n");
   std::fflush(stdout);
+}
+
+void print_progress(ProgressLine& progress, const RunResult& result, const StopSettings& stop, double per_iteration) {
+  const int64_t iteration = result.iterations;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "dnmf factorize: iteration %lld of %lld (%.0f%%), relative error %.6f, %.4g s/iteration",
+                static_cast<long long>(iteration), static_cast<long long>(stop.max_iterations),
+                100.0 * static_cast<double>(iteration) / static_cast<double>(std::max<int64_t>(stop.max_iterations, 1)),
+                result.history.relative_error.back(), per_iteration);
+  double left = per_iteration * static_cast<double>(stop.max_iterations - iteration);
+  if (stop.max_seconds > 0) left = std::min(left, stop.max_seconds - progress.seconds_since_start());
+  progress.print(std::string(text) + ", " + format_time_left(left));
+}
+
+// The monitor's report every --monitor iterations, else the progress line when due.
+void show_iteration(ProgressLine& progress, bool reporter, const RunResult& result, const StopSettings& stop,
+                    double per_iteration) {
+  const int64_t iteration = result.iterations;
+  if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
+    print_report(result.history, result.history.error.size() - 1, per_iteration,
+                 per_iteration * static_cast<double>(stop.max_iterations - iteration));
+  if (progress.due()) print_progress(progress, result, stop, per_iteration);
 }
 
 // Whether the run stops after this iteration, every rank taking the same decision: on
@@ -141,6 +167,8 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     return written;
   };
 
+  // The monitor's lines, when asked for, say more than the progress line would.
+  ProgressLine progress(reporter && stop.monitor_every == 0, stop.progress_seconds);
   double elapsed = 0;
   // A start whose error cannot be computed (values near the end of double precision)
   // gives no iterate worth taking: stop before the first.
@@ -164,9 +192,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.final_error = error;
     record(result.history, v, report, iteration, earlier_seconds + elapsed, error);
     const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
-    if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
-      print_report(result.history, result.history.error.size() - 1, per_iteration,
-                   per_iteration * static_cast<double>(stop.max_iterations - iteration));
+    show_iteration(progress, reporter, result, stop, per_iteration);
     if (const auto reason = stop_requested(v, stop, result, error, report, elapsed)) {
       result.stop_reason = *reason;
       break;

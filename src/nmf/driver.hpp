@@ -17,8 +17,9 @@ namespace dnmf::nmf {
 struct StopSettings {
   int64_t max_iterations = 200;
   double tolerance = 1e-4;
-  double max_seconds = 0;     // 0: no limit
-  int64_t monitor_every = 0;  // 0: quiet
+  double max_seconds = 0;        // 0: no limit
+  int64_t monitor_every = 0;     // 0: quiet
+  double progress_seconds = 60;  // a progress line this often in a batch log (progress.hpp); 0: none
 };
 
 struct Checkpoints {

@@ -18,6 +18,7 @@
 """
 import glob
 import os
+import re
 import sys
 
 import numpy as np
@@ -89,7 +90,20 @@ def seed(work):
         error, h, attributes["iterations"], attributes1["iterations"], "ok" if ok else "FAIL"))
     if not ok:
         failures.append("precision single")
-    print("%d passed, %d failed" % (8 - len(failures), len(failures)))
+    # Progress lines: stderr is no terminal here, so a plain line every --progress-seconds,
+    # from rank 0 alone, its iteration rising.
+    completed = run_dnmf(["factorize", matrix, "-k", "5", "--max-iter", "60", "--tol", "0", "--progress-seconds",
+                          "0.01", "-o", os.path.join(work, "seed_progress.h5")])
+    found = [int(m.group(1)) for m in re.finditer(r"^dnmf factorize: iteration (\d+) of 60 \(\d+%\), relative error "
+                                                   r"[0-9.]+, [0-9.e-]+ s/iteration, (ETA [0-9hmins ]+)?$",
+                                                   completed.stderr, re.M)]
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    ok = 0 < len(found) == len(lines) and found == sorted(set(found))
+    print("progress lines: %d, iterations %s -> %s" % (len(lines), found[:3] + ["..."] + found[-2:] if len(found) > 5
+                                                       else found, "ok" if ok else "FAIL:\n" + completed.stderr))
+    if not ok:
+        failures.append("progress lines")
+    print("%d passed, %d failed" % (9 - len(failures), len(failures)))
     return 1 if failures else 0
 
 

@@ -182,6 +182,28 @@ def seed_with_options(folder_output):
     return failed
 
 
+def seed_progress(folder_output):
+    """Progress lines: stderr is no terminal here, so a plain line every
+    --progress-seconds, from rank 0 alone, its bytes and documents rising."""
+    import re
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
+    output = os.path.splitext(folder_output)[0] + "_progress.h5"
+    completed = run_dnmf(["vectorize", corpus, "--groups", SEED_GROUPS, "--encoding", "latin-1", "--strip",
+                          "headers,footers,quotes", "--progress-seconds", "0.0005", "-o", output])
+    pattern = re.compile(r"^dnmf vectorize: rank 0 read [0-9.]+ [KMG]?i?B of [0-9.]+ [KMG]?i?B \((\d+)%\), (\d+) "
+                         r"documents, [0-9.]+ [KMG]?i?B/s, (ETA [0-9hmins ]+)?$")
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    found = [pattern.match(line) for line in lines]
+    shares = [(int(m.group(1)), int(m.group(2))) for m in found if m]
+    ok = bool(lines) and all(found) and shares == sorted(shares) and all(share[0] <= 100 for share in shares)
+    if not ok:
+        print("FAIL: progress lines of the seed's vectorize:\n" + completed.stderr)
+        return 1
+    print("ok: %d progress lines, rank 0's share and documents rising to %d%%, %d documents"
+          % (len(lines), shares[-1][0], shares[-1][1]))
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--run":
         reference = vectorize_seed(sys.argv[2])
@@ -189,6 +211,7 @@ if __name__ == "__main__":
         # The other forms and options on the real posts, at 4 ranks (CI time; at every
         # rank count check_vectorizer.py covers them on its generated corpora).
         if ranks() == 4:
-            status = status or seed_as_records(sys.argv[2]) or seed_with_options(sys.argv[2])
+            status = (status or seed_as_records(sys.argv[2]) or seed_with_options(sys.argv[2]) or
+                      seed_progress(sys.argv[2]))
         sys.exit(status)
     sys.exit(main(sys.argv[1], sys.argv[2]))

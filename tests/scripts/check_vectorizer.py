@@ -125,6 +125,40 @@ def encoding_cases(work, rng):
     return results
 
 
+def skip_malformed_case(work, documents):
+    """--on-error skip: JSON lines and CSV rows that cannot be read are counted and left
+    out; the matrix is scikit-learn's of the good records."""
+    good = [document.replace("\r", " ") for document in documents[:60]]
+    bad_lines = ['{"text": unquoted}', "[1, 2]", '{"body": "no text field"}', '{"text": 7}', '{"text": "open']
+    path = os.path.join(work, "skip.jsonl")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for number, document in enumerate(good):
+            f.write(json.dumps({"text": document}) + "\n")
+            if number % 12 == 5:
+                f.write(bad_lines[number // 12] + "\n")
+    table = os.path.join(work, "skip.csv")
+    with open(table, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(["id", "text"])
+        for number, document in enumerate(good):
+            writer.writerow([number, document])
+            if number % 20 == 7:
+                f.write('%d,"quoted"then text\r\n' % number if number % 40 == 7 else "%d\r\n" % number)
+    results = []
+    for case, arguments, skipped in (("skip-malformed-jsonl", [path, "--format", "jsonl"], 5),
+                                     ("skip-malformed-csv", [table, "--format", "csv", "--id-field", "id"], 3)):
+        output = os.path.join(work, case + ".h5")
+        completed = run_dnmf(["vectorize"] + arguments + ["--on-error", "skip", "-o", output])
+        vectorizer = TfidfVectorizer(stop_words="english")
+        expected = vectorizer.fit_transform(good)
+        ok = compare(case, output, expected, vectorizer.get_feature_names_out(), vectorizer.idf_)
+        counted = "skipped  %d malformed records" % skipped in completed.stdout
+        if not counted:
+            print("%-36s FAIL: the summary does not count %d skipped records:\n%s" % (case, skipped, completed.stdout))
+        results.append(ok and counted)
+    return results
+
+
 def jsonl_case(work, documents):
     """JSON Lines: two text fields joined by a blank line, integer ids, string labels,
     fields dnmf does not read, blank lines between records; texts with newlines and the
@@ -274,6 +308,7 @@ def main(work):
         results.append(jsonl_case(work, documents))
         results.append(table_case(work, documents))
         results += encoding_cases(work, rng)
+        results += skip_malformed_case(work, documents)
 
     posts_dir = os.path.join(work, "posts")
     posts = []
