@@ -139,6 +139,8 @@ def main(work):
         write(cut_short, "ok 東京\n".encode("shift_jis") + b"ok \x82\n")
         expect_failure("Shift_JIS cut short", ["vectorize", cut_short, "--format", "lines", "--encoding", "shift_jis", "-o",
                                                out], out, cut_short, "bytes not valid in shift_jis at byte offset 11")  # 8 bytes of line 1, then "ok "
+        expect_failure("--on-error with a typo", ["vectorize", groups, "--format", "lines", "--on-error", "skp", "-o",
+                                                  out], out, "--on-error", "skp")
         # Token patterns Python's re refuses, or scikit-learn does.
         for name, pattern, fragment in (("an ICU-only escape", r"\p{L}+", "bad escape \\p at position 0"),
                                         ("two capturing groups", r"(\w)(\w+)", "more than 1 capturing group"),
