@@ -237,6 +237,7 @@ struct LocalDocuments {
   std::vector<std::string> label_names;
   uint64_t input_bytes = 0;
   int64_t skipped_records = 0;  // --on-error skip
+  size_t counts_bytes = 0;      // the term counts and the term table, once all is read
 };
 
 // Labels of a listing: first-level folders for one-document files when every file has
@@ -489,6 +490,11 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
   const auto peak_memory = gather_to_all(comm, peak_resident_bytes());
   const auto input_share = gather_to_all(comm, static_cast<int64_t>(local.input_bytes));
   const int64_t skipped = sum_over_ranks(comm, local.skipped_records);
+  const auto counts_bytes = gather_to_all(comm, static_cast<int64_t>(local.counts_bytes));
+  const auto& rows = slices.matrix;
+  const auto rows_bytes = gather_to_all(
+      comm, static_cast<int64_t>(rows.indptr.size() * sizeof(int64_t) + rows.indices.size() * sizeof(int32_t) +
+                                 rows.data.size() * sizeof(double)));
   if (comm_rank(comm) != 0) return;
   const double cells = static_cast<double>(slices.rows) * static_cast<double>(slices.columns);
   std::printf("dnmf vectorize: %lld documents (%lld empty) x %lld terms, %lld nonzeros (density %.4f%%)\n",
@@ -506,6 +512,12 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
   for (size_t r = 0; r < peak_memory.size(); ++r)
     std::printf("%s %s / %s", r ? "," : "", format_bytes(static_cast<double>(peak_memory[r])).c_str(),
                 format_bytes(static_cast<double>(input_share[r])).c_str());
+  if (!settings.counts) {
+    std::printf("\n  counts   term counts and term table / CSR rows, per rank:");
+    for (size_t r = 0; r < counts_bytes.size(); ++r)
+      std::printf("%s %s / %s", r ? "," : "", format_bytes(static_cast<double>(counts_bytes[r])).c_str(),
+                  format_bytes(static_cast<double>(rows_bytes[r])).c_str());
+  }
   std::printf("\n  wrote    %s\n", settings.output.c_str());
   std::fflush(stdout);
 }
@@ -536,6 +548,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
     tokenize_files(comm, settings, local, timer);
   else
     tokenize_records(comm, settings, local, timer);
+  local.counts_bytes = local.pipeline.counts().bytes() + local.pipeline.analyzer().term_table_bytes();
 
   timer.start(LogEvent::vocabulary);
   const auto& counts = local.pipeline.counts();

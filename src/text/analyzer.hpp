@@ -62,6 +62,7 @@ class Analyzer {
   std::vector<std::string_view> tokens(std::string_view text);
 
   size_t term_count() const { return terms_.size(); }
+  size_t term_table_bytes() const { return terms_.bytes(); }
   std::string_view term(uint32_t id) const { return terms_.term_view(id); }
 
  private:

@@ -42,6 +42,11 @@ class LocalTermCounts {
 
   int64_t documents() const { return static_cast<int64_t>(document_ends_.size()); }
   const std::vector<TermStatistics>& statistics() const { return statistics_; }
+  // Bytes held, for the memory report: what grows with the documents read.
+  size_t bytes() const {
+    return statistics_.capacity() * sizeof(TermStatistics) + entry_in_document_.capacity() * sizeof(int64_t) +
+           (term_ids_.capacity() + counts_.capacity()) * sizeof(uint32_t) + document_ends_.capacity() * sizeof(int64_t);
+  }
 
   // Weighted rows of all documents; column_of_id[id] < 0 drops a term.
   CsrRows weighted_rows(const std::vector<int64_t>& column_of_id, const std::vector<double>& idf_of_id,

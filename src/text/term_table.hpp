@@ -42,6 +42,11 @@ class TermTable {
   }
 
   size_t size() const { return hashes_.size(); }
+  // Bytes held, for the memory report.
+  size_t bytes() const {
+    return slots_.capacity() * sizeof(Slot) + hashes_.capacity() * sizeof(uint64_t) +
+           offsets_.capacity() * sizeof(size_t) + arena_.capacity();
+  }
   // Valid until the next insert.
   std::string_view term_view(uint32_t id) const {
     const size_t end = id + 1 < offsets_.size() ? offsets_[id + 1] : arena_.size();
