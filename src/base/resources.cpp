@@ -1,5 +1,6 @@
 #include "src/base/resources.hpp"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -55,6 +56,8 @@ int64_t available_memory_bytes() {
   }
   return available;
 }
+
+void release_free_memory() { malloc_trim(0); }
 
 void restart_with_huge_pages(char** argv) {
   const char* choice = std::getenv("DNMF_HUGE_PAGES");

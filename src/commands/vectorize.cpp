@@ -580,7 +580,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
   io::TfidfFileSlices slices;
   slices.rows = documents;
   slices.columns = vocabulary.size;
-  slices.matrix = counts.weighted_rows(column_of_id, idf_of_id, settings.weighting);
+  slices.matrix = local.pipeline.counts().take_weighted_rows(column_of_id, idf_of_id, settings.weighting);
   slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
   slices.first_column = vocabulary.owned_first_column;
   slices.terms = std::move(vocabulary.owned_terms);

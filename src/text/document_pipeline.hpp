@@ -42,6 +42,7 @@ class DocumentPipeline {
   }
 
   const LocalTermCounts& counts() const { return counts_; }
+  LocalTermCounts& counts() { return counts_; }
   const Analyzer& analyzer() const { return analyzer_; }
 
  private:

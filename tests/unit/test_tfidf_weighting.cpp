@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
+#include <vector>
 
+#include "src/text/term_counts.hpp"
 #include "src/text/tfidf_weighting.hpp"
 
 using namespace dnmf;
@@ -51,4 +54,45 @@ TEST_CASE("rows are sorted, weighted and normalized") {
   no_idf.use_idf = false;
   CHECK(idf_weight(1, 4, no_idf) == 1.0);
   CHECK(idf_weight(1, 4, TfidfWeighting{}) == inverse_document_frequency(1, 4, true));
+}
+
+TEST_CASE("term counts across blocks of pairs make the rows a plain count gives") {
+  // 5 million tokens over 4,000 documents: the (term, count) pairs fill several blocks of
+  // 2^20, which weighting gives back as it goes. The expected rows are counted here with
+  // a map per document; norm none and idf 1 leave the counts themselves as values, and a
+  // column map that drops every third term checks that dropped terms leave no entry.
+  text::LocalTermCounts counts;
+  std::vector<std::map<uint32_t, double>> expected;
+  uint64_t state = 12345;
+  const uint32_t terms = 50000;
+  std::vector<uint32_t> tokens;
+  for (int document = 0; document < 4000; ++document) {
+    tokens.clear();
+    std::map<uint32_t, double> row;
+    const int length = document % 7 == 0 ? 0 : 1500;
+    for (int t = 0; t < length; ++t) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      const auto term = static_cast<uint32_t>((state >> 33) % (document % 2 ? terms : 600));
+      tokens.push_back(term);
+      if (term % 3 != 0) row[term] += 1.0;
+    }
+    counts.add_document(tokens, terms);
+    expected.push_back(row);
+  }
+  std::vector<int64_t> column_of_id(terms);
+  for (uint32_t id = 0; id < terms; ++id) column_of_id[id] = id % 3 == 0 ? int64_t{-1} : int64_t{id};
+  TfidfWeighting plain;
+  plain.norm = RowNorm::none;
+  plain.use_idf = false;
+  const CsrRows rows = counts.take_weighted_rows(column_of_id, std::vector<double>(terms, 1.0), plain);
+  REQUIRE(rows.rows() == 4000);
+  bool same = true;
+  for (int64_t r = 0; r < rows.rows() && same; ++r) {
+    std::map<uint32_t, double> row;
+    for (int64_t i = rows.indptr[r]; i < rows.indptr[r + 1]; ++i)
+      row[static_cast<uint32_t>(rows.indices[i])] = rows.data[i];
+    same = row == expected[r];
+  }
+  CHECK(same);
+  CHECK(counts.documents() == 4000);
 }
