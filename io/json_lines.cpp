@@ -45,6 +45,10 @@ void JsonLineReader::read(std::string_view line, const std::string& source, uint
     return MalformedRecord(source + ": the JSON line at byte offset " + std::to_string(first_byte) + " " + what);
   };
   rapidjson::Document& parsed = parser_->document;
+  // The strings of a parsed line are copied into the document's memory pool, which
+  // Parse does not empty: without this the pool would hold every line of the file.
+  parsed.SetNull();
+  parsed.GetAllocator().Clear();
   if (fields_.check_utf8)
     parsed.Parse<kParseFlags | rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
   else
