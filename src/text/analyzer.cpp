@@ -11,6 +11,7 @@
 
 #include "src/base/errors.hpp"
 #include "src/text/newsgroup_cleaning.hpp"
+#include "src/text/utf16.hpp"
 
 namespace dnmf::text {
 namespace {
@@ -21,20 +22,10 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-void check_icu(UErrorCode status, const char* what) {
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU ") + what + " failed: " + u_errorName(status));
-}
-
-// `text` as UTF-16 in `utf16` (resized to fit); returns its length in code units.
-int32_t to_utf16(std::string_view text, std::u16string& utf16) {
-  UErrorCode status = U_ZERO_ERROR;
-  int32_t length = 0;
-  utf16.resize(text.size() + 1);
-  u_strFromUTF8(reinterpret_cast<UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &length, text.data(),
-                static_cast<int32_t>(text.size()), &status);
-  check_icu(status, "UTF-8 to UTF-16 conversion");
-  utf16.resize(static_cast<size_t>(length));
-  return length;
+// For ASCII text Python's str.lower() is this.
+void lowercase_ascii(std::string& text) {
+  for (char& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
 }  // namespace
@@ -160,13 +151,7 @@ std::string_view Analyzer::lowercase(std::string_view text) {
       u_strToLower(reinterpret_cast<UChar*>(utf16_lowered_.data()), static_cast<int32_t>(utf16_lowered_.size()),
                    reinterpret_cast<const UChar*>(utf16_.data()), length, "", &status);
   check_icu(status, "lowercasing");
-  lowered_.resize(static_cast<size_t>(lowered_length) * 3 + 1);
-  int32_t utf8_length = 0;
-  status = U_ZERO_ERROR;
-  u_strToUTF8(lowered_.data(), static_cast<int32_t>(lowered_.size()), &utf8_length,
-              reinterpret_cast<const UChar*>(utf16_lowered_.data()), lowered_length, &status);
-  check_icu(status, "UTF-16 to UTF-8 conversion");
-  lowered_.resize(static_cast<size_t>(utf8_length));
+  to_utf8(std::u16string_view(utf16_lowered_).substr(0, static_cast<size_t>(lowered_length)), lowered_);
   return lowered_;
 }
 
@@ -176,8 +161,7 @@ void Analyzer::tokenize_with_pattern(std::string_view text) {
   if (options_.lowercase) {
     if (is_ascii(text)) {
       lowered_.assign(text);
-      for (char& c : lowered_)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      lowercase_ascii(lowered_);
       prepared = lowered_;
     } else {
       prepared = lowercase(text);
@@ -186,13 +170,8 @@ void Analyzer::tokenize_with_pattern(std::string_view text) {
   if (options_.strip_accents != AccentStripping::none && !is_ascii(prepared)) prepared = strip_accents(prepared);
   to_utf16(prepared, pattern_text_);
   for (const auto& [begin, end] : pattern_->find(pattern_text_)) {
-    token_.resize(static_cast<size_t>(end - begin) * 3);
-    int32_t length = 0;
-    UErrorCode status = U_ZERO_ERROR;
-    u_strToUTF8(token_.data(), static_cast<int32_t>(token_.size()), &length,
-                reinterpret_cast<const UChar*>(pattern_text_.data()) + begin, end - begin, &status);
-    check_icu(status, "UTF-16 to UTF-8 conversion");
-    token_.resize(static_cast<size_t>(length));
+    to_utf8(std::u16string_view(pattern_text_).substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin)),
+            token_);
     add_token(token_);
   }
 }
@@ -213,9 +192,7 @@ void Analyzer::tokenize(std::string_view text) {
       while (position < text.size() && is_ascii_word_character(static_cast<unsigned char>(text[position]))) ++position;
       if (position - start < 2) continue;
       lowered_.assign(text.data() + start, position - start);
-      if (options_.lowercase)
-        for (char& c : lowered_)
-          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (options_.lowercase) lowercase_ascii(lowered_);
       add_token(lowered_);
     }
     return;

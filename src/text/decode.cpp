@@ -1,7 +1,6 @@
 #include "src/text/decode.hpp"
 
 #include <unicode/ucnv.h>
-#include <unicode/ustring.h>
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +8,7 @@
 #include <memory>
 
 #include "src/base/errors.hpp"
+#include "src/text/utf16.hpp"
 
 namespace dnmf::text {
 namespace {
@@ -124,15 +124,18 @@ void decode_with_icu(std::string_view raw, const Encoding& encoding, DecodeError
   auto* target = reinterpret_cast<UChar*>(units.data());
   const char* next = raw.data();
   const char* const end = raw.data() + raw.size();
+  auto grow = [&] {  // twice the room, `target` kept at the same unit
+    const size_t written = target - reinterpret_cast<UChar*>(units.data());
+    units.resize(units.size() * 2);
+    target = reinterpret_cast<UChar*>(units.data()) + written;
+  };
   while (true) {
     const char* const before = next;
     UErrorCode status = U_ZERO_ERROR;
     UChar* const target_end = reinterpret_cast<UChar*>(units.data()) + units.size();
     ucnv_toUnicode(converter, &target, target_end, &next, end, nullptr, true, &status);
     if (status == U_BUFFER_OVERFLOW_ERROR) {
-      const size_t written = target - reinterpret_cast<UChar*>(units.data());
-      units.resize(units.size() * 2);
-      target = reinterpret_cast<UChar*>(units.data()) + written;
+      grow();
       continue;
     }
     if (U_SUCCESS(status)) break;
@@ -155,23 +158,12 @@ void decode_with_icu(std::string_view raw, const Encoding& encoding, DecodeError
                       std::to_string(base_offset + offset) + " (" + shown +
                       "; --decode-error replace reads them as U+FFFD)");
     }
-    if (target == reinterpret_cast<UChar*>(units.data()) + units.size()) {
-      const size_t written = units.size();
-      units.resize(units.size() * 2);
-      target = reinterpret_cast<UChar*>(units.data()) + written;
-    }
+    if (target == reinterpret_cast<UChar*>(units.data()) + units.size()) grow();
     *target++ = 0xFFFD;
     ucnv_reset(converter);  // the rejected bytes were consumed: go on after them
   }
-  const auto length = static_cast<int32_t>(target - reinterpret_cast<UChar*>(units.data()));
-  decoded.resize(static_cast<size_t>(length) * 3 + 1);
-  int32_t utf8_length = 0;
-  UErrorCode status = U_ZERO_ERROR;
-  u_strToUTF8(decoded.data(), static_cast<int32_t>(decoded.size()), &utf8_length,
-              reinterpret_cast<const UChar*>(units.data()), length, &status);
-  if (U_FAILURE(status))
-    throw std::runtime_error(std::string("UTF-16 to UTF-8 conversion failed: ") + u_errorName(status));
-  decoded.resize(static_cast<size_t>(utf8_length));
+  units.resize(static_cast<size_t>(target - reinterpret_cast<UChar*>(units.data())));
+  to_utf8(units, decoded);
 }
 
 }  // namespace
@@ -184,13 +176,13 @@ std::string decode_to_utf8(std::string_view raw, const Encoding& encoding, Decod
 
 std::string_view decode_to_utf8(std::string_view raw, const Encoding& encoding, DecodeErrors errors,
                                 const std::string& source, size_t base_offset, std::string& decoded) {
-  if (encoding.kind == Encoding::icu && !encoding.ascii_compatible) {
+  size_t ascii_prefix = 0;
+  while (ascii_prefix < raw.size() && static_cast<unsigned char>(raw[ascii_prefix]) < 0x80) ++ascii_prefix;
+  if (ascii_prefix == raw.size() && encoding.ascii_compatible) return raw;
+  if (encoding.kind == Encoding::icu) {
     decode_with_icu(raw, encoding, errors, source, base_offset, decoded);
     return decoded;
   }
-  size_t ascii_prefix = 0;
-  while (ascii_prefix < raw.size() && static_cast<unsigned char>(raw[ascii_prefix]) < 0x80) ++ascii_prefix;
-  if (ascii_prefix == raw.size()) return raw;
   decoded.clear();
   decoded.reserve(raw.size() + raw.size() / 16);
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
@@ -203,10 +195,6 @@ std::string_view decode_to_utf8(std::string_view raw, const Encoding& encoding, 
     decoded.append(raw.data() + i, run - i);
     i = run;
     if (i >= size) break;
-    if (encoding.kind == Encoding::icu) {
-      decode_with_icu(raw, encoding, errors, source, base_offset, decoded);
-      return decoded;
-    }
     if (encoding.kind == Encoding::latin1) {
       decoded.push_back(static_cast<char>(0xC0 | (bytes[i] >> 6)));
       decoded.push_back(static_cast<char>(0x80 | (bytes[i] & 0x3F)));

@@ -1,11 +1,12 @@
 #include "src/text/token_pattern.hpp"
 
-#include <unicode/ustring.h>
 #include <unicode/utypes.h>
 
 #include <cstdio>
 
 #include "src/base/errors.hpp"
+#include "src/base/utf8.hpp"
+#include "src/text/utf16.hpp"
 
 namespace dnmf::text {
 namespace {
@@ -340,12 +341,11 @@ std::string python_pattern_for_icu(std::string_view pattern) { return PatternTra
 
 TokenPattern::TokenPattern(const std::string& python_pattern) {
   const std::string icu = python_pattern_for_icu(python_pattern);
+  // The command line is bytes: a pattern that is not UTF-8 is the user's to fix.
+  if (!is_valid_utf8(icu)) throw UserError("--token-pattern: the pattern is not valid UTF-8");
+  std::u16string units;
+  const int32_t length = to_utf16(icu, units);
   UErrorCode status = U_ZERO_ERROR;
-  std::u16string units(icu.size() + 1, u'\0');
-  int32_t length = 0;
-  u_strFromUTF8(reinterpret_cast<UChar*>(units.data()), static_cast<int32_t>(units.size()), &length, icu.data(),
-                static_cast<int32_t>(icu.size()), &status);
-  if (U_FAILURE(status)) throw UserError("--token-pattern: the pattern is not valid UTF-8");
   UParseError where{};
   // UNIX_LINES: '.' and '$' know only '\n' as a line end, as in Python.
   regex_.reset(uregex_open(reinterpret_cast<const UChar*>(units.data()), length, UREGEX_UNIX_LINES, &where, &status));
@@ -373,7 +373,7 @@ const std::vector<std::pair<int32_t, int32_t>>& TokenPattern::find(std::u16strin
     // A group that took no part in the match: re.findall lists ''.
     spans_.emplace_back(begin < 0 ? 0 : begin, begin < 0 ? 0 : end);
   }
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU regex matching failed: ") + u_errorName(status));
+  check_icu(status, "regex matching");
   return spans_;
 }
 
