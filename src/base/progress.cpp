@@ -30,8 +30,8 @@ bool on_terminal() {
 }  // namespace
 
 ProgressLine::ProgressLine(bool show, double every_seconds)
-    : show_(show && (every_seconds > 0 || on_terminal())),
-      terminal_(on_terminal()),
+    : terminal_(on_terminal()),
+      show_(show && (every_seconds > 0 || terminal_)),
       interval_(terminal_ ? 0.5 : every_seconds),
       started_(wall_seconds()),
       last_(started_) {}

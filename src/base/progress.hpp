@@ -26,8 +26,8 @@ class ProgressLine {
   double seconds_since_start() const;
 
  private:
-  bool show_;
   bool terminal_;
+  bool show_;
   double interval_;
   double started_, last_;
   bool drawn_ = false;
