@@ -30,6 +30,7 @@ void write_history(h5::File& file, const nmf::History& h) {
   file.write_slice<double>("/history/seconds", entries, 0, mine(h.seconds));
   file.write_slice<double>("/history/error", entries, 0, mine(h.error));
   file.write_slice<double>("/history/relative_error", entries, 0, mine(h.relative_error));
+  file.write_slice<double>("/history/objective", entries, 0, mine(h.objective));
   file.write_slice<double>("/history/min_w", entries, 0, mine(h.min_w));
   file.write_slice<double>("/history/min_h", entries, 0, mine(h.min_h));
   file.write_slice<int64_t>("/history/negative_w", entries, 0, mine(h.negative_w));
@@ -43,6 +44,11 @@ nmf::History read_history(const h5::File& file) {
   h.seconds = file.read_slice<double>("/history/seconds", 0, entries);
   h.error = file.read_slice<double>("/history/error", 0, entries);
   h.relative_error = file.read_slice<double>("/history/relative_error", 0, entries);
+  if (file.exists("/history/objective")) {
+    h.objective = file.read_slice<double>("/history/objective", 0, entries);
+  } else {  // written before penalties existed: the objective was the loss alone
+    for (double error : h.error) h.objective.push_back(error * error / 2);
+  }
   h.min_w = file.read_slice<double>("/history/min_w", 0, entries);
   h.min_h = file.read_slice<double>("/history/min_h", 0, entries);
   h.negative_w = file.read_slice<int64_t>("/history/negative_w", 0, entries);
@@ -105,6 +111,7 @@ ModelSlices assemble_model(nmf::Factors&& factors, const nmf::RunResult& run, co
   model.real_attributes["final_error"] = run.final_error;
   model.real_attributes["relative_error"] = nmf::relative_error(run.final_error, facts.data_norm);
   model.real_attributes["solve_seconds"] = run.solve_seconds;
+  if (!run.history.objective.empty()) model.real_attributes["final_objective"] = run.history.objective.back();
   return model;
 }
 
@@ -144,12 +151,13 @@ ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   summary.k = w[1];
   summary.columns = h[1];
   summary.has_labels = file.exists("/labels");
-  for (const char* name : {"solver", "input", "stop_reason", "init", "dnmf_version"})
+  for (const char* name :
+       {"solver", "loss", "alpha_w", "alpha_h", "l1_ratio", "input", "stop_reason", "init", "dnmf_version"})
     if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
   for (const char* name : {"iterations", "ranks"})
     if (file.has_attribute("/", name))
       summary.attributes[name] = std::to_string(file.read_int_attribute("/", name).at(0));
-  for (const char* name : {"final_error", "relative_error", "solve_seconds"})
+  for (const char* name : {"final_error", "relative_error", "final_objective", "solve_seconds"})
     if (file.has_attribute("/", name)) {
       char text[32];
       std::snprintf(text, sizeof text, "%.6g", file.read_real_attribute("/", name));

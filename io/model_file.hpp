@@ -2,9 +2,11 @@
 // The dnmf model file (format "dnmf-model", docs/formats.md):
 //   /W (rows x k, each rank writes its rows), /H (k x columns)
 //   /vocabulary, /documents, /labels, /label_names   carried over from the input matrix
-//   /history/{iteration, seconds, error, relative_error, min_w, min_h, negative_w, negative_h}
-//   root attributes: solver, k, every parameter, seed, iterations, final_error,
-//   solve_seconds, ranks, input, input_fingerprint, stop_reason
+//   /history/{iteration, seconds, error, relative_error, objective, min_w, min_h, negative_w,
+//             negative_h}   (objective: absent before dnmf had penalties, then error² / 2)
+//   root attributes: solver, k, every parameter (loss and penalties among them), seed,
+//   iterations, final_error, final_objective, solve_seconds, ranks, input,
+//   input_fingerprint, stop_reason
 // Written collectively and atomically (h5::write_file_atomically).
 #include <mpi.h>
 

@@ -20,9 +20,9 @@ namespace dnmf::io {
 namespace {
 
 constexpr const char* kFormatName = "dnmf-snapshot";
-// Version 2 adds the attributes and the history to the checksum; version 1 files are
-// still read, with their arrays-only checksum.
-constexpr int64_t kFormatVersion = 2;
+// Version 2 adds the attributes and the history to the checksum, version 3 the history's
+// objective; older files are still read, with the checksum of their version.
+constexpr int64_t kFormatVersion = 3;
 constexpr const char* kPrefix = "snapshot-";
 constexpr const char* kSuffix = ".h5";
 
@@ -47,7 +47,7 @@ uint64_t partial_checksum(const std::string& name, const std::vector<double>& va
 
 // A hash of everything beside the arrays that decides how the run continues: its
 // identity, where it stands, the solver's scalars and the history.
-uint64_t attributes_checksum(const Snapshot& s) {
+uint64_t attributes_checksum(const Snapshot& s, int64_t version) {
   uint64_t hash = name_hash("attributes");
   const auto add_text = [&](const std::string& text) { hash = mix64(hash ^ name_hash(text)); };
   const auto add_bits = [&](auto value) {
@@ -72,12 +72,14 @@ uint64_t attributes_checksum(const Snapshot& s) {
     for (int64_t value : *column) add_bits(value);
   for (const auto* column : {&h.seconds, &h.error, &h.relative_error, &h.min_w, &h.min_h})
     for (double value : *column) add_bits(value);
+  if (version >= 3)
+    for (double value : h.objective) add_bits(value);
   return hash;
 }
 
 std::string checksum_of(MPI_Comm comm, const Snapshot& s, int64_t version = kFormatVersion) {
   // Every rank holds the same attributes; rank 0 alone adds them to the sum.
-  uint64_t local = version >= 2 && comm_rank(comm) == 0 ? attributes_checksum(s) : 0;
+  uint64_t local = version >= 2 && comm_rank(comm) == 0 ? attributes_checksum(s, version) : 0;
   for (const auto& [name, values] : s.row_arrays) local += partial_checksum("rows/" + name, values, s.first_row, s.k);
   for (const auto& [name, values] : s.column_arrays)
     local += partial_checksum("columns/" + name, values, s.first_column, s.k);

@@ -61,7 +61,8 @@ void check_snapshot_matches(const io::Snapshot& snapshot, const std::string& pat
     throw UserError(path + ": a snapshot of a " + snapshot.solver + " run, not " + run.solver);
   // Options added after snapshots were first written: an older snapshot's run had them at
   // the value it behaved like.
-  const std::map<std::string, std::string> older_default = {{"precision", "double"}};
+  const std::map<std::string, std::string> older_default = {
+      {"precision", "double"}, {"loss", "frobenius"}, {"alpha-w", "0"}, {"alpha-h", "0"}, {"l1-ratio", "0"}};
   for (const auto& [name, value] : run.iterate_parameters) {
     const auto stored = snapshot.parameters.find(name);
     const auto implied = older_default.find(name);

@@ -24,6 +24,7 @@
 #include "src/base/resources.hpp"
 #include "src/base/stop_signals.hpp"
 #include "src/commands/checkpoints.hpp"
+#include "src/nmf/beta_divergence.hpp"
 #include "src/nmf/driver.hpp"
 #include "src/nmf/initialize.hpp"
 #include "src/nmf/solver.hpp"
@@ -62,6 +63,15 @@ CommandLine factorize_command_line() {
           {"components", "K", "", "number of topics (required)", 'k'},
           {"output", "FILE", "", "model file to write (required)", 'o'},
           {"solver", "NAME", "hals", solvers},
+          {"loss", "LOSS", "",
+           "frobenius, kullback-leibler (kl), itakura-saito (is) or a number: the beta of the "
+           "beta-divergence minimized (scikit-learn's beta_loss); default: kullback-leibler for kl-cd, "
+           "frobenius for the others; any loss: --solver mu"},
+          {"alpha-w", "X", "0",
+           "hals, mu: weight of the penalty on W, times the number of terms (scikit-learn's alpha_W)"},
+          {"alpha-h", "X", "same",
+           "hals, mu: weight of the penalty on H, times the number of documents; same: --alpha-w"},
+          {"l1-ratio", "R", "0", "hals, mu: share of the penalties that is L1 (the rest is L2), 0 to 1"},
           {"init", "METHOD", "nndsvda", names_of_choices(nmf::init_registry())},
           {"init-file", "FILE", "", "with --init file: HDF5 file holding /W (rows x K) and /H (K x terms)"},
           {"init-scale", "", "", "random init: scale by sqrt(mean(V)/K) as scikit-learn, not 0.01"},
@@ -117,6 +127,25 @@ std::string exact(double x) {
   return text;
 }
 
+// --loss and the penalties, refused with a solver that does not minimize them.
+void read_objective_settings(const CommandLine& line, const nmf::SolverEntry& solver, nmf::SolverSettings& s) {
+  const std::string loss = line.value("loss");
+  s.beta = loss.empty() ? solver.default_beta() : nmf::parse_loss(loss);
+  if (!solver.takes_loss(s.beta))
+    throw UserError("--loss " + nmf::loss_name(s.beta) + ": --solver " + solver.name + " minimizes the " +
+                    nmf::loss_name(solver.default_beta()) + " loss only; use --solver mu for another loss");
+  s.alpha_w = parse_real_option("alpha-w", line.value("alpha-w"), Bound::nonnegative);
+  const std::string alpha_h = line.value("alpha-h");
+  s.alpha_h = alpha_h == "same" ? s.alpha_w : parse_real_option("alpha-h", alpha_h, Bound::nonnegative);
+  s.l1_ratio = parse_real_option("l1-ratio", line.value("l1-ratio"), Bound::nonnegative);
+  if (s.l1_ratio > 1)
+    throw UserError("--l1-ratio: '" + line.value("l1-ratio") + "' is above 1 (it is a share, 0 to 1)");
+  if ((s.alpha_w != 0 || s.alpha_h != 0) && !solver.takes_penalties())
+    throw UserError(std::string("--alpha-w/--alpha-h: --solver ") + solver.name +
+                    " minimizes the seed's own penalized loss (--lambda, --mu); use --solver hals or mu for "
+                    "L1/L2 penalties");
+}
+
 void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   const auto& solver = nmf::find_solver(line.value("solver"));
   s.solver.name = solver.name;
@@ -138,6 +167,7 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   s.init.file = line.value("init-file");
   s.init.scikit_learn_scale = line.flag("init-scale");
   s.init.require_nonnegative = solver.needs_nonnegative_start();
+  read_objective_settings(line, solver, s.solver);
   s.iterate_parameters = {{"lr", exact(s.solver.learning_rate)},
                           {"lambda", exact(s.solver.penalty_weight)},
                           {"mu", exact(s.solver.penalty_threshold)},
@@ -146,7 +176,11 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
                           {"adam-lr", exact(s.solver.adam_learning_rate)},
                           {"batch-size", std::to_string(s.solver.batch_size)},
                           {"seed", std::to_string(seed)},
-                          {"precision", precision}};
+                          {"precision", precision},
+                          {"loss", nmf::loss_name(s.solver.beta)},
+                          {"alpha-w", exact(s.solver.alpha_w)},
+                          {"alpha-h", exact(s.solver.alpha_h)},
+                          {"l1-ratio", exact(s.solver.l1_ratio)}};
 }
 
 void read_run_settings(const CommandLine& line, FactorizeSettings& s) {
@@ -177,6 +211,9 @@ FactorizeSettings settings_from(const CommandLine& line) {
   read_solver_settings(line, s);
   read_run_settings(line, s);
   s.options = line.all_values();
+  // The model records what was minimized, not the defaults that chose it.
+  s.options["loss"] = nmf::loss_name(s.solver.beta);
+  s.options["alpha-h"] = exact(s.solver.alpha_h);
   return s;
 }
 
@@ -321,6 +358,10 @@ int run_factorize(MPI_Comm comm, int argc, char** argv, int first) {
 
   // 3. V, rows balanced by nonzeros.
   const auto v = read_data_matrix(comm, settings);
+  run_collectively(comm, [&] {
+    const std::string refusal = nmf::loss_refusal(*v, settings.solver.beta);
+    if (!refusal.empty()) throw UserError(settings.input + ": " + refusal);
+  });
   seconds.read = wall_seconds() - started;
 
   // 4. The start: fresh, or the snapshot of the run this one continues.

@@ -89,6 +89,11 @@ Topics compute_topics(MPI_Comm comm, const std::string& path, int64_t top) {
   const auto w = file.read_rows<double>("/W", first_row, local_rows, k);
 
   Topics topics;
+  for (const auto& [name, before_it_existed] : std::vector<std::pair<std::string, std::string>>{
+           {"solver", ""}, {"loss", "frobenius"}, {"alpha_w", "0"}, {"alpha_h", "0"}, {"l1_ratio", "0"}}) {
+    const auto recorded = summary.attributes.find(name);
+    topics.objective.emplace_back(name, recorded != summary.attributes.end() ? recorded->second : before_it_existed);
+  }
   std::vector<double> column_sums(static_cast<size_t>(k), 0.0);
   for (int64_t i = 0; i < local_rows; ++i)
     for (int64_t t = 0; t < k; ++t) column_sums[t] += w[i * k + t];

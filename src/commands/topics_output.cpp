@@ -38,6 +38,9 @@ std::string joined(const std::vector<std::string>& words, const char* separator)
 
 void print_text(const Topics& topics) {
   const size_t k = topics.words.size();
+  std::printf("model:");
+  for (const auto& [name, value] : topics.objective) std::printf(" %s %s", name.c_str(), value.c_str());
+  std::printf("\n");
   for (size_t t = 0; t < k; ++t)
     std::printf("topic %zu (%4.1f%%): %s\n", t + 1, 100.0 * topics.share[t], joined(topics.words[t], " ").c_str());
   if (!topics.label_names.empty()) {
@@ -57,7 +60,11 @@ void print_text(const Topics& topics) {
 
 void print_json(const Topics& topics) {
   const size_t k = topics.words.size();
-  std::printf("{\"topics\": [");
+  std::printf("{\"model\": {");
+  for (size_t i = 0; i < topics.objective.size(); ++i)
+    std::printf("%s%s: %s", i ? ", " : "", json_string(topics.objective[i].first).c_str(),
+                json_string(topics.objective[i].second).c_str());
+  std::printf("},\n \"topics\": [");
   for (size_t t = 0; t < k; ++t) {
     std::printf("%s\n  {\"topic\": %zu, \"share\": %.6f, \"words\": [", t ? "," : "", t + 1, topics.share[t]);
     for (size_t i = 0; i < topics.words[t].size(); ++i)

@@ -3,12 +3,16 @@
 // them) and the formats they are printed in, one table (--format).
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dnmf {
 
 // Rank 0's view of a model's topics.
 struct Topics {
+  // What the model minimized, as its file records it (loss and penalties; the loss of a
+  // model written before --loss is frobenius, its penalties 0).
+  std::vector<std::pair<std::string, std::string>> objective;
   std::vector<std::vector<std::string>> words;  // per topic
   std::vector<double> share;
   std::vector<std::string> label_names;

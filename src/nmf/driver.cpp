@@ -45,11 +45,12 @@ IterateReport report_on(const DataMatrix& v, const Factors& f, double seconds) {
 }
 
 void record(History& history, const DataMatrix& v, const IterateReport& report, int64_t iteration, double seconds,
-            double error) {
+            double error, double objective) {
   history.iteration.push_back(iteration);
   history.seconds.push_back(seconds);
   history.error.push_back(error);
   history.relative_error.push_back(relative_error(error, std::sqrt(v.squared_norm())));
+  history.objective.push_back(objective);
   history.min_w.push_back(report.min_w);
   history.min_h.push_back(report.min_h);
   history.negative_w.push_back(report.negative_w);
@@ -90,12 +91,15 @@ void show_iteration(ProgressLine& progress, bool reporter, const RunResult& resu
 }
 
 // Whether the run stops after this iteration, every rank taking the same decision: on
-// --tol (rank 0's verdict, so no rounding can split the ranks), a stop signal that
-// reached any rank, or --max-time by the slowest rank's clock.
-std::optional<StopReason> stop_requested(const DataMatrix& v, const StopSettings& stop, RunResult& result, double error,
-                                         const IterateReport& report, double elapsed) {
+// --tol (rank 0's verdict, so no rounding can split the ranks; the solver's own rule if it
+// has one), a stop signal that reached any rank, or --max-time by the slowest rank's clock.
+std::optional<StopReason> stop_requested(const Solver& solver, const DataMatrix& v, const StopSettings& stop,
+                                         RunResult& result, double error, const IterateReport& report, double elapsed) {
   const int64_t iteration = result.iterations;
-  if (stop.tolerance > 0 && iteration % 10 == 0) {
+  const std::optional<bool> solver_rule = stop.tolerance > 0 ? solver.met_tolerance(stop.tolerance) : std::nullopt;
+  if (solver_rule) {
+    if (broadcast_item(v.comm(), *solver_rule)) return StopReason::tolerance;
+  } else if (stop.tolerance > 0 && iteration % 10 == 0) {
     const bool converged = (result.last_tolerance_check - error) / result.initial_error < stop.tolerance;
     if (broadcast_item(v.comm(), converged)) return StopReason::tolerance;
     result.last_tolerance_check = error;
@@ -144,7 +148,8 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.initial_error = solver.residual_norm(factors);
     result.final_error = result.initial_error;
     result.last_tolerance_check = result.initial_error;
-    record(result.history, v, report_on(v, factors, 0.0), 0, 0.0, result.initial_error);
+    record(result.history, v, report_on(v, factors, 0.0), 0, 0.0, result.initial_error,
+           solver.objective(factors, result.initial_error));
     result.initial_error_seconds = wall_seconds() - started;
     started = wall_seconds();
   }
@@ -190,10 +195,10 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     }
     result.iterations = iteration;
     result.final_error = error;
-    record(result.history, v, report, iteration, earlier_seconds + elapsed, error);
+    record(result.history, v, report, iteration, earlier_seconds + elapsed, error, solver.objective(factors, error));
     const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
     show_iteration(progress, reporter, result, stop, per_iteration);
-    if (const auto reason = stop_requested(v, stop, result, error, report, elapsed)) {
+    if (const auto reason = stop_requested(solver, v, stop, result, error, report, elapsed)) {
       result.stop_reason = *reason;
       break;
     }

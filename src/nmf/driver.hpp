@@ -1,7 +1,8 @@
 #pragma once
 // The alternating-update loop every solver runs in: iterate, record the history, report,
-// snapshot, and stop on --max-iter, --tol (scikit-learn's rule: every 10 iterations, stop
-// when the error fell by less than tol x the initial error since the last check),
+// snapshot, and stop on --max-iter, --tol (the solver's own rule when it has one, as hals
+// has scikit-learn cd's; else scikit-learn mu's: every 10 iterations, stop when the error
+// fell by less than tol x the initial error since the last check),
 // divergence (a non-finite iterate: the last finite one is kept), or a request to stop
 // early: --max-time or a stop signal (src/base/stop_signals.hpp). All ranks take every one of
 // these decisions at the same iteration.

@@ -6,10 +6,12 @@
 
 namespace dnmf::nmf {
 
-// One entry per recorded iterate; entry 0 is the starting point.
+// One entry per recorded iterate; entry 0 is the starting point. `error` is
+// sqrt(2 D_β(V || WH)) (||V − WH||_F for Frobenius), `objective` what the solver
+// minimizes: D_β plus the penalties of --alpha-w and --alpha-h.
 struct History {
   std::vector<int64_t> iteration;
-  std::vector<double> seconds, error, relative_error, min_w, min_h;
+  std::vector<double> seconds, error, relative_error, objective, min_w, min_h;
   std::vector<int64_t> negative_w, negative_h;
 };
 

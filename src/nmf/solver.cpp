@@ -59,7 +59,11 @@ void Solver::sum_over_ranks(std::vector<double>& values) const {
   sum_over_ranks_in_place(v_.comm(), values);
 }
 
-Solver::Solver(const DataMatrix& v, const SolverSettings& settings) : v_(v), settings_(settings) {
+Solver::Solver(const DataMatrix& v, const SolverSettings& settings)
+    : v_(v),
+      settings_(settings),
+      w_penalty_(settings.alpha_w, settings.l1_ratio, v.columns()),
+      h_penalty_(settings.alpha_h, settings.l1_ratio, v.rows()) {
   if (settings_.used_columns_only) used_exchange_.emplace(v_.comm(), v_.used_columns(), v_.column_split());
 }
 
@@ -133,30 +137,42 @@ double Solver::refresh_products(const Factors& factors) {
   return current_residual_;
 }
 
-double Solver::refresh_hht(const Factors& factors, double partial_cross) {
+double Solver::refresh_hht(const Factors& factors, double partial_cross, double* partial_other) {
   gram(owned_rows(factors.Ht, factors.k), owned_columns(), factors.k, hht_);
+  if (partial_other != nullptr) hht_.push_back(*partial_other);
   hht_.push_back(partial_cross);
   sum_over_ranks(hht_);
   const double cross = hht_.back();
   hht_.pop_back();
+  if (partial_other != nullptr) {
+    *partial_other = hht_.back();
+    hht_.pop_back();
+  }
   hht_current_ = true;
   return cross;
 }
 
-void AlternatingSolver::update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
-                                      const double* cross) {
+double AlternatingSolver::update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix,
+                                        const double* cross, const FactorPenalty& penalty) {
   LogScope scope(LogEvent::update);
-  update_factor(x, count, k, gram_matrix, cross);
+  const std::vector<double>* gram_used = &gram_matrix;
+  if (penalty.l2 != 0) {
+    penalized_gram_ = gram_matrix;
+    for (int64_t t = 0; t < k; ++t) penalized_gram_[t * k + t] += penalty.l2;
+    gram_used = &penalized_gram_;
+  }
+  const double violation = update_factor(x, count, k, *gram_used, cross, penalty.l1);
   // x and cross read, x written
   log_work(LogEvent::update, static_cast<double>(count) * flops_per_row(k),
            static_cast<double>(3 * count * k * static_cast<int64_t>(sizeof(double))));
+  return violation;
 }
 
 double AlternatingSolver::step(Factors& f, int64_t) {
   const int64_t k = f.k;
   refresh_v_ht(f.Ht, k);
   if (!hht_current_) refresh_hht(f);
-  update_logged(f.W.data(), f.local_rows, k, hht_, v_ht_.data());
+  double violation = update_logged(f.W.data(), f.local_rows, k, hht_, v_ht_.data(), w_penalty_);
 
   gram(f.W, f.local_rows, k, wtw_);
   refresh_vt_w(f.W, k);
@@ -164,11 +180,12 @@ double AlternatingSolver::step(Factors& f, int64_t) {
   sum_vt_w_to_owners(k);
   double* ht = owned_rows(f.Ht, k);
   const double* vt_w = owned_rows(vt_w_, k);
-  update_logged(ht, owned_columns(), k, wtw_, vt_w);
+  violation += update_logged(ht, owned_columns(), k, wtw_, vt_w, h_penalty_);
 
-  // H H^T of the new H (it also serves the next iteration) and <H, V^T W>, summed over
-  // the owned columns in one allreduce; then every rank gets the new H.
-  const double cross = refresh_hht(f, dot(ht, vt_w, owned_columns() * k));
+  // H H^T of the new H (it also serves the next iteration), <H, V^T W> and the update's
+  // measure, summed over the owned columns in one allreduce; then every rank gets the new H.
+  const double cross = refresh_hht(f, dot(ht, vt_w, owned_columns() * k), &violation);
+  last_violation_ = violation;
   share_owned_rows(f.Ht, k);
   products_current_ = false;  // v_ht_ belongs to the old H
   const double squared = v_.squared_norm() - 2.0 * cross + dot(wtw_, hht_);
@@ -214,6 +231,29 @@ double Solver::residual_norm(const Factors& factors) {
   LogScope scope(LogEvent::error);
   const double residual = refresh_products(factors);
   return residual;
+}
+
+double Solver::objective(const Factors& factors, double error) const {
+  const double divergence = error * error / 2;
+  if (!w_penalty_.any() && !h_penalty_.any()) return divergence;
+  LogScope scope(LogEvent::error);
+  // Σ X and Σ X² of W's local rows and of H's owned columns, summed over ranks.
+  auto sums_of = [](const double* x, int64_t count) {
+    std::vector<double> sums;
+    chunked_sum(count, 2, sums, [&](int64_t begin, int64_t end, double* partial) {
+      for (int64_t i = begin; i < end; ++i) {
+        partial[0] += x[i];
+        partial[1] += x[i] * x[i];
+      }
+    });
+    return sums;
+  };
+  std::vector<double> sums = sums_of(factors.W.data(), static_cast<int64_t>(factors.W.size()));
+  const std::vector<double> h_sums = sums_of(owned_rows(factors.Ht, factors.k), owned_columns() * factors.k);
+  sums.insert(sums.end(), h_sums.begin(), h_sums.end());
+  sum_over_ranks(sums);
+  return divergence + w_penalty_.l1 * sums[0] + w_penalty_.l2 / 2 * sums[1] + h_penalty_.l1 * sums[2] +
+         h_penalty_.l2 / 2 * sums[3];
 }
 
 }  // namespace dnmf::nmf

@@ -6,6 +6,7 @@
 // top. All of them run on the same distributed layout (factors.hpp): rows of W local,
 // H replicated, and communicate only through sums over ranks (allreduce) of k x k and
 // columns x k matrices and of scalars.
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +35,22 @@ struct SolverSettings {
   bool single_precision_products = false;
   // --exchange used: V^T W's sums and H's shares travel only for the terms a rank uses.
   bool used_columns_only = true;
+  // --loss: the β of the β-divergence minimized (beta_divergence.hpp); 2 is Frobenius.
+  double beta = 2;
+  // --alpha-w, --alpha-h, --l1-ratio: scikit-learn's regularization (FactorPenalty).
+  double alpha_w = 0, alpha_h = 0, l1_ratio = 0;
+};
+
+// The penalty on one factor X, l1 Σ X + (l2 / 2) ||X||²_F, weighted as scikit-learn >= 1.0
+// weighs it: l1 = alpha l1_ratio n and l2 = alpha (1 − l1_ratio) n, where n is the number
+// of terms for W (alpha = --alpha-w) and of documents for H (--alpha-h), so that the
+// penalty keeps its weight against a loss that grows with the matrix.
+struct FactorPenalty {
+  double l1 = 0, l2 = 0;
+  FactorPenalty() = default;
+  FactorPenalty(double alpha, double l1_ratio, int64_t n)
+      : l1(alpha * l1_ratio * static_cast<double>(n)), l2(alpha * (1 - l1_ratio) * static_cast<double>(n)) {}
+  bool any() const { return l1 != 0 || l2 != 0; }
 };
 
 class Solver {
@@ -43,12 +60,22 @@ class Solver {
   virtual ~Solver() = default;
 
   // Advances `factors` by iteration number `iteration` (1, 2, ...) and returns
-  // ||V - W H||_F of the new iterate. If the new iterate is not finite (a diverging
+  // the error (residual_norm) of the new iterate. If the new iterate is not finite (a diverging
   // gradient method), `factors` is left as it was and the result is NaN.
   virtual double step(Factors& factors, int64_t iteration) = 0;
 
-  // ||V - W H||_F of `factors` as they stand.
-  double residual_norm(const Factors& factors);
+  // The error of `factors` as they stand: ||V - W H||_F, or for another loss
+  // sqrt(2 D_beta(V || W H)) (beta_divergence.hpp), which is the same at beta = 2.
+  virtual double residual_norm(const Factors& factors);
+
+  // The objective minimized, as scikit-learn defines it: D_β = error² / 2 plus each
+  // factor's penalty (collective when a penalty is set; `error` is residual_norm's).
+  double objective(const Factors& factors, double error) const;
+
+  // A solver with a stopping rule of its own (hals: scikit-learn cd's projected gradient)
+  // says whether its last step met --tol; the others leave --tol to the driver's rule on
+  // the error (nullopt). Every rank gives the same answer.
+  virtual std::optional<bool> met_tolerance(double) const { return std::nullopt; }
 
   // What a restart needs beyond W and H (a decayed learning rate, Adam's moments and step
   // count), for this rank's rows and owned columns.
@@ -73,8 +100,9 @@ class Solver {
   // `factors`, and returns the residual norm from them (one allreduce of 2 k^2 + 1 numbers).
   double refresh_products(const Factors& factors);
   // hht_ from Ht as it stands: each rank's owned columns, summed over ranks together
-  // with `partial_cross` (this rank's share of <H, V^T W>, whose sum is returned).
-  double refresh_hht(const Factors& factors, double partial_cross = 0);
+  // with `partial_cross` (this rank's share of <H, V^T W>, whose sum is returned) and,
+  // when given, *partial_other (summed in place).
+  double refresh_hht(const Factors& factors, double partial_cross = 0, double* partial_other = nullptr);
   // v_ht_ = V Ht for the listed local rows (all when null), from Ht as it is or, with
   // --precision single, from a float copy of it.
   void refresh_v_ht(const std::vector<double>& ht, int64_t k, const std::vector<int64_t>* rows = nullptr);
@@ -103,6 +131,7 @@ class Solver {
 
   const DataMatrix& v_;
   SolverSettings settings_;
+  const FactorPenalty w_penalty_, h_penalty_;
   std::vector<double> v_ht_, vt_w_, wtw_, hht_;
   bool products_current_ = false;  // v_ht_, wtw_, hht_ describe the factors as they stand
   bool hht_current_ = false;       // hht_ describes Ht as it stands
@@ -117,21 +146,54 @@ class Solver {
 
 // hals and mu: W is updated with H fixed (from A = V H^T and H H^T), then H with the new W
 // (from V^T W and W^T W summed over ranks). They differ only in the rule applied to one
-// factor, given gram = Y^T Y of the other factor Y and cross = the data times Y.
+// factor, given gram = Y^T Y of the other factor Y (plus l2 I, the gradient of the factor's
+// L2 penalty) and cross = the data times Y; each adds the factor's L1 weight its own way.
 class AlternatingSolver : public Solver {
  public:
   using Solver::Solver;
-  double step(Factors& factors, int64_t iteration) final;
+  double step(Factors& factors, int64_t iteration) override;
 
  protected:
-  // x and cross are row-major (count x k).
-  virtual void update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram,
-                             const double* cross) const = 0;
+  // x and cross are row-major (count x k). Returns the rule's measure of how far x was
+  // from a stationary point (hals: its sum of |projected gradient|; mu: 0).
+  virtual double update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram,
+                               const double* cross, double l1) const = 0;
+  // The last step's measure, W's and H's summed over ranks.
+  double last_violation() const { return last_violation_; }
   // The flops update_factor spends on a row, for the kernel report.
   virtual double flops_per_row(int64_t k) const = 0;
 
  private:
-  void update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram, const double* cross);
+  double update_logged(double* x, int64_t count, int64_t k, const std::vector<double>& gram, const double* cross,
+                       const FactorPenalty& penalty);
+
+  double last_violation_ = 0;
+  std::vector<double> penalized_gram_;  // gram + l2 I, when a factor has an L2 penalty
+};
+
+// scikit-learn cd's stopping rule, for the coordinate-descent solvers (hals, kl-cd): each
+// step reports the sum over ranks of |projected gradient| (the gradient where the entry is
+// positive, its negative part where it is 0) over the entries it updated; --tol is met
+// when that is at most tol times the first iteration's, which snapshots keep.
+class ProjectedGradientRule {
+ public:
+  void record(int64_t iteration, double violation) {
+    if (iteration == 1) first_ = violation;
+    last_ = violation;
+  }
+  // nullopt when resumed from a snapshot written before the rule (the error's rule then).
+  std::optional<bool> met(double tolerance) const {
+    if (!std::isfinite(first_)) return std::nullopt;
+    return first_ == 0 || last_ / first_ <= tolerance;
+  }
+  void save(SolverState& state) const { state.reals["first_violation"] = first_; }
+  void restore(const SolverState& state) {
+    const auto stored = state.reals.find("first_violation");
+    first_ = stored != state.reals.end() ? stored->second : std::nan("");
+  }
+
+ private:
+  double first_ = std::nan(""), last_ = 0;
 };
 
 // min(x - threshold, 0): the seed's penalty, nonzero only where x < threshold.
@@ -163,6 +225,10 @@ class PenalizedGradientSolver : public Solver {
 
 // What a solver needs to start from.
 enum class Start { any, nonnegative };
+// What a solver minimizes: the Frobenius loss alone (with the seed's own penalty, --lambda),
+// or with the L1/L2 penalties of --alpha-w/--alpha-h the Frobenius loss, the
+// Kullback-Leibler loss, or any --loss.
+enum class Objectives { frobenius, penalized_frobenius, penalized_kullback_leibler, penalized_any_loss };
 
 // One line of the table of solvers (solver_list.hpp, solver_registry.cpp): it drives
 // --solver parsing, --help, the "use a, b or c" message and what a snapshot holds.
@@ -170,9 +236,15 @@ struct SolverEntry {
   const char* name;
   const char* help;  // one line, for --help
   Start start;
+  Objectives objectives;
   const char* snapshotted_state;  // what save_state keeps beyond W and H, for messages
   std::unique_ptr<Solver> (*make)(const DataMatrix& v, const SolverSettings& settings);
   bool needs_nonnegative_start() const { return start == Start::nonnegative; }
+  // The β of the loss it minimizes when --loss is not given.
+  double default_beta() const { return objectives == Objectives::penalized_kullback_leibler ? 1.0 : 2.0; }
+  // Whether it minimizes the loss of β.
+  bool takes_loss(double beta) const { return objectives == Objectives::penalized_any_loss || beta == default_beta(); }
+  bool takes_penalties() const { return objectives != Objectives::frobenius; }
 };
 
 const std::vector<SolverEntry>& solver_registry();

@@ -4,14 +4,15 @@
 
 namespace dnmf::nmf {
 
-#define DNMF_SOLVER(name, factory, start, state, help) \
+#define DNMF_SOLVER(name, factory, start, objectives, state, help) \
   std::unique_ptr<Solver> factory(const DataMatrix& v, const SolverSettings& settings);
 #include "src/nmf/solver_list.hpp"
 #undef DNMF_SOLVER
 
 const std::vector<SolverEntry>& solver_registry() {
   static const std::vector<SolverEntry> entries{
-#define DNMF_SOLVER(name, factory, start, state, help) SolverEntry{name, help, start, state, factory},
+#define DNMF_SOLVER(name, factory, start, objectives, state, help) \
+  SolverEntry{name, help, start, objectives, state, factory},
 #include "src/nmf/solver_list.hpp"
 #undef DNMF_SOLVER
   };

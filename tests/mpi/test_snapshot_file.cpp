@@ -42,6 +42,7 @@ TEST_CASE("a snapshot reads back whole in another row and column split") {
     for (int64_t t = 0; t < k; ++t) written.column_arrays["Ht"].push_back(entry(written.first_column + j, t, 100.0));
   written.history.iteration = {0, 42};
   written.history.error = {2.0, 1.0};
+  written.history.objective = {2.0, 0.5};
   written.history.seconds = written.history.relative_error = written.history.min_w = written.history.min_h = {0, 0};
   written.history.negative_w = written.history.negative_h = {0, 0};
   const std::string path = "snapshot_test_" + std::to_string(ranks) + ".h5";
@@ -55,6 +56,7 @@ TEST_CASE("a snapshot reads back whole in another row and column split") {
   CHECK(read.reals.at("initial_error") == 1.5);
   CHECK(read.integers.at("adam_steps") == 7);
   CHECK(read.history.error == std::vector<double>{2.0, 1.0});
+  CHECK(read.history.objective == std::vector<double>{2.0, 0.5});
   for (int64_t i = 0; i < read.local_rows; ++i)
     for (int64_t t = 0; t < k; ++t) CHECK(read.row_arrays.at("W")[i * k + t] == entry(read.first_row + i, t, 0.0));
   for (int64_t j = 0; j < read.local_columns; ++j)

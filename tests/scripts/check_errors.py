@@ -258,6 +258,27 @@ def factorize_cases(work):
                    "--solver", "als")
     expect_failure("unknown factorize option", ["factorize", good, "-k", "2", "--learning-rate", "1", "-o", model],
                    model, "--learning-rate")
+    expect_failure("unknown loss", ["factorize", good, "-k", "2", "--solver", "mu", "--loss", "hellinger", "-o", model],
+                   model, "--loss", "hellinger")
+    expect_failure("hals with another loss", ["factorize", good, "-k", "2", "--loss", "kl", "-o", model], model,
+                   "--loss kullback-leibler", "--solver hals", "frobenius loss only")
+    expect_failure("kl-cd with another loss", ["factorize", good, "-k", "2", "--solver", "kl-cd", "--loss",
+                                               "frobenius", "-o", model], model, "--solver kl-cd",
+                   "kullback-leibler loss only")
+    expect_failure("negative --alpha-w", ["factorize", good, "-k", "2", "--alpha-w", "-0.1", "-o", model], model,
+                   "--alpha-w", "negative")
+    expect_failure("negative --alpha-h", ["factorize", good, "-k", "2", "--alpha-h", "-1", "-o", model], model,
+                   "--alpha-h", "negative")
+    expect_failure("--l1-ratio above 1", ["factorize", good, "-k", "2", "--l1-ratio", "1.5", "-o", model], model,
+                   "--l1-ratio", "above 1")
+    expect_failure("--l1-ratio below 0", ["factorize", good, "-k", "2", "--l1-ratio", "-0.5", "-o", model], model,
+                   "--l1-ratio", "negative")
+    for solver in ("gd", "sgd", "adam"):
+        expect_failure("a penalty with " + solver, ["factorize", good, "-k", "2", "--solver", solver, "--alpha-w",
+                                                    "0.1", "-o", model], model, "--solver " + solver, "--lambda")
+    # Itakura-Saito divides by V's entries: refused on a sparse matrix, agreed by every rank.
+    expect_failure("itakura-saito on zeros", ["factorize", good, "-k", "2", "--solver", "mu", "--loss", "is", "-o",
+                                              model], model, good, "--loss itakura-saito", "entries are zero")
     plain = os.path.join(work, "plain_matrix.h5")
     write_plain_h5(plain)
     expect_failure("not a dnmf matrix", ["factorize", plain, "-k", "2", "-o", model], model, plain, "not a dnmf")

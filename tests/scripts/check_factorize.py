@@ -24,12 +24,10 @@ import sys
 import numpy as np
 
 from dnmf_h5 import read_model
-from harness import data_dir, ranks, run_dnmf
+from harness import check_notebook_topics, data_dir, ranks, run_dnmf
 
 SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
-SOLVERS = ["hals", "mu", "gd", "sgd", "adam"]
-NOTEBOOK_TOPICS = [{"space", "nasa", "launch", "shuttle", "orbit"}, {"god", "jesus", "bible", "believe"},
-                   {"graphics", "image", "files"}]
+SOLVERS = ["hals", "mu", "kl-cd", "gd", "sgd", "adam"]
 
 
 def seed_matrix(work):
@@ -67,14 +65,7 @@ def seed(work):
         if not ok:
             failures.append(solver + " monotone")
         if solver == "hals":
-            text = run_dnmf(["topics", output, "--top", "8"]).stdout
-            print(text, end="")
-            lines = [set(line.split(":", 1)[1].split()) for line in text.splitlines() if "%):" in line]
-            for topic in NOTEBOOK_TOPICS:
-                found = any(topic <= words for words in lines)
-                print("topic %s -> %s" % (" ".join(sorted(topic)), "found" if found else "MISSING"))
-                if not found:
-                    failures.append("topic " + " ".join(sorted(topic)))
+            check_notebook_topics(output, failures)
     # --precision single: V H^T from H rounded to float moves the model by about float's
     # rounding (6e-8) relative, far from anything a user would see in the topics.
     double_model = os.path.join(work, "seed_hals.h5")

@@ -53,6 +53,24 @@ def data_dir(name):
     sys.exit(77)
 
 
+# The seed notebook's topics, as sets of words that one topic's top 8 must all contain.
+NOTEBOOK_TOPICS = [{"space", "nasa", "launch", "shuttle", "orbit"}, {"god", "jesus", "bible", "believe"},
+                   {"graphics", "image", "files"}]
+
+
+def check_notebook_topics(model, failures):
+    """Prints `dnmf topics` of `model` and whether each notebook topic is among them;
+    appends the missing ones to `failures`."""
+    text = run_dnmf(["topics", model, "--top", "8"]).stdout
+    print(text, end="")
+    lines = [set(line.split(":", 1)[1].split()) for line in text.splitlines() if "%):" in line]
+    for topic in NOTEBOOK_TOPICS:
+        found = any(topic <= words for words in lines)
+        print("topic %s -> %s" % (" ".join(sorted(topic)), "found" if found else "MISSING"))
+        if not found:
+            failures.append("topic " + " ".join(sorted(topic)))
+
+
 def use_build_tree():
     """For benchmarks run by hand: dnmf, dnmf_generate and dnmf_row_probe from the project's build/ folder
     and Open MPI allowed as root, unless the environment already says otherwise."""
