@@ -213,7 +213,7 @@ FactorizeSettings settings_from(const CommandLine& line) {
   s.options = line.all_values();
   // The model records what was minimized, not the defaults that chose it.
   s.options["loss"] = nmf::loss_name(s.solver.beta);
-  s.options["alpha-h"] = exact(s.solver.alpha_h);
+  if (s.options["alpha-h"] == "same") s.options["alpha-h"] = s.options["alpha-w"];
   return s;
 }
 
@@ -312,9 +312,16 @@ void print_report(MPI_Comm comm, const FactorizeSettings& settings, const nmf::D
               settings.solver.name.c_str(), static_cast<long long>(settings.k), static_cast<long long>(v.rows()),
               static_cast<long long>(v.columns()), static_cast<long long>(v.nnz()), comm_size(comm),
               nmf::thread_count());
-  std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
-              nmf::relative_error(result.final_error, std::sqrt(v.squared_norm())),
-              static_cast<long long>(result.iterations), result.initial_error, stop_reason);
+  if (settings.solver.beta == nmf::kFrobenius)
+    std::printf("  |V - WH|_F %.6f (relative %.6f) after %lld iterations, from %.6f; stopped: %s\n", result.final_error,
+                nmf::relative_error(result.final_error, std::sqrt(v.squared_norm())),
+                static_cast<long long>(result.iterations), result.initial_error, stop_reason);
+  else
+    std::printf("  error    sqrt(2 D) %.6f (%s loss) after %lld iterations, from %.6f; stopped: %s\n",
+                result.final_error, nmf::loss_name(settings.solver.beta).c_str(),
+                static_cast<long long>(result.iterations), result.initial_error, stop_reason);
+  if (settings.solver.alpha_w != 0 || settings.solver.alpha_h != 0)
+    std::printf("  objective %.6f (loss and penalties)\n", result.history.objective.back());
   std::printf(
       "  time     read %.3f s, init (%s) %.3f s, start's error %.3f s, solve %.3f s (%.4f s/iteration), write %.3f s\n",
       seconds.read, settings.init.method.c_str(), seconds.init, result.initial_error_seconds, result.solve_seconds,

@@ -57,9 +57,15 @@ void record(History& history, const DataMatrix& v, const IterateReport& report, 
   history.negative_h.push_back(report.negative_h);
 }
 
-void print_report(const History& h, size_t at, double seconds_per_iteration, double seconds_left) {
-  std::printf("iter %5lld  |V-WH| %.6f  rel %.6f  min W %.3g  min H %.3g  W<0 %lld  H<0 %lld  %.4f s/iter",
-              static_cast<long long>(h.iteration[at]), h.error[at], h.relative_error[at], h.min_w[at], h.min_h[at],
+// The relative error means something for the Frobenius loss only: for another loss, the
+// lines give the error itself, sqrt(2 D).
+void print_report(const History& h, size_t at, bool frobenius, double seconds_per_iteration, double seconds_left) {
+  if (frobenius)
+    std::printf("iter %5lld  |V-WH| %.6f  rel %.6f", static_cast<long long>(h.iteration[at]), h.error[at],
+                h.relative_error[at]);
+  else
+    std::printf("iter %5lld  sqrt(2D) %.6f", static_cast<long long>(h.iteration[at]), h.error[at]);
+  std::printf("  min W %.3g  min H %.3g  W<0 %lld  H<0 %lld  %.4f s/iter", h.min_w[at], h.min_h[at],
               static_cast<long long>(h.negative_w[at]), static_cast<long long>(h.negative_h[at]),
               seconds_per_iteration);
   if (seconds_left >= 0) std::printf("  ~%.1f s left", seconds_left);
@@ -67,27 +73,28 @@ void print_report(const History& h, size_t at, double seconds_per_iteration, dou
   std::fflush(stdout);
 }
 
-void print_progress(ProgressLine& progress, const RunResult& result, const StopSettings& stop, double per_iteration) {
+void print_progress(ProgressLine& progress, const RunResult& result, bool frobenius, const StopSettings& stop,
+                    double per_iteration) {
   const int64_t iteration = result.iterations;
   char text[256];
-  std::snprintf(text, sizeof text,
-                "dnmf factorize: iteration %lld of %lld (%.0f%%), relative error %.6f, %.4g s/iteration",
+  std::snprintf(text, sizeof text, "dnmf factorize: iteration %lld of %lld (%.0f%%), %s %.6f, %.4g s/iteration",
                 static_cast<long long>(iteration), static_cast<long long>(stop.max_iterations),
                 100.0 * static_cast<double>(iteration) / static_cast<double>(std::max<int64_t>(stop.max_iterations, 1)),
-                result.history.relative_error.back(), per_iteration);
+                frobenius ? "relative error" : "error",
+                frobenius ? result.history.relative_error.back() : result.history.error.back(), per_iteration);
   double left = per_iteration * static_cast<double>(stop.max_iterations - iteration);
   if (stop.max_seconds > 0) left = std::min(left, stop.max_seconds - progress.seconds_since_start());
   progress.print(std::string(text) + ", " + format_time_left(left));
 }
 
 // The monitor's report every --monitor iterations, else the progress line when due.
-void show_iteration(ProgressLine& progress, bool reporter, const RunResult& result, const StopSettings& stop,
-                    double per_iteration) {
+void show_iteration(ProgressLine& progress, bool reporter, const RunResult& result, bool frobenius,
+                    const StopSettings& stop, double per_iteration) {
   const int64_t iteration = result.iterations;
   if (reporter && stop.monitor_every > 0 && iteration % stop.monitor_every == 0)
-    print_report(result.history, result.history.error.size() - 1, per_iteration,
+    print_report(result.history, result.history.error.size() - 1, frobenius, per_iteration,
                  per_iteration * static_cast<double>(stop.max_iterations - iteration));
-  if (progress.due()) print_progress(progress, result, stop, per_iteration);
+  if (progress.due()) print_progress(progress, result, frobenius, stop, per_iteration);
 }
 
 // Whether the run stops after this iteration, every rank taking the same decision: on
@@ -197,7 +204,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.final_error = error;
     record(result.history, v, report, iteration, earlier_seconds + elapsed, error, solver.objective(factors, error));
     const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
-    show_iteration(progress, reporter, result, stop, per_iteration);
+    show_iteration(progress, reporter, result, solver.settings().beta == 2, stop, per_iteration);
     if (const auto reason = stop_requested(solver, v, stop, result, error, report, elapsed)) {
       result.stop_reason = *reason;
       break;
