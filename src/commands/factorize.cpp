@@ -68,17 +68,19 @@ CommandLine factorize_command_line() {
            "beta-divergence minimized (scikit-learn's beta_loss); default: kullback-leibler for kl-cd, "
            "frobenius for the others; any loss: --solver mu"},
           {"alpha-w", "X", "0",
-           "hals, mu: weight of the penalty on W, times the number of terms (scikit-learn's alpha_W)"},
+           "hals, mu, kl-cd: weight of the penalty on W, times the number of terms (scikit-learn's alpha_W)"},
           {"alpha-h", "X", "same",
-           "hals, mu: weight of the penalty on H, times the number of documents; same: --alpha-w"},
-          {"l1-ratio", "R", "0", "hals, mu: share of the penalties that is L1 (the rest is L2), 0 to 1"},
+           "hals, mu, kl-cd: weight of the penalty on H, times the number of documents; same: --alpha-w"},
+          {"l1-ratio", "R", "0", "hals, mu, kl-cd: share of the penalties that is L1 (the rest is L2), 0 to 1"},
           {"init", "METHOD", "nndsvda", names_of_choices(nmf::init_registry())},
           {"init-file", "FILE", "", "with --init file: HDF5 file holding /W (rows x K) and /H (K x terms)"},
           {"init-scale", "", "", "random init: scale by sqrt(mean(V)/K) as scikit-learn, not 0.01"},
           {"seed", "N", "0", "seed of every random choice (init, SVD sketch, sgd batches)"},
           {"max-iter", "N", "200", "iterations at most"},
           {"tol", "X", "1e-4",
-           "stop when the error fell by less than X times the initial error over 10 iterations; 0: never"},
+           "as scikit-learn: hals, kl-cd stop when the projected gradient is at most X times the first "
+           "iteration's; the others when the error fell by less than X times the initial error over 10 "
+           "iterations; 0: never"},
           {"max-time", "SECONDS", "0", "stop after this much solve time (0: no limit)"},
           {"lr", "X", "1e-2", "gd, sgd: learning rate"},
           {"lambda", "X", "1e3", "gd, sgd, adam: weight of the negativity penalty"},
