@@ -63,15 +63,20 @@ void check_snapshot_matches(const io::Snapshot& snapshot, const std::string& pat
   // the value it behaved like.
   const std::map<std::string, std::string> older_default = {
       {"precision", "double"}, {"loss", "frobenius"}, {"alpha-w", "0"}, {"alpha-h", "0"}, {"l1-ratio", "0"}};
+  // Every option that differs, since one given option can set two (--alpha-w sets --alpha-h).
+  std::string differences;
   for (const auto& [name, value] : run.iterate_parameters) {
     const auto stored = snapshot.parameters.find(name);
     const auto implied = older_default.find(name);
     const bool missing = stored == snapshot.parameters.end();
     const std::string before = missing ? (implied != older_default.end() ? implied->second : "") : stored->second;
     if (before != value)
-      throw UserError(path + ": --" + name + " is " + value + " here but " + (before.empty() ? "missing" : before) +
-                      " in the snapshot; a resumed run keeps the options of the run it continues");
+      differences += (differences.empty() ? "--" : ", --") + name + " is " + value + " here but " +
+                     (before.empty() ? "missing" : before);
   }
+  if (!differences.empty())
+    throw UserError(path + ": " + differences +
+                    " in the snapshot; a resumed run keeps the options of the run it continues");
 }
 
 }  // namespace

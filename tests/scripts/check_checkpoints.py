@@ -208,6 +208,17 @@ def mode_refusals(work, rng):
     expect_failure("snapshot of another solver",
                    factorize_arguments(matrix, "mu", out, os.path.join(work, "c3")) + ["--restart", folder], out,
                    newest, "a hals run, not mu")
+    expect_failure("snapshot of another penalty",
+                   factorize_arguments(matrix, "hals", out, os.path.join(work, "c5")) + ["--alpha-w", "0.5",
+                                                                                          "--restart", folder],
+                   out, newest, "--alpha-w is 0.5 here but 0 in the snapshot")
+    mu_folder = os.path.join(work, "mu_snapshots")
+    run_dnmf(factorize_arguments(matrix, "mu", os.path.join(work, "mu_first.h5"), mu_folder, iterations=20))
+    expect_failure("snapshot of another loss",
+                   factorize_arguments(matrix, "mu", out, os.path.join(work, "c6")) + ["--loss", "kl", "--restart",
+                                                                                        mu_folder],
+                   out, os.path.join(mu_folder, snapshots(mu_folder)[-1]),
+                   "--loss is kullback-leibler here but frobenius in the snapshot")
     truncated = os.path.join(work, "truncated.h5")
     with open(newest, "rb") as source, open(truncated, "wb") as target:
         target.write(source.read()[: os.path.getsize(newest) // 2])
