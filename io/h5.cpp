@@ -441,6 +441,46 @@ void File::write_attribute(const std::string& object_path, const std::string& na
                  "writing attribute '" + name + "' of '" + object_path + "'");
 }
 
+namespace {
+
+herr_t add_attribute_name(hid_t, const char* name, const H5A_info_t*, void* names) {
+  static_cast<std::vector<std::string>*>(names)->emplace_back(name);
+  return 0;
+}
+
+}  // namespace
+
+void File::copy_attributes(const File& source, const std::string& from_object, const std::string& to_object,
+                           const std::vector<std::string>& except) {
+  std::vector<std::string> names;
+  {
+    Handle object = open_object(source.id(), from_object);
+    hsize_t next = 0;
+    if (!object.valid() || H5Aiterate2(object.id(), H5_INDEX_NAME, H5_ITER_INC, &next, add_attribute_name, &names) < 0)
+      source.fail("listing the attributes of '" + from_object + "'");
+  }
+  for (const auto& name : names) {
+    if (std::find(except.begin(), except.end(), name) != except.end()) continue;
+    H5T_class_t kind = H5T_NO_CLASS;
+    {
+      Handle attribute(H5Aopen_by_name(source.id(), from_object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT));
+      Handle type = checked_handle(H5Aget_type(attribute.id()), "H5Aget_type");
+      kind = H5Tget_class(type.id());
+    }
+    if (kind == H5T_STRING) {
+      write_attribute(to_object, name, source.read_string_attribute(from_object, name));
+    } else if (kind == H5T_INTEGER) {
+      const auto values = source.read_int_attribute(from_object, name);
+      if (values.size() == 1)
+        write_attribute(to_object, name, values[0]);
+      else
+        write_attribute(to_object, name, values);
+    } else if (kind == H5T_FLOAT) {
+      write_attribute(to_object, name, source.read_real_attribute(from_object, name));
+    }
+  }
+}
+
 bool File::has_attribute(const std::string& object_path, const std::string& name) const {
   return H5Aexists_by_name(id(), object_path.c_str(), name.c_str(), H5P_DEFAULT) > 0;
 }

@@ -80,6 +80,11 @@ class File {
   std::string read_string_attribute(const std::string& object_path, const std::string& name) const;
   std::vector<int64_t> read_int_attribute(const std::string& object_path, const std::string& name) const;
   double read_real_attribute(const std::string& object_path, const std::string& name) const;
+  // Every attribute of `from_object` in `source` (strings, integers, reals) written onto
+  // `to_object` of this file under its own name, but those listed in `except`.
+  // Collective; the other kinds of attribute dnmf never writes are left out.
+  void copy_attributes(const File& source, const std::string& from_object, const std::string& to_object,
+                       const std::vector<std::string>& except);
 
   // Strings as one "CSR of bytes": `name`/utf8 (uint8, the strings concatenated) and
   // `name`/offsets (int64, count + 1): string i is utf8[offsets[i] : offsets[i+1]].

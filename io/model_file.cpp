@@ -71,8 +71,18 @@ void write_model_file(MPI_Comm comm, const std::string& path, const std::string&
 
     const int64_t local_rows = static_cast<int64_t>(model.w.size()) / model.k;
     const int64_t first_column = even_split_start(model.columns, rank, ranks);
-    copy_strings(input, file, "/vocabulary", first_column,
-                 even_split_start(model.columns, rank + 1, ranks) - first_column);
+    const int64_t owned_columns = even_split_start(model.columns, rank + 1, ranks) - first_column;
+    copy_strings(input, file, "/vocabulary", first_column, owned_columns);
+    // How the documents were vectorized, so that new text can be vectorized the same way:
+    // the input's idf and document frequencies, and its options as attributes of /vectorizer.
+    if (input.exists("/idf"))
+      file.write_slice<double>("/idf", model.columns, first_column,
+                               input.read_slice<double>("/idf", first_column, owned_columns));
+    if (input.exists("/document_frequency"))
+      file.write_slice<int64_t>("/document_frequency", model.columns, first_column,
+                                input.read_slice<int64_t>("/document_frequency", first_column, owned_columns));
+    file.create_group("/vectorizer");
+    file.copy_attributes(input, "/", "/vectorizer", {"format", "format_version"});
     copy_strings(input, file, "/documents", model.first_row, local_rows);
     if (input.exists("/labels")) {
       file.write_slice<int32_t>("/labels", model.rows, model.first_row,

@@ -2,6 +2,8 @@
 // The dnmf model file (format "dnmf-model", docs/formats.md):
 //   /W (rows x k, each rank writes its rows), /H (k x columns)
 //   /vocabulary, /documents, /labels, /label_names   carried over from the input matrix
+//   /idf, /document_frequency (when the input has them), /vectorizer (the input's root
+//   attributes: how its text was vectorized)
 //   /history/{iteration, seconds, error, relative_error, objective, min_w, min_h, negative_w,
 //             negative_h}   (objective: absent before dnmf had penalties, then error² / 2)
 //   root attributes: solver, k, every parameter (loss and penalties among them), seed,

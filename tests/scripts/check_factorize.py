@@ -39,6 +39,18 @@ def seed_matrix(work):
     return path
 
 
+def carries_vectorizer(model, matrix):
+    """Whether `model` holds `matrix`'s /idf, /document_frequency and, as attributes of
+    /vectorizer, its root attributes but format and format_version."""
+    import h5py
+    with h5py.File(model, "r") as m, h5py.File(matrix, "r") as t:
+        options = {k: v for k, v in t.attrs.items() if k not in ("format", "format_version")}
+        carried = dict(m["vectorizer"].attrs)
+        return (np.array_equal(m["idf"][:], t["idf"][:])
+                and np.array_equal(m["document_frequency"][:], t["document_frequency"][:])
+                and options.keys() == carried.keys() and all(np.array_equal(options[k], carried[k]) for k in options))
+
+
 def seed(work):
     import scipy.io
     from sklearn.decomposition import NMF
@@ -66,6 +78,11 @@ def seed(work):
             failures.append(solver + " monotone")
         if solver == "hals":
             check_notebook_topics(output, failures)
+            carried = carries_vectorizer(output, matrix)
+            print("hals model carries the TF-IDF file's idf, document frequencies and options -> %s" % (
+                "ok" if carried else "FAIL"))
+            if not carried:
+                failures.append("vectorizer carried")
     # --precision single: V H^T from H rounded to float moves the model by about float's
     # rounding (6e-8) relative, far from anything a user would see in the topics.
     double_model = os.path.join(work, "seed_hals.h5")
@@ -94,7 +111,7 @@ def seed(work):
                                                        else found, "ok" if ok else "FAIL:\n" + completed.stderr))
     if not ok:
         failures.append("progress lines")
-    print("%d passed, %d failed" % (9 - len(failures), len(failures)))
+    print("%d passed, %d failed" % (10 - len(failures), len(failures)))
     return 1 if failures else 0
 
 
