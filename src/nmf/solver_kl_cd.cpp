@@ -1,7 +1,8 @@
 // kl-cd: cyclic coordinate descent on the Kullback-Leibler loss with a Newton step per
 // entry (Hsieh & Dhillon, "Fast coordinate descent methods with variable selection for
-// non-negative matrix factorization", KDD 2011, section 5: CCD for KL), its inner Newton
-// loop replaced by one step safeguarded as below, so that no update raises the loss.
+// non-negative matrix factorization", KDD 2011: their cyclic coordinate descent for KL),
+// its inner Newton loop replaced by one step safeguarded as below, so that no update
+// raises the loss.
 //
 // One entry x of W or H, the others fixed: with a_j the entries of the other factor that
 // meet x in WH (for x = W[i,t]: a_j = H[t,j]), v_j and wh_j V and WH at V's entries in x's
@@ -15,9 +16,10 @@
 //   x <- x_N when g < 0, max(x_N, x_M) when g > 0.
 // Why it never raises f: f''' ≤ 0, so f' grows at most as fast as Newton's model of it
 // on the way up and a step up stops at or before the minimum, on ground where f falls.
-// A step down can pass the minimum; then x_N ≤ minimum ≤ x, and x_M (which lowers f, by
-// the auxiliary function) or x_N, whichever is nearer the minimum from below, lowers f
-// too. A zero wh_j where v_j > 0 is read as ε (scikit-learn's handling of zeros).
+// A step down can pass the minimum (f'' grows on the way down), so x_N ≤ minimum; x_M
+// lowers f (by the auxiliary function), and max(x_N, x_M) is either x_M or lies between
+// x_M and the minimum, where f is lower still. A zero wh_j where v_j > 0 is read as ε
+// (scikit-learn's handling of zeros).
 //
 // Order: every row of W (rows in parallel, threads on static chunks), each row t = 1..k
 // with its wh_j updated after each entry; then H a row t at a time (the entries of a row
