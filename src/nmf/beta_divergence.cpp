@@ -25,22 +25,6 @@ constexpr NamedLoss kNamedLosses[] = {{"frobenius", "fro", kFrobenius},
                                       {"kullback-leibler", "kl", kKullbackLeibler},
                                       {"itakura-saito", "is", kItakuraSaito}};
 
-double row_dot(const double* a, const double* b, int64_t k) {
-  double sum = 0;
-  for (int64_t t = 0; t < k; ++t) sum += a[t] * b[t];
-  return sum;
-}
-
-// Σ over f's rows of W (row_count x k): column sums, the same on any number of threads.
-std::vector<double> column_sums(const double* x, int64_t row_count, int64_t k) {
-  std::vector<double> sums;
-  chunked_sum(row_count, k, sums, [&](int64_t begin, int64_t end, double* partial) {
-    for (int64_t i = begin; i < end; ++i)
-      for (int64_t t = 0; t < k; ++t) partial[t] += x[i * k + t];
-  });
-  return sums;
-}
-
 }  // namespace
 
 double parse_loss(const std::string& text) {
@@ -97,7 +81,7 @@ double beta_error(const DataMatrix& v, const Factors& f, double beta, const Entr
     for (int64_t i = begin; i < end; ++i) {
       visit_row_entries(v, wh, i, [&](int64_t, double x, double product) {
         if (x <= kBetaEpsilon) return;
-        const double safe = product == 0 ? kBetaEpsilon : product;
+        const double safe = product_or_epsilon(product);
         if (beta == kKullbackLeibler) {
           partial[0] += x * std::log(x / safe);
           partial[1] += x;

@@ -27,6 +27,8 @@ namespace dnmf::nmf {
 constexpr double kFrobenius = 2, kKullbackLeibler = 1, kItakuraSaito = 0;
 // scikit-learn's EPSILON: what a zero product (or a zero denominator of mu) is read as.
 constexpr double kBetaEpsilon = std::numeric_limits<float>::epsilon();
+// A product wh at an entry of V, a zero read as ε (scikit-learn's handling of zeros).
+inline double product_or_epsilon(double product) { return product == 0 ? kBetaEpsilon : product; }
 
 // β of a --loss value: frobenius, kullback-leibler (kl), itakura-saito (is) or a number;
 // a UserError naming the option otherwise.

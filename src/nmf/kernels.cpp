@@ -283,6 +283,15 @@ void store_tile(const double* tile, int64_t count, int64_t k, int64_t first, dou
     for (int64_t r = 0; r < k; ++r) x[(first + i) * k + r] = tile[r * kTileRows + i];
 }
 
+std::vector<double> column_sums(const double* x, int64_t count, int64_t k) {
+  std::vector<double> sums;
+  chunked_sum(count, k, sums, [&](int64_t begin, int64_t end, double* partial) {
+    for (int64_t i = begin; i < end; ++i)
+      for (int64_t t = 0; t < k; ++t) partial[t] += x[i * k + t];
+  });
+  return sums;
+}
+
 double dot(const double* a, const double* b, int64_t count) {
   std::vector<double> total;
   chunked_sum(count, 1, total, [&](int64_t begin, int64_t end, double* partial) {

@@ -65,6 +65,15 @@ inline void gram(const std::vector<double>& x, int64_t count, int64_t k, std::ve
 }
 // sum of a[i] * b[i] for i < count, in threads.hpp's fixed chunks.
 double dot(const double* a, const double* b, int64_t count);
+// The same for one short row (k numbers), on the calling thread, in order.
+inline double row_dot(const double* a, const double* b, int64_t k) {
+  double sum = 0;
+  for (int64_t t = 0; t < k; ++t) sum += a[t] * b[t];
+  return sum;
+}
+// Σ over rows [0, count) of x (row-major count x k): its k column sums, in threads.hpp's
+// fixed chunks (the same on any number of threads).
+std::vector<double> column_sums(const double* x, int64_t count, int64_t k);
 inline double dot(const std::vector<double>& a, const std::vector<double>& b) {
   return dot(a.data(), b.data(), static_cast<int64_t>(a.size()));
 }

@@ -37,6 +37,7 @@
 
 #include "src/base/log_events.hpp"
 #include "src/nmf/beta_divergence.hpp"
+#include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/threads.hpp"
 
@@ -61,8 +62,6 @@ inline double safeguarded_newton(double x, double sum_a, double sum_b, double c,
   return std::max(newton, mm);
 }
 
-inline double safe_product(double product) { return product == 0 ? kBetaEpsilon : product; }
-
 // One row's entries gathered into contiguous arrays for the W sweep: the values, WH
 // there, and the row's entries of H component-major (a[t * n + e] = H[t, column of e]),
 // so that each component's sums are one vectorizable pass.
@@ -85,7 +84,7 @@ double sweep_row(RowScratch& row, int64_t n, int64_t k, double* w_row, const dou
 #pragma omp simd reduction(+ : sum_a, sum_b)
     for (int64_t e = 0; e < n; ++e) {
       product[e] += change * moved[e];
-      const double inverse = 1 / safe_product(product[e]);
+      const double inverse = 1 / product_or_epsilon(product[e]);
       const double ratio = value[e] * inverse;
       sum_a += a[e] * ratio;
       sum_b += a[e] * a[e] * ratio * inverse;
@@ -129,16 +128,6 @@ class KullbackLeiblerCoordinateDescent : public Solver {
   void restore_state(const SolverState& state) override { stop_rule_.restore(state); }
 
  private:
-  // Σ over rows [0, count) of x (count x k): column sums, the same on any number of threads.
-  static std::vector<double> column_sums(const double* x, int64_t count, int64_t k) {
-    std::vector<double> sums;
-    chunked_sum(count, k, sums, [&](int64_t begin, int64_t end, double* partial) {
-      for (int64_t i = begin; i < end; ++i)
-        for (int64_t t = 0; t < k; ++t) partial[t] += x[i * k + t];
-    });
-    return sums;
-  }
-
   // Every entry of W's local rows; returns this rank's sum of |projected gradient|.
   double update_w(Factors& f) {
     const int64_t k = f.k;
@@ -191,7 +180,7 @@ class KullbackLeiblerCoordinateDescent : public Solver {
         if (moved == 0 && a == 0) continue;
         for_each_entry(i, [&](int64_t column, double x, double& product) {
           product += moved * change_[column];
-          const double inverse = 1 / safe_product(product);
+          const double inverse = 1 / product_or_epsilon(product);
           const double ratio = x * inverse;
           vt_w_[column * 2] += a * ratio;
           vt_w_[column * 2 + 1] += a * a * ratio * inverse;

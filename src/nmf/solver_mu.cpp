@@ -29,14 +29,13 @@
 
 #include "src/base/log_events.hpp"
 #include "src/nmf/beta_divergence.hpp"
+#include "src/nmf/kernels.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
 
 namespace dnmf::nmf {
 namespace {
-
-constexpr double kZeroDenominator = std::numeric_limits<float>::epsilon();
 
 // x[i,:] *= numerator[i,:] / (x[i,:] gram + l1), for the rows of x (count x k).
 template <class Wd>
@@ -54,7 +53,7 @@ void multiplicative_update(Wd w, double* x, int64_t count, const double* gram, c
       for (int64_t r = 0; r < k; ++r)
         for (int64_t t = 0; t < k; ++t) denominator[t] += row[r] * gram[r * k + t];
       for (int64_t t = 0; t < k; ++t) {
-        const double below = denominator[t] == 0 ? kZeroDenominator : denominator[t];
+        const double below = denominator[t] == 0 ? kBetaEpsilon : denominator[t];
         row[t] *= numerator[i * k + t] / below;
       }
     }
@@ -107,7 +106,7 @@ class BetaMultiplicativeUpdates : public Solver {
     products_at_entries(v_, f, ratio_);
     parallel_for(v_.local_rows(), [&](int64_t i) {
       visit_row_entries(v_, ratio_, i, [&](int64_t, double x, double& product) {
-        const double safe = product == 0 && beta_ < 2 ? kBetaEpsilon : product;
+        const double safe = beta_ < 2 ? product_or_epsilon(product) : product;
         product = kl()                     ? x / safe
                   : beta_ == kItakuraSaito ? x * ((1 / safe) * (1 / safe))
                                            : x * std::pow(safe, beta_ - 2);
@@ -117,8 +116,7 @@ class BetaMultiplicativeUpdates : public Solver {
 
   // (WH)_ij^(β−1), a zero product read as ε when β < 1.
   double powered(const double* w_row, const double* h_row, int64_t k) const {
-    double product = 0;
-    for (int64_t t = 0; t < k; ++t) product += w_row[t] * h_row[t];
+    double product = row_dot(w_row, h_row, k);
     if (product == 0 && beta_ < 1) product = kBetaEpsilon;
     return std::pow(product, beta_ - 1);
   }
@@ -128,11 +126,7 @@ class BetaMultiplicativeUpdates : public Solver {
     entry_ratios(f);
     std::vector<double> h_sums;
     if (kl()) {
-      chunked_sum(owned_columns(), k, h_sums, [&](int64_t begin, int64_t end, double* partial) {
-        const double* ht = owned_rows(f.Ht, k);
-        for (int64_t j = begin; j < end; ++j)
-          for (int64_t t = 0; t < k; ++t) partial[t] += ht[j * k + t];
-      });
+      h_sums = column_sums(owned_rows(f.Ht, k), owned_columns(), k);
       sum_over_ranks(h_sums);
     }
     LogScope scope(LogEvent::update);
@@ -175,10 +169,7 @@ class BetaMultiplicativeUpdates : public Solver {
     }
     std::vector<double> w_sums;
     if (kl()) {
-      chunked_sum(f.local_rows, k, w_sums, [&](int64_t begin, int64_t end, double* partial) {
-        for (int64_t i = begin; i < end; ++i)
-          for (int64_t t = 0; t < k; ++t) partial[t] += f.W[i * k + t];
-      });
+      w_sums = column_sums(f.W.data(), f.local_rows, k);
       sum_over_ranks(w_sums);
       for (double& sum : w_sums) sum = sum == 0 ? 1 : sum;
     } else {
