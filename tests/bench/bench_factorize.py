@@ -21,12 +21,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.io  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 
-from dnmf_h5 import read_model  # noqa: E402
+from dnmf_h5 import read_model, write_start  # noqa: E402
 from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
 
 SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
@@ -73,8 +72,7 @@ def main():
     W0 = np.abs(rng.normal(0, 0.01, (V.shape[0], 5)))
     H0 = np.abs(rng.normal(0, 0.01, (5, V.shape[1])))
     init = os.path.join(work, "init.h5")
-    with h5py.File(init, "w") as f:
-        f["W"], f["H"] = W0, H0
+    write_start(init, W0, H0)
 
     print("(a) 50 iterations of gd (lr 1e-2, lambda 1e3, mu 1e-6) on %d x %d, %d nonzeros" % (V.shape + (V.nnz,)))
     n = arguments.notebook_iterations

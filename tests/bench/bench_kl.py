@@ -22,14 +22,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.io  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 from sklearn.decomposition._nmf import _initialize_nmf  # noqa: E402
 
-from dnmf_h5 import read_model, read_tfidf, write_tfidf  # noqa: E402
-from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
+from dnmf_h5 import read_model, read_tfidf, write_start, write_tfidf  # noqa: E402
+from harness import data_dir, run_dnmf, use_build_tree, vectorize_20news_train  # noqa: E402
 
 
 def seconds_to_target(work, matrix, start, k, solver, target, ranks, max_iter):
@@ -49,8 +48,7 @@ def bench(work, name, V, matrix, k, arguments):
     print("%s: %d x %d, %d nonzeros; k = %d" % (name, V.shape[0], V.shape[1], V.nnz, k))
     W0, H0 = _initialize_nmf(V, k, init="nndsvda", random_state=0)
     start = os.path.join(work, name + "_start.h5")
-    with h5py.File(start, "w") as f:
-        f["W"], f["H"] = W0, H0
+    write_start(start, W0, H0)
     started = time.perf_counter()
     model = NMF(n_components=k, init="custom", solver="mu", beta_loss="kullback-leibler", tol=1e-4, max_iter=1000)
     model.fit_transform(V, W=W0.copy(), H=H0.copy())
@@ -85,10 +83,8 @@ def main():
         seed_matrix = os.path.join(work, "seed.h5")
         write_tfidf(seed_matrix, seed)
         bench(work, "seed", seed, seed_matrix, 5, arguments)
-        corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
         matrix = os.path.join(work, "all20.h5")
-        run_dnmf(["vectorize", corpus, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", matrix],
-                 nranks=arguments.ranks)
+        vectorize_20news_train(matrix, nranks=arguments.ranks)
         bench(work, "all 20 groups (train)", read_tfidf(matrix)[0], matrix, 20, arguments)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 
 from dnmf_h5 import read_model, read_tfidf  # noqa: E402
-from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
+from harness import run_dnmf, use_build_tree, vectorize_20news_train  # noqa: E402
 
 
 def main():
@@ -36,10 +36,8 @@ def main():
     arguments = parser.parse_args()
     work = tempfile.mkdtemp(prefix="dnmf-bench-midsize-")
     try:
-        corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
         matrix = os.path.join(work, "all20.h5")
-        run_dnmf(["vectorize", corpus, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", matrix],
-                 nranks=arguments.ranks)
+        vectorize_20news_train(matrix, nranks=arguments.ranks)
         V = read_tfidf(matrix)[0]
         print("all 20 groups (train): %d x %d, %d nonzeros; k = 20" % (V.shape + (V.nnz,)))
 

@@ -15,12 +15,12 @@ Usage: check_kl_cd.py WORKDIR   (dnmf and the rank count come from the environme
 import os
 import sys
 
-import h5py
 import numpy as np
 import scipy.io
 
 from dnmf_h5 import read_model, write_tfidf
-from harness import check_notebook_topics, data_dir, ranks, run_dnmf
+from check_losses import prepare
+from harness import check_notebook_topics, data_dir, ranks, run_dnmf, seed_corner
 
 EPSILON = np.finfo(np.float32).eps
 
@@ -98,16 +98,8 @@ def dnmf_run(work, name, matrix, start, iterations, alpha, l1_ratio, nranks=None
 
 
 def against_numpy(work, seed, failures):
-    from sklearn.decomposition._nmf import _initialize_nmf
-    part = seed[:300]
-    part = part[:, np.argsort(-np.asarray((part != 0).sum(axis=0)).ravel(), kind="stable")[:2000]]
-    part = part[np.asarray(part.sum(axis=1)).ravel() > 0].tocsr()
-    part.sort_indices()
-    W0, H0 = _initialize_nmf(part, 5, init="nndsvda", random_state=0)
-    matrix, start = os.path.join(work, "part.h5"), os.path.join(work, "part_start.h5")
-    write_tfidf(matrix, part)
-    with h5py.File(start, "w") as f:
-        f["W"], f["H"] = W0, H0
+    part = seed_corner(seed)
+    matrix, start, W0, H0 = prepare(work, "part", part)
     for alpha, l1_ratio in ((0.0, 0.0), (1e-4, 0.5)):
         name = "part_alpha%g" % alpha
         errors, objectives = dnmf_run(work, name, matrix, start, 10, alpha, l1_ratio)

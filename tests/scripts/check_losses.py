@@ -27,13 +27,12 @@ iteration counts match too.
 import os
 import sys
 
-import h5py
 import numpy as np
 import scipy.io
 import scipy.sparse as sp
 
-from dnmf_h5 import read_model, write_tfidf
-from harness import data_dir, ranks, run_dnmf
+from dnmf_h5 import read_model, write_start, write_tfidf
+from harness import data_dir, ranks, run_dnmf, seed_corner
 
 ITERATIONS = 50
 
@@ -106,18 +105,14 @@ def prepare(work, name, X):
     matrix_path = os.path.join(work, name + ".h5")
     write_tfidf(matrix_path, X)
     start_path = os.path.join(work, name + "_start.h5")
-    with h5py.File(start_path, "w") as f:
-        f["W"] = W0
-        f["H"] = H0
+    write_start(start_path, W0, H0)
     return matrix_path, start_path, W0, H0
 
 
 def main(work):
     os.makedirs(work, exist_ok=True)
     seed = scipy.io.mmread(os.path.join(data_dir("20news4-tfidf"), "tfidf.mtx")).tocsr()
-    part = seed[:300]
-    part = part[:, np.argsort(-np.asarray((part != 0).sum(axis=0)).ravel(), kind="stable")[:2000]]
-    part = part[np.asarray(part.sum(axis=1)).ravel() > 0]
+    part = seed_corner(seed)
     positive = sp.csr_matrix(part.toarray() + 0.01)
     cases = [("seed", seed, [("frobenius", 2.0), ("kullback-leibler", 1.0)]),
              ("part", part, [("0.5", 0.5), ("1.5", 1.5)]),

@@ -20,11 +20,10 @@ Usage: check_stopping.py WORKDIR   (dnmf and the rank count come from the enviro
 import os
 import sys
 
-import h5py
 import numpy as np
 
-from dnmf_h5 import read_model, read_tfidf
-from harness import data_dir, run_dnmf
+from dnmf_h5 import read_model, read_tfidf, write_start
+from harness import run_dnmf, vectorize_20news_train
 
 K = 20
 
@@ -55,16 +54,14 @@ def main(work):
     from sklearn.decomposition import NMF
     from sklearn.decomposition._nmf import _initialize_nmf
     os.makedirs(work, exist_ok=True)
-    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
     matrix = os.path.join(work, "all20.h5")
-    run_dnmf(["vectorize", corpus, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", matrix])
+    vectorize_20news_train(matrix)
     V = read_tfidf(matrix)[0]
     failures = []
 
     W0, H0 = _initialize_nmf(V, K, init="nndsvda", random_state=0)
     start = os.path.join(work, "sklearn_start.h5")
-    with h5py.File(start, "w") as f:
-        f["W"], f["H"] = W0, H0
+    write_start(start, W0, H0)
     model = NMF(n_components=K, solver="cd", init="custom")
     model.fit_transform(V, W=W0.copy(), H=H0.copy())
     output = os.path.join(work, "from_sklearn_start.h5")
@@ -92,8 +89,7 @@ def main(work):
     if not ok:
         failures.append("start")
     exact_start = os.path.join(work, "exact_start.h5")
-    with h5py.File(exact_start, "w") as f:
-        f["W"], f["H"] = exact_w, exact_h
+    write_start(exact_start, exact_w, exact_h)
     from_exact = os.path.join(work, "from_exact_start.h5")
     run_dnmf(["factorize", matrix, "-k", str(K), "--init", "file", "--init-file", exact_start, "-o", from_exact])
     reference = float(read_model(from_exact)[3]["final_error"])

@@ -77,3 +77,9 @@ def read_model(path):
         history = {name: f["history"][name][:] for name in f["history"]}
         attributes = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
         return f["W"][:], f["H"][:], history, attributes
+
+
+def write_start(path, W, H):
+    """An --init-file: datasets /W (rows x k) and /H (k x columns)."""
+    with h5py.File(path, "w") as f:
+        f["W"], f["H"] = W, H

@@ -71,6 +71,24 @@ def check_notebook_topics(model, failures):
             failures.append("topic " + " ".join(sorted(topic)))
 
 
+def vectorize_20news_train(matrix, nranks=None):
+    """All 20 newsgroups' train split, headers, footers and quotes removed, into `matrix`."""
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
+    run_dnmf(["vectorize", corpus, "--encoding", "latin-1", "--strip", "headers,footers,quotes", "-o", matrix],
+             nranks=nranks)
+
+
+def seed_corner(seed):
+    """The seed matrix's first 300 documents and the 2000 terms they use most (the empty
+    rows dropped): small enough for dense passes over every (document, term)."""
+    import numpy as np
+    part = seed[:300]
+    part = part[:, np.argsort(-np.asarray((part != 0).sum(axis=0)).ravel(), kind="stable")[:2000]]
+    part = part[np.asarray(part.sum(axis=1)).ravel() > 0].tocsr()
+    part.sort_indices()
+    return part
+
+
 def use_build_tree():
     """For benchmarks run by hand: dnmf, dnmf_generate and dnmf_row_probe from the project's build/ folder
     and Open MPI allowed as root, unless the environment already says otherwise."""

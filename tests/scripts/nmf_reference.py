@@ -13,11 +13,10 @@ hand are also checked against central finite differences of the loss.
 import os
 import sys
 
-import h5py
 import numpy as np
 import scipy.sparse as sp
 
-from dnmf_h5 import read_model, write_tfidf
+from dnmf_h5 import read_model, write_start, write_tfidf
 from harness import ranks, run_dnmf
 
 EPSILON = np.finfo(np.float32).eps
@@ -114,9 +113,7 @@ def main(work):
     W0 = np.abs(rng.normal(0, 0.3, (m, k))) - 0.02
     H0 = np.abs(rng.normal(0, 0.3, (k, n))) - 0.02
     init_path = os.path.join(work, "init.h5")
-    with h5py.File(init_path, "w") as f:
-        f["W"] = W0
-        f["H"] = H0
+    write_start(init_path, W0, H0)
 
     failures = []
     worst = check_adam_gradients(dense, W0.copy(), H0.copy(), 1e3, rng)
@@ -140,9 +137,7 @@ def main(work):
         start = init_path
         if solver == "mu":  # multiplicative updates need a nonnegative start
             start = os.path.join(work, "init_nonnegative.h5")
-            with h5py.File(start, "w") as f:
-                f["W"] = np.maximum(W0, 0)
-                f["H"] = np.maximum(H0, 0)
+            write_start(start, np.maximum(W0, 0), np.maximum(H0, 0))
         model = os.path.join(work, "%s.h5" % solver)
         run_dnmf(["factorize", matrix_path, "-k", str(k), "--solver", solver, "--init", "file", "--init-file", start,
                   "--max-iter", str(iterations), "--tol", "0", "-o", model] + options)
