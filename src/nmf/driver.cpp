@@ -11,6 +11,7 @@
 #include "src/base/progress.hpp"
 #include "src/base/resources.hpp"
 #include "src/base/stop_signals.hpp"
+#include "src/nmf/beta_divergence.hpp"
 
 namespace dnmf::nmf {
 namespace {
@@ -204,7 +205,7 @@ RunResult run_solver(Solver& solver, const DataMatrix& v, Factors& factors, cons
     result.final_error = error;
     record(result.history, v, report, iteration, earlier_seconds + elapsed, error, solver.objective(factors, error));
     const double per_iteration = elapsed / static_cast<double>(iteration - first_iteration + 1);
-    show_iteration(progress, reporter, result, solver.settings().beta == 2, stop, per_iteration);
+    show_iteration(progress, reporter, result, solver.settings().beta == kFrobenius, stop, per_iteration);
     if (const auto reason = stop_requested(solver, v, stop, result, error, report, elapsed)) {
       result.stop_reason = *reason;
       break;

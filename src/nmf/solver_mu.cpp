@@ -95,15 +95,19 @@ class BetaMultiplicativeUpdates : public Solver {
 
   double residual_norm(const Factors& f) override {
     products_at_entries(v_, f, ratio_);
+    ratio_holds_products_ = true;
     return beta_error(v_, f, beta_, ratio_);
   }
 
  private:
   bool kl() const { return beta_ == kKullbackLeibler; }
 
-  // ratio_ = V ∘ (WH)^(β−2) at V's entries (V / WH for KL, V / (WH)² for IS).
+  // ratio_ = V ∘ (WH)^(β−2) at V's entries (V / WH for KL, V / (WH)² for IS), from the
+  // products residual_norm left there for these factors, if it just ran (a resumed run's
+  // first step computes them here: the same numbers).
   void entry_ratios(const Factors& f) {
-    products_at_entries(v_, f, ratio_);
+    if (!ratio_holds_products_) products_at_entries(v_, f, ratio_);
+    ratio_holds_products_ = false;
     parallel_for(v_.local_rows(), [&](int64_t i) {
       visit_row_entries(v_, ratio_, i, [&](int64_t, double x, double& product) {
         const double safe = beta_ < 2 ? product_or_epsilon(product) : product;
@@ -203,6 +207,7 @@ class BetaMultiplicativeUpdates : public Solver {
 
   const double beta_, gamma_;
   EntryValues ratio_;
+  bool ratio_holds_products_ = false;  // ratio_ is WH of the factors as they stand
 };
 
 }  // namespace
