@@ -73,7 +73,8 @@ void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfF
 
     file.write_strings("/vocabulary", slices.first_column, slices.terms);
     file.write_slice<double>("/idf", slices.columns, slices.first_column, slices.idf);
-    file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column, slices.document_frequency);
+    if (!slices.without_document_frequency)
+      file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column, slices.document_frequency);
     file.write_strings("/documents", rows.first_row, slices.document_ids);
     if (!slices.label_names.empty()) {
       file.write_slice<int32_t>("/labels", slices.rows, rows.first_row, slices.labels);

@@ -35,7 +35,8 @@ struct TfidfFileSlices {
   int64_t first_column = 0;               // this rank's vocabulary slice
   std::vector<std::string> terms;
   std::vector<double> idf;
-  std::vector<int64_t> document_frequency;
+  std::vector<int64_t> document_frequency;             // written unless without_document_frequency
+  bool without_document_frequency = false;             // the same on every rank
   std::map<std::string, std::string> text_attributes;  // same on every rank
   std::map<std::string, int64_t> integer_attributes;
 };

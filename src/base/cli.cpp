@@ -122,9 +122,16 @@ bool CommandLine::flag(const std::string& name) const {
 
 std::map<std::string, std::string> CommandLine::all_values() const {
   std::map<std::string, std::string> values;
-  for (const auto& option : options_)
-    values[option.name] = option.value_name.empty() ? (flag(option.name) ? "true" : "false") : value(option.name);
+  for (const auto& option : options_) values[option.name] = recorded_value(option.name);
   return values;
+}
+
+std::string CommandLine::recorded_value(const std::string& name) const {
+  return is_flag(name) ? (flag(name) ? "true" : "false") : value(name);
+}
+
+std::string CommandLine::default_text(const std::string& name) const {
+  return is_flag(name) ? "false" : spec(name).default_value;
 }
 
 std::string CommandLine::help_text() const {

@@ -43,8 +43,18 @@ class CommandLine {
   std::string value(const std::string& name) const;
   bool flag(const std::string& name) const;
   bool given(const std::string& name) const { return given_.count(name) > 0; }
-  // Every option with its value, for recording in output files.
+  // Every option with its value, for recording in output files ("true" or "false" for a
+  // flag); recorded_value is one of them, default_text what it is when not given.
   std::map<std::string, std::string> all_values() const;
+  std::string recorded_value(const std::string& name) const;
+  std::string default_text(const std::string& name) const;
+  bool is_flag(const std::string& name) const { return spec(name).value_name.empty(); }
+  // Sets option `name` as if given, to a value as all_values records it (an option taken
+  // from a file).
+  void set(const std::string& name, const std::string& value) {
+    spec(name);
+    given_[name] = value;
+  }
 
  private:
   const OptionSpec& spec(const std::string& name) const;

@@ -30,10 +30,12 @@
 #include "io/record_split.hpp"
 #include "io/table_rows.hpp"
 #include "io/tfidf_file.hpp"
+#include "io/vectorizer_record.hpp"
 #include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/hash.hpp"
 #include "src/base/log_events.hpp"
 #include "src/base/progress.hpp"
 #include "src/base/resources.hpp"
@@ -87,7 +89,8 @@ CommandLine vectorize_command_line() {
       "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
       "a file of documents (--format lines / records / jsonl / csv / tsv), or bag-of-words counts\n"
       "(--format uci: DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]). Any file may be gzip,\n"
-      "zstd, bzip2 or xz compressed.",
+      "zstd, bzip2 or xz compressed. With --vocabulary-from, new documents get the columns and idf\n"
+      "of an earlier TF-IDF file or model, for dnmf transform.",
       {
           {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
           {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
@@ -117,6 +120,9 @@ CommandLine vectorize_command_line() {
           {"ngram-range", "MIN,MAX", "1,1", "terms are word n-grams of MIN to MAX tokens (after stop words)"},
           {"token-pattern", "REGEX", std::string(text::default_token_pattern),
            "what a token is, in Python's re syntax (scikit-learn's token_pattern)"},
+          {"vocabulary-from", "FILE.h5", "",
+           "the vocabulary, idf and text options of this TF-IDF file or model (scikit-learn's "
+           "transform): terms not in it are dropped"},
       });
 }
 
@@ -135,7 +141,54 @@ struct VectorizeSettings {
   VocabularyFilter filter;
   bool count_columns_filtered = false;  // count input: a filter option was given
   TfidfWeighting weighting;
+  std::optional<io::VectorizerRecord> fixed_vocabulary;  // --vocabulary-from
 };
+
+// The options that decide how text becomes a row, by their command-line and attribute
+// names: with --vocabulary-from they are the file's.
+const std::vector<std::pair<const char*, const char*>>& recorded_text_options() {
+  static const std::vector<std::pair<const char*, const char*>> options{
+      {"strip", "strip"},
+      {"stop-words", "stop_words"},
+      {"no-lowercase", "no_lowercase"},
+      {"strip-accents", "strip_accents"},
+      {"ngram-range", "ngram_range"},
+      {"token-pattern", "token_pattern"},
+      {"norm", "norm"},
+      {"sublinear-tf", "sublinear_tf"},
+      {"binary", "binary"},
+      {"no-idf", "no_idf"},
+      {"no-smooth-idf", "no_smooth_idf"},
+  };
+  return options;
+}
+
+// --vocabulary-from: the file's text options become this run's. One given again must say
+// the same, and options that choose a vocabulary have nothing to choose.
+void adopt_recorded_options(CommandLine& line, const io::VectorizerRecord& record) {
+  for (const char* option : {"min-df", "max-df", "max-features"})
+    if (line.given(option))
+      throw UserError(std::string("--") + option + " chooses a vocabulary; with --vocabulary-from it is " +
+                      record.path + "'s");
+  const auto made_from = record.options.find("input_format");
+  if (made_from != record.options.end() && (made_from->second == "uci" || made_from->second == "mtx"))
+    throw UserError(record.path + ": its vocabulary came with counts (--format " + made_from->second +
+                    "), not from text dnmf tokenized: --vocabulary-from needs the file of a text corpus");
+  if (line.value("format") == "uci" || line.value("format") == "mtx")
+    throw UserError("--vocabulary-from applies to text input, not to --format uci/mtx counts");
+  for (const auto& [option, attribute] : recorded_text_options()) {
+    const auto found = record.options.find(attribute);
+    const std::string recorded = found != record.options.end() ? found->second : line.default_text(option);
+    const std::string given = line.recorded_value(option);
+    if (line.given(option) && given != recorded)
+      throw UserError("--" + std::string(option) + (line.is_flag(option) ? "" : " " + given) + " disagrees with " +
+                      record.path + ", whose text was vectorized with " +
+                      (line.is_flag(option) ? std::string(recorded == "true" ? "" : "no ") + "--" + option
+                                            : "--" + std::string(option) + " " + recorded) +
+                      " (leave it out to take the file's)");
+    line.set(option, recorded);
+  }
+}
 
 // The analyzer's options: --no-lowercase, --strip-accents, --ngram-range, --token-pattern.
 text::AnalyzerOptions analyzer_options_from(const CommandLine& line) {
@@ -219,6 +272,8 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.binary = line.flag("binary");
   settings.weighting.use_idf = !line.flag("no-idf");
   settings.document.analysis = analyzer_options_from(line);
+  if (!line.value("vocabulary-from").empty() && settings.counts)
+    throw UserError("--vocabulary-from applies to text input, not to --format uci/mtx counts");
   if (settings.counts && (line.given("no-lowercase") || line.given("strip-accents") || line.given("ngram-range") ||
                           line.given("token-pattern")))
     throw UserError("--no-lowercase, --strip-accents, --ngram-range and --token-pattern apply to text input");
@@ -538,6 +593,14 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
   attributes["use_idf"] = settings.weighting.use_idf ? "true" : "false";
   attributes["dnmf_version"] = DNMF_VERSION;
+  if (!settings.fixed_vocabulary) {
+    attributes.erase("vocabulary_from");
+  } else {  // the vocabulary was chosen by the file's filters
+    for (const char* name : {"min_df", "max_df", "max_features"}) {
+      const auto recorded = settings.fixed_vocabulary->options.find(name);
+      if (recorded != settings.fixed_vocabulary->options.end()) attributes[name] = recorded->second;
+    }
+  }
   return attributes;
 }
 
@@ -563,28 +626,49 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
     statistics.push_back(counts.statistics()[id]);
     id_of_term.push_back(id);
   }
-  GlobalVocabulary vocabulary;
-  run_collectively(comm, [&] {
-    check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
-    vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
-    if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
-  });
-
-  timer.start(LogEvent::weight);
-  std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
-  std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
-  for (size_t i = 0; i < id_of_term.size(); ++i) {
-    column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
-    idf_of_id[id_of_term[i]] = idf_weight(vocabulary.frequency_of_term[i], documents, settings.weighting);
-  }
   io::TfidfFileSlices slices;
   slices.rows = documents;
-  slices.columns = vocabulary.size;
+  std::vector<int64_t> column_of_id(counts.statistics().size(), -1);
+  std::vector<double> idf_of_id(counts.statistics().size(), 0.0);
+  if (settings.fixed_vocabulary) {
+    io::VocabularyColumns fixed;
+    FixedColumns found;
+    run_collectively(comm, [&] {
+      check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
+      fixed = io::read_vocabulary_columns(comm, *settings.fixed_vocabulary);
+      found = look_up_terms(comm, terms, fixed.first_column, fixed.terms, fixed.idf, settings.fixed_vocabulary->path);
+    });
+    timer.start(LogEvent::weight);
+    for (size_t i = 0; i < id_of_term.size(); ++i) {
+      column_of_id[id_of_term[i]] = found.column_of_term[i];
+      idf_of_id[id_of_term[i]] = found.idf_of_term[i];
+    }
+    slices.columns = settings.fixed_vocabulary->columns;
+    slices.first_column = fixed.first_column;
+    slices.terms = std::move(fixed.terms);
+    slices.idf = std::move(fixed.idf);
+    slices.without_document_frequency = fixed.document_frequency.empty() && slices.columns > 0;
+    slices.document_frequency = std::move(fixed.document_frequency);
+  } else {
+    GlobalVocabulary vocabulary;
+    run_collectively(comm, [&] {
+      check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
+      vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
+      if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
+    });
+    timer.start(LogEvent::weight);
+    for (size_t i = 0; i < id_of_term.size(); ++i) {
+      column_of_id[id_of_term[i]] = vocabulary.column_of_term[i];
+      idf_of_id[id_of_term[i]] = idf_weight(vocabulary.frequency_of_term[i], documents, settings.weighting);
+    }
+    slices.columns = vocabulary.size;
+    slices.first_column = vocabulary.owned_first_column;
+    slices.terms = std::move(vocabulary.owned_terms);
+    slices.document_frequency = std::move(vocabulary.owned_document_frequency);
+    for (int64_t df : slices.document_frequency) slices.idf.push_back(idf_weight(df, documents, settings.weighting));
+  }
   slices.matrix = local.pipeline.counts().take_weighted_rows(column_of_id, idf_of_id, settings.weighting);
   slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
-  slices.first_column = vocabulary.owned_first_column;
-  slices.terms = std::move(vocabulary.owned_terms);
-  slices.document_frequency = std::move(vocabulary.owned_document_frequency);
   return slices;
 }
 
@@ -674,6 +758,7 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
     if (column < slices.first_column || column >= last_column) continue;
     slices.terms.push_back(input_terms[input_column]);
     slices.document_frequency.push_back(kept_frequency[column]);
+    slices.idf.push_back(kept_idf[column]);
   }
   return slices;
 }
@@ -686,12 +771,25 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   auto line = vectorize_command_line();
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
   VectorizeSettings settings;
+  if (!line.value("vocabulary-from").empty())
+    run_collectively(comm, [&] {
+      settings.fixed_vocabulary = io::read_vectorizer_record(comm, line.value("vocabulary-from"));
+      adopt_recorded_options(line, *settings.fixed_vocabulary);
+    });
   run_collectively(
-      comm, [&] { settings = settings_from(line); }, kExitUsage);
+      comm,
+      [&] {
+        auto fixed_vocabulary = std::move(settings.fixed_vocabulary);
+        settings = settings_from(line);
+        settings.fixed_vocabulary = std::move(fixed_vocabulary);
+      },
+      kExitUsage);
   // 2. Refuse what cannot work before any reading: the output, a bad --stop-words file.
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) {
-      io::refuse_output_over_inputs(settings.output, "-o", settings.inputs);
+      auto inputs = settings.inputs;
+      if (settings.fixed_vocabulary) inputs.push_back(settings.fixed_vocabulary->path);
+      io::refuse_output_over_inputs(settings.output, "-o", inputs);
       h5::check_output_writable(settings.output);
     }
     settings.document.stop_words = text::load_stop_words(settings.stop_words_choice);
@@ -703,11 +801,12 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   io::TfidfFileSlices slices =
       settings.counts ? vectorize_counts(comm, settings, local, timer) : vectorize_text(comm, settings, local, timer);
   // 4. Everything the file holds beside the matrix.
-  for (int64_t df : slices.document_frequency) slices.idf.push_back(idf_weight(df, slices.rows, settings.weighting));
   slices.document_ids = std::move(local.ids);
   slices.labels = std::move(local.labels);
   slices.label_names = local.label_names;
   slices.text_attributes = parameter_attributes(settings, line);
+  slices.text_attributes["vocabulary_fingerprint"] =
+      hex64(vocabulary_fingerprint(comm, slices.first_column, slices.terms));
   slices.integer_attributes["n_documents"] = slices.rows;
   // 5. One file, written collectively; 6. the summary.
   timer.start(LogEvent::write);

@@ -5,7 +5,6 @@
 // table over one byte arena (no allocation per term, one probe sequence per token)
 // rather than std::unordered_map<std::string, ...>.
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,22 +59,7 @@ class TermTable {
     uint32_t tag;  // high half of the term's hash
   };
 
-  // Eight bytes at a time, each step a multiply-xorshift (splitmix64's finalizer).
-  static uint64_t hash_of(std::string_view text) {
-    uint64_t hash = 0x9E3779B97F4A7C15ull ^ text.size();
-    const char* bytes = text.data();
-    size_t left = text.size();
-    while (left >= 8) {
-      uint64_t word;
-      std::memcpy(&word, bytes, 8);
-      hash = mix64(hash ^ word);
-      bytes += 8;
-      left -= 8;
-    }
-    uint64_t tail = 0;
-    std::memcpy(&tail, bytes, left);
-    return mix64(hash ^ tail);
-  }
+  static uint64_t hash_of(std::string_view text) { return hash_bytes(text); }
 
   void grow() {
     std::vector<Slot> bigger(slots_.size() * 2, Slot{kEmpty, 0});

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <numeric>
 
+#include <unordered_map>
+
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
+#include "src/base/hash.hpp"
 
 namespace dnmf {
 namespace {
@@ -340,6 +343,71 @@ std::vector<int64_t> filter_columns(MPI_Comm comm, std::vector<TermStatistics> s
   }
   throw_if_nothing_left(static_cast<int64_t>(kept_frequency.size()));
   return new_column;
+}
+
+namespace {
+
+int owner_of_term(std::string_view term, int ranks) {
+  return static_cast<int>(hash_bytes(term) % static_cast<uint64_t>(ranks));
+}
+
+}  // namespace
+
+FixedColumns look_up_terms(MPI_Comm comm, const std::vector<std::string_view>& local_terms, int64_t first_column,
+                           const std::vector<std::string>& terms, const std::vector<double>& idf,
+                           const std::string& source) {
+  const int ranks = comm_size(comm);
+  // 1. The vocabulary's terms to their owners, with their columns and idf.
+  using Entry = std::pair<std::string, std::pair<int64_t, double>>;
+  std::vector<std::vector<Entry>> entries_by_owner(static_cast<size_t>(ranks));
+  for (size_t i = 0; i < terms.size(); ++i)
+    entries_by_owner[owner_of_term(terms[i], ranks)].push_back(
+        {terms[i], {first_column + static_cast<int64_t>(i), idf[i]}});
+  std::unordered_map<std::string, std::pair<int64_t, double>> owned;
+  std::string repeated;
+  for (auto& block : send_to_owners(comm, entries_by_owner))
+    for (auto& [term, column_and_idf] : block)
+      if (!owned.emplace(term, column_and_idf).second && repeated.empty()) repeated = term;
+  const int reporter = lowest_rank_with(comm, !repeated.empty());
+  if (reporter >= 0)
+    throw UserError(source + ": /vocabulary holds '" + broadcast_item(comm, repeated, reporter) +
+                    "' twice (a damaged file?)");
+  entries_by_owner = {};
+  // 2. Every local term to its owner, which answers in the order asked.
+  std::vector<std::vector<std::string>> questions(static_cast<size_t>(ranks));
+  std::vector<std::pair<int, size_t>> asked(local_terms.size());  // (owner, index there)
+  for (size_t i = 0; i < local_terms.size(); ++i) {
+    const int owner = owner_of_term(local_terms[i], ranks);
+    asked[i] = {owner, questions[owner].size()};
+    questions[owner].emplace_back(local_terms[i]);
+  }
+  const auto received = send_to_owners(comm, questions);
+  std::vector<std::vector<std::pair<int64_t, double>>> answers(static_cast<size_t>(ranks));
+  for (size_t sender = 0; sender < received.size(); ++sender)
+    for (const auto& term : received[sender]) {
+      const auto found = owned.find(term);
+      answers[sender].push_back(found != owned.end() ? found->second : std::pair<int64_t, double>{-1, 0.0});
+    }
+  const auto replies = send_to_owners(comm, answers);
+  FixedColumns columns;
+  columns.column_of_term.resize(local_terms.size());
+  columns.idf_of_term.resize(local_terms.size());
+  for (size_t i = 0; i < local_terms.size(); ++i) {
+    const auto& [column, idf] = replies[asked[i].first][asked[i].second];
+    columns.column_of_term[i] = column;
+    columns.idf_of_term[i] = idf;
+  }
+  return columns;
+}
+
+uint64_t vocabulary_fingerprint(MPI_Comm comm, int64_t first_column, const std::vector<std::string>& terms) {
+  // A sum of (term, column) hashes: any split of the columns over ranks gives the same.
+  uint64_t sum = 0;
+  for (size_t i = 0; i < terms.size(); ++i)
+    sum += mix64(hash_bytes(terms[i]) ^ mix64(static_cast<uint64_t>(first_column) + i + 1));
+  const auto total = static_cast<uint64_t>(sum_over_ranks(comm, static_cast<int64_t>(sum)));
+  const int64_t columns = sum_over_ranks(comm, static_cast<int64_t>(terms.size()));
+  return mix64(total ^ mix64(static_cast<uint64_t>(columns)));
 }
 
 }  // namespace dnmf

@@ -21,6 +21,12 @@
 //
 // Count input (filter_columns): the vocabulary is given, df and counts are summed with one
 // allreduce, and the same filters drop columns, keeping the input's column order.
+//
+// A vocabulary fixed beforehand (look_up_terms, vectorize --vocabulary-from): the columns
+// and idf are a file's, as scikit-learn's TfidfVectorizer.transform keeps its fitted ones.
+// Each rank reads a slice of the file's vocabulary; term t is looked up on rank
+// hash(t) mod ranks, which receives the slices' terms there and every rank's question
+// about them (two all-to-alls). No rank holds the whole vocabulary.
 #include <mpi.h>
 
 #include <cstdint>
@@ -77,5 +83,22 @@ GlobalVocabulary merge_text_vocabulary(MPI_Comm comm, const std::vector<std::str
 // global df of the kept columns.
 std::vector<int64_t> filter_columns(MPI_Comm comm, std::vector<TermStatistics> statistics, int64_t documents,
                                     const VocabularyFilter& filter, std::vector<int64_t>& kept_frequency);
+
+// Per local term: its column in the fixed vocabulary (-1: not in it) and its idf.
+struct FixedColumns {
+  std::vector<int64_t> column_of_term;
+  std::vector<double> idf_of_term;
+};
+
+// Collective; `terms` and `idf` are this rank's slice of the fixed vocabulary, columns
+// first_column.. . A term listed twice in it is a UserError on every rank naming `source`
+// and the term.
+FixedColumns look_up_terms(MPI_Comm comm, const std::vector<std::string_view>& local_terms, int64_t first_column,
+                           const std::vector<std::string>& terms, const std::vector<double>& idf,
+                           const std::string& source);
+
+// A hash of a vocabulary in column order, from each rank's slice (collective): the same
+// for the same terms in the same order, whatever the number of ranks.
+uint64_t vocabulary_fingerprint(MPI_Comm comm, int64_t first_column, const std::vector<std::string>& terms);
 
 }  // namespace dnmf

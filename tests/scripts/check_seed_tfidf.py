@@ -26,10 +26,7 @@ import numpy as np
 import scipy.io
 
 from dnmf_h5 import read_tfidf
-from harness import COMPRESSORS, data_dir, ranks, run_dnmf
-
-SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
-
+from harness import COMPRESSORS, SEED_GROUPS, cleaned_seed_texts, data_dir, ranks, run_dnmf, seed_posts
 
 def vectorize_seed(output):
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
@@ -80,18 +77,6 @@ def main(output, reference_dir):
         return 1
     print("ok: %s equals scikit-learn's TF-IDF (2034 x 26576, 133634 nonzeros, rows within 1e-12)" % output)
     return 0
-
-
-def seed_posts():
-    """(id, group, text) of each seed post in the folder's order, read as latin-1 as
-    fetch_20newsgroups reads them."""
-    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
-    posts = []
-    for group in SEED_GROUPS.split(","):
-        for name in sorted(os.listdir(os.path.join(corpus, group))):
-            with open(os.path.join(corpus, group, name), "rb") as post:
-                posts.append(("20news-bydate-train/%s/%s" % (group, name), group, post.read().decode("latin-1")))
-    return posts
 
 
 def seed_as_records(folder_output):
@@ -154,12 +139,9 @@ def seed_with_options(folder_output):
     """The seed posts with each mix of options in SEED_OPTION_MIXES, against scikit-learn's
     TfidfVectorizer on the same posts, cleaned by its own fetch_20newsgroups helpers:
     vocabulary, idf and every entry within 1e-12."""
-    from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,
-                                                     strip_newsgroup_quoting)
     from sklearn.feature_extraction.text import TfidfVectorizer
     corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-train")
-    texts = [strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text)))
-             for _, _, text in seed_posts()]
+    texts = cleaned_seed_texts()
     failed = 0
     for number, (name, options, sklearn_options) in enumerate(SEED_OPTION_MIXES):
         output = os.path.splitext(folder_output)[0] + "_options%d.h5" % number

@@ -58,6 +58,30 @@ NOTEBOOK_TOPICS = [{"space", "nasa", "launch", "shuttle", "orbit"}, {"god", "jes
                    {"graphics", "image", "files"}]
 
 
+SEED_GROUPS = "alt.atheism,comp.graphics,sci.space,talk.religion.misc"
+
+
+def seed_posts(split="train"):
+    """(id, group, text) of each post of the seed's four groups in a split, in the folder's
+    order, read as latin-1 as fetch_20newsgroups reads them."""
+    corpus = os.path.join(data_dir("20news-bydate"), "20news-bydate-" + split)
+    posts = []
+    for group in SEED_GROUPS.split(","):
+        for name in sorted(os.listdir(os.path.join(corpus, group))):
+            with open(os.path.join(corpus, group, name), "rb") as post:
+                posts.append(("20news-bydate-%s/%s/%s" % (split, group, name), group, post.read().decode("latin-1")))
+    return posts
+
+
+def cleaned_seed_texts(split="train"):
+    """The texts of seed_posts(split) cleaned by scikit-learn's own fetch_20newsgroups
+    helpers (headers, footers and quotes removed)."""
+    from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,
+                                                     strip_newsgroup_quoting)
+    return [strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text)))
+            for _, _, text in seed_posts(split)]
+
+
 def check_notebook_topics(model, failures):
     """Prints `dnmf topics` of `model` and whether each notebook topic is among them;
     appends the missing ones to `failures`."""
