@@ -155,6 +155,12 @@ std::string format_of_file(MPI_Comm comm, const std::string& path) {
   return file.has_attribute("/", "format") ? file.read_string_attribute("/", "format") : std::string();
 }
 
+bool is_hdf5_file(const std::string& path) {
+  quiet_library_errors();
+  std::error_code error;
+  return std::filesystem::is_regular_file(path, error) && H5Fis_hdf5(path.c_str()) > 0;
+}
+
 std::string temporary_path_for(const std::string& final_path, uint64_t unique) {
   return final_path + kTemporaryMarker + std::to_string(unique);
 }

@@ -124,6 +124,10 @@ class File {
 // "dnmf-model", "dnmf-snapshot"), or "" when it has none.
 std::string format_of_file(MPI_Comm comm, const std::string& path);
 
+// Whether `path` is a regular file in HDF5's format (rank-local; false for folders, FIFOs
+// and files that are not there).
+bool is_hdf5_file(const std::string& path);
+
 // Silences HDF5's own error-stack printing: dnmf reports errors itself, once.
 void quiet_library_errors();
 

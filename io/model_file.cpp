@@ -143,7 +143,9 @@ nmf::Factors read_start_factors(MPI_Comm comm, const std::string& path, int64_t 
 
 ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   auto file = h5::File::open(comm, path);
-  if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kFormatName)
+  // dnmf transform's output holds the same W, H and tables, for new documents.
+  const std::string format = file.has_attribute("/", "format") ? file.read_string_attribute("/", "format") : "";
+  if (format != kFormatName && format != "dnmf-transform")
     throw UserError(path + ": not a dnmf model (no format = \"dnmf-model\" attribute; make one with dnmf factorize)");
   ModelSummary summary;
   const auto w = file.dataset_shape("/W");

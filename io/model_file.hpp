@@ -71,7 +71,8 @@ struct ModelSummary {
   std::map<std::string, std::string> attributes;
 };
 
-// Collective; checks that `path` is a dnmf model.
+// Collective; checks that `path` is a dnmf model (or dnmf transform's output, which holds
+// a model's datasets for new documents).
 ModelSummary read_model_summary(MPI_Comm comm, const std::string& path);
 
 }  // namespace dnmf::io

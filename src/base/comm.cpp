@@ -262,6 +262,16 @@ std::vector<int64_t> sum_over_lower_ranks(MPI_Comm comm, const std::vector<int64
   return result;
 }
 
+double sum_in_rank_order(MPI_Comm comm, const std::vector<double>& values) {
+  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  double sum = 0;
+  if (rank > 0) check(MPI_Recv(&sum, 1, MPI_DOUBLE, rank - 1, 0, comm, MPI_STATUS_IGNORE), "MPI_Recv");
+  for (double value : values) sum += value;
+  if (rank + 1 < ranks) check(MPI_Send(&sum, 1, MPI_DOUBLE, rank + 1, 0, comm), "MPI_Send");
+  check(MPI_Bcast(&sum, 1, MPI_DOUBLE, ranks - 1, comm), "MPI_Bcast");
+  return sum;
+}
+
 int64_t sum_over_lower_ranks(MPI_Comm comm, int64_t value) {
   int64_t result = 0;
   check(MPI_Exscan(&value, &result, 1, MPI_INT64_T, MPI_SUM, comm), "MPI_Exscan");

@@ -37,6 +37,10 @@ void barrier(MPI_Comm comm);
 int lowest_rank_with(MPI_Comm comm, bool flag);
 
 int64_t sum_over_ranks(MPI_Comm comm, int64_t value);
+// Σ of every rank's `values`, added one at a time in rank order as one rank holding them
+// all would add them: bitwise the same on any number of ranks (a chain of messages from
+// rank to rank, then a broadcast; for sums taken once, not every iteration).
+double sum_in_rank_order(MPI_Comm comm, const std::vector<double>& values);
 double sum_over_ranks(MPI_Comm comm, double value);
 // Overloads only: an int or float argument must not silently pick one of them.
 void sum_over_ranks(MPI_Comm comm, int value) = delete;

@@ -21,6 +21,7 @@
 #include "src/commands/factorize.hpp"
 #include "src/commands/info.hpp"
 #include "src/commands/topics.hpp"
+#include "src/commands/transform.hpp"
 #include "src/commands/vectorize.hpp"
 #include "src/nmf/threads.hpp"
 
@@ -32,6 +33,7 @@ const char* const kUsage =
     "commands:\n"
     "  vectorize   TF-IDF matrix of a corpus (scikit-learn's TfidfVectorizer), to HDF5\n"
     "  factorize   NMF of a TF-IDF file: W (documents x topics) and H (topics x terms), to HDF5\n"
+    "  transform   a model applied to new documents: their topic weights, to HDF5\n"
     "  topics      the top words of each topic of a model\n"
     "  info        what a dnmf HDF5 file holds, and its row split over ranks\n"
     "\n"
@@ -131,6 +133,7 @@ int main(int argc, char** argv) {
     if (command == "info") return dnmf::run_info(comm, argc, argv, 2);
     if (command == "factorize") return dnmf::run_factorize(comm, argc, argv, 2);
     if (command == "topics") return dnmf::run_topics(comm, argc, argv, 2);
+    if (command == "transform") return dnmf::run_transform(comm, argc, argv, 2);
     if (command == "--help" || command == "-h" || command == "help") {
       if (rank == 0) std::fputs(kUsage, stdout);
       return 0;

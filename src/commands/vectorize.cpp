@@ -81,49 +81,56 @@ const std::vector<InputFormatEntry>& input_formats() {
   return entries;
 }
 
+}  // namespace
+
+std::vector<OptionSpec> vectorize_options() {
+  return {
+      {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
+      {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
+      {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
+      {"text-field", "NAME,...", "text", "jsonl/csv/tsv: the fields that hold the text (several: joined)"},
+      {"id-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's id [default: FILE:N]"},
+      {"label-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's label"},
+      {"groups", "A,B,...", "", "keep only these first-level folders"},
+      {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
+      {"encoding", "NAME", "utf-8", "utf-8, latin-1, or any encoding ICU converts (cp1252, shift_jis...)"},
+      {"progress-seconds", "S", "60",
+       "a progress line on stderr every S seconds when not on a terminal (a batch log); 0: none"},
+      {"on-error", "MODE", "stop", "a malformed JSON line or table row: stop (an error) or skip (counted)"},
+      {"decode-error", "MODE", "strict", "invalid utf-8: strict (stop with an error) or replace (U+FFFD)"},
+      {"strip", "PARTS", "", "remove newsgroup headers,footers,quotes as scikit-learn does"},
+      {"stop-words", "LIST", "english", "english, none, or a file with one word per line"},
+      {"min-df", "N|F", "1", "drop terms in fewer documents (count, or fraction with a '.')"},
+      {"max-df", "N|F", "1.0", "drop terms in more documents (count, or fraction with a '.')"},
+      {"max-features", "N", "", "keep only the N most frequent terms"},
+      {"norm", "NORM", "l2", "row normalization: l2, l1 or none"},
+      {"no-smooth-idf", "", "", "idf = ln(n/df) + 1 instead of ln((1+n)/(1+df)) + 1"},
+      {"sublinear-tf", "", "", "tf = 1 + ln(count)"},
+      {"binary", "", "", "tf = 1 for every term a document holds (scikit-learn's binary=True)"},
+      {"no-idf", "", "", "no idf: every term weighs 1 (use_idf=False)"},
+      {"no-lowercase", "", "", "keep the case of the text (lowercase=False); stop words match as written"},
+      {"strip-accents", "MODE", "", "ascii or unicode: remove accents after lowercasing, as scikit-learn"},
+      {"ngram-range", "MIN,MAX", "1,1", "terms are word n-grams of MIN to MAX tokens (after stop words)"},
+      {"token-pattern", "REGEX", std::string(text::default_token_pattern),
+       "what a token is, in Python's re syntax (scikit-learn's token_pattern)"},
+      {"vocabulary-from", "FILE.h5", "",
+       "the vocabulary, idf and text options of this TF-IDF file or model (scikit-learn's "
+       "transform): terms not in it are dropped"},
+  };
+}
+
+namespace {
+
 CommandLine vectorize_command_line() {
-  return CommandLine(
-      "vectorize", "mpirun -n P dnmf vectorize INPUT... -o OUT.h5 [options]",
-      "Computes the TF-IDF matrix of a corpus exactly as scikit-learn's\n"
-      "TfidfVectorizer(stop_words='english') does, in parallel, and writes it to one HDF5 file.\n"
-      "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
-      "a file of documents (--format lines / records / jsonl / csv / tsv), or bag-of-words counts\n"
-      "(--format uci: DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]). Any file may be gzip,\n"
-      "zstd, bzip2 or xz compressed. With --vocabulary-from, new documents get the columns and idf\n"
-      "of an earlier TF-IDF file or model, for dnmf transform.",
-      {
-          {"output", "FILE", "", "HDF5 file to write (required); replaced only once complete", 'o'},
-          {"format", "KIND", "files", "input kind: " + names_of_choices(input_formats())},
-          {"separator", "TEXT", "%", "records: a line holding only TEXT separates two documents"},
-          {"text-field", "NAME,...", "text", "jsonl/csv/tsv: the fields that hold the text (several: joined)"},
-          {"id-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's id [default: FILE:N]"},
-          {"label-field", "NAME", "", "jsonl/csv/tsv: the field that holds a document's label"},
-          {"groups", "A,B,...", "", "keep only these first-level folders"},
-          {"exclude", "GLOB,...", "", "skip files whose name matches a pattern (e.g. '*.dat')"},
-          {"encoding", "NAME", "utf-8", "utf-8, latin-1, or any encoding ICU converts (cp1252, shift_jis...)"},
-          {"progress-seconds", "S", "60",
-           "a progress line on stderr every S seconds when not on a terminal (a batch log); 0: none"},
-          {"on-error", "MODE", "stop", "a malformed JSON line or table row: stop (an error) or skip (counted)"},
-          {"decode-error", "MODE", "strict", "invalid utf-8: strict (stop with an error) or replace (U+FFFD)"},
-          {"strip", "PARTS", "", "remove newsgroup headers,footers,quotes as scikit-learn does"},
-          {"stop-words", "LIST", "english", "english, none, or a file with one word per line"},
-          {"min-df", "N|F", "1", "drop terms in fewer documents (count, or fraction with a '.')"},
-          {"max-df", "N|F", "1.0", "drop terms in more documents (count, or fraction with a '.')"},
-          {"max-features", "N", "", "keep only the N most frequent terms"},
-          {"norm", "NORM", "l2", "row normalization: l2, l1 or none"},
-          {"no-smooth-idf", "", "", "idf = ln(n/df) + 1 instead of ln((1+n)/(1+df)) + 1"},
-          {"sublinear-tf", "", "", "tf = 1 + ln(count)"},
-          {"binary", "", "", "tf = 1 for every term a document holds (scikit-learn's binary=True)"},
-          {"no-idf", "", "", "no idf: every term weighs 1 (use_idf=False)"},
-          {"no-lowercase", "", "", "keep the case of the text (lowercase=False); stop words match as written"},
-          {"strip-accents", "MODE", "", "ascii or unicode: remove accents after lowercasing, as scikit-learn"},
-          {"ngram-range", "MIN,MAX", "1,1", "terms are word n-grams of MIN to MAX tokens (after stop words)"},
-          {"token-pattern", "REGEX", std::string(text::default_token_pattern),
-           "what a token is, in Python's re syntax (scikit-learn's token_pattern)"},
-          {"vocabulary-from", "FILE.h5", "",
-           "the vocabulary, idf and text options of this TF-IDF file or model (scikit-learn's "
-           "transform): terms not in it are dropped"},
-      });
+  return CommandLine("vectorize", "mpirun -n P dnmf vectorize INPUT... -o OUT.h5 [options]",
+                     "Computes the TF-IDF matrix of a corpus exactly as scikit-learn's\n"
+                     "TfidfVectorizer(stop_words='english') does, in parallel, and writes it to one HDF5 file.\n"
+                     "INPUT is a folder (every file below it is a document, its first-level folder the label),\n"
+                     "a file of documents (--format lines / records / jsonl / csv / tsv), or bag-of-words counts\n"
+                     "(--format uci: DOCWORD [VOCAB]; --format mtx: MATRIX.mtx [VOCAB]). Any file may be gzip,\n"
+                     "zstd, bzip2 or xz compressed. With --vocabulary-from, new documents get the columns and idf\n"
+                     "of an earlier TF-IDF file or model, for dnmf transform.",
+                     vectorize_options());
 }
 
 struct VectorizeSettings {
@@ -272,8 +279,6 @@ VectorizeSettings settings_from(const CommandLine& line) {
   settings.weighting.binary = line.flag("binary");
   settings.weighting.use_idf = !line.flag("no-idf");
   settings.document.analysis = analyzer_options_from(line);
-  if (!line.value("vocabulary-from").empty() && settings.counts)
-    throw UserError("--vocabulary-from applies to text input, not to --format uci/mtx counts");
   if (settings.counts && (line.given("no-lowercase") || line.given("strip-accents") || line.given("ngram-range") ||
                           line.given("token-pattern")))
     throw UserError("--no-lowercase, --strip-accents, --ngram-range and --token-pattern apply to text input");
@@ -763,28 +768,52 @@ io::TfidfFileSlices vectorize_counts(MPI_Comm comm, const VectorizeSettings& set
   return slices;
 }
 
+// Steps 1-2 of a run: the settings of a parsed command line, with the vocabulary and
+// text options of `fixed_vocabulary` when given (collective).
+VectorizeSettings settings_of(MPI_Comm comm, CommandLine& line, std::optional<io::VectorizerRecord> fixed_vocabulary) {
+  if (fixed_vocabulary) run_collectively(comm, [&] { adopt_recorded_options(line, *fixed_vocabulary); });
+  VectorizeSettings settings;
+  run_collectively(
+      comm, [&] { settings = settings_from(line); }, kExitUsage);
+  settings.fixed_vocabulary = std::move(fixed_vocabulary);
+  run_collectively(comm, [&] { settings.document.stop_words = text::load_stop_words(settings.stop_words_choice); });
+  return settings;
+}
+
+// Step 3: the rows, tokenized text or counts read as they are, with their ids and labels.
+io::TfidfFileSlices rows_of(MPI_Comm comm, const VectorizeSettings& settings, LocalDocuments& local,
+                            PhaseTimer& timer) {
+  timer.start(LogEvent::list);
+  io::TfidfFileSlices slices =
+      settings.counts ? vectorize_counts(comm, settings, local, timer) : vectorize_text(comm, settings, local, timer);
+  slices.document_ids = std::move(local.ids);
+  slices.labels = std::move(local.labels);
+  slices.label_names = local.label_names;
+  return slices;
+}
+
 }  // namespace
+
+io::TfidfFileSlices vectorize_with_vocabulary(MPI_Comm comm, CommandLine& line, const std::vector<std::string>& inputs,
+                                              const io::VectorizerRecord& record) {
+  VectorizeSettings settings = settings_of(comm, line, record);
+  settings.inputs = inputs;
+  PhaseTimer timer;
+  LocalDocuments local(settings);
+  return rows_of(comm, settings, local, timer);
+}
 
 int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   const double started = wall_seconds();
-  // 1. Options, from the command line and any -options_file.
+  // 1. Options, from the command line and any -options_file, and those of the file
+  // --vocabulary-from names.
   auto line = vectorize_command_line();
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
-  VectorizeSettings settings;
+  std::optional<io::VectorizerRecord> fixed_vocabulary;
   if (!line.value("vocabulary-from").empty())
-    run_collectively(comm, [&] {
-      settings.fixed_vocabulary = io::read_vectorizer_record(comm, line.value("vocabulary-from"));
-      adopt_recorded_options(line, *settings.fixed_vocabulary);
-    });
-  run_collectively(
-      comm,
-      [&] {
-        auto fixed_vocabulary = std::move(settings.fixed_vocabulary);
-        settings = settings_from(line);
-        settings.fixed_vocabulary = std::move(fixed_vocabulary);
-      },
-      kExitUsage);
-  // 2. Refuse what cannot work before any reading: the output, a bad --stop-words file.
+    run_collectively(comm, [&] { fixed_vocabulary = io::read_vectorizer_record(comm, line.value("vocabulary-from")); });
+  const VectorizeSettings settings = settings_of(comm, line, std::move(fixed_vocabulary));
+  // 2. Refuse what cannot work before any reading: the output.
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) {
       auto inputs = settings.inputs;
@@ -792,18 +821,11 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
       io::refuse_output_over_inputs(settings.output, "-o", inputs);
       h5::check_output_writable(settings.output);
     }
-    settings.document.stop_words = text::load_stop_words(settings.stop_words_choice);
   });
-  // 3. The rows: tokenized text, or counts read as they are.
+  // 3. The rows; 4. everything the file holds beside them.
   PhaseTimer timer;
-  timer.start(LogEvent::list);
   LocalDocuments local(settings);
-  io::TfidfFileSlices slices =
-      settings.counts ? vectorize_counts(comm, settings, local, timer) : vectorize_text(comm, settings, local, timer);
-  // 4. Everything the file holds beside the matrix.
-  slices.document_ids = std::move(local.ids);
-  slices.labels = std::move(local.labels);
-  slices.label_names = local.label_names;
+  io::TfidfFileSlices slices = rows_of(comm, settings, local, timer);
   slices.text_attributes = parameter_attributes(settings, line);
   slices.text_attributes["vocabulary_fingerprint"] =
       hex64(vocabulary_fingerprint(comm, slices.first_column, slices.terms));

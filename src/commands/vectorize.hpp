@@ -1,10 +1,25 @@
 #pragma once
 #include <mpi.h>
 
+#include <vector>
+
+#include "io/tfidf_file.hpp"
+#include "io/vectorizer_record.hpp"
+#include "src/base/cli.hpp"
+
 namespace dnmf {
 
 // `dnmf vectorize`: corpus -> TF-IDF HDF5 file. argv[first..] are the command's arguments.
 // Returns the exit code; throws CollectiveFailure after a reported error.
 int run_vectorize(MPI_Comm comm, int argc, char** argv, int first);
+
+// The options of dnmf vectorize, for a command that reads a corpus as it does.
+std::vector<OptionSpec> vectorize_options();
+
+// Collective: the TF-IDF rows of `inputs` as vectorize --vocabulary-from makes them, in the
+// vocabulary and with the text options of `record`, held in memory; `line` is a command
+// line parsed with vectorize_options (its -o and positionals unused).
+io::TfidfFileSlices vectorize_with_vocabulary(MPI_Comm comm, CommandLine& line, const std::vector<std::string>& inputs,
+                                              const io::VectorizerRecord& record);
 
 }  // namespace dnmf

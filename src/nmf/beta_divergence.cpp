@@ -80,17 +80,7 @@ double beta_error(const DataMatrix& v, const Factors& f, double beta, const Entr
   chunked_sum(v.local_rows(), 3, sums, [&](int64_t begin, int64_t end, double* partial) {
     for (int64_t i = begin; i < end; ++i) {
       visit_row_entries(v, wh, i, [&](int64_t, double x, double product) {
-        if (x <= kBetaEpsilon) return;
-        const double safe = product_or_epsilon(product);
-        if (beta == kKullbackLeibler) {
-          partial[0] += x * std::log(x / safe);
-          partial[1] += x;
-        } else if (beta == kItakuraSaito) {
-          partial[0] += x / safe - std::log(x / safe);
-        } else {
-          partial[0] += std::pow(x, beta);
-          partial[1] += x * std::pow(safe, beta - 1);
-        }
+        if (x > kBetaEpsilon) add_entry_terms(beta, x, product, partial);
       });
       if (beta != kKullbackLeibler && beta != kItakuraSaito) {
         // Σ_all wh^β: this row against every column of H.
@@ -107,15 +97,9 @@ double beta_error(const DataMatrix& v, const Factors& f, double beta, const Entr
     sums.insert(sums.end(), h_sums.begin(), h_sums.end());
   }
   sum_over_ranks_in_place(v.comm(), sums);
-  double divergence = 0;
-  if (beta == kKullbackLeibler) {
-    const double all_products = row_dot(sums.data() + 3, sums.data() + 3 + k, k);
-    divergence = sums[0] + all_products - sums[1];
-  } else if (beta == kItakuraSaito) {
-    divergence = sums[0] - static_cast<double>(v.rows()) * static_cast<double>(v.columns());
-  } else {
-    divergence = (sums[0] - beta * sums[1] + (beta - 1) * sums[2]) / (beta * (beta - 1));
-  }
+  const double all_products = beta == kKullbackLeibler ? row_dot(sums.data() + 3, sums.data() + 3 + k, k) : sums[2];
+  const double divergence =
+      divergence_of(beta, sums.data(), all_products, static_cast<double>(v.rows()) * static_cast<double>(v.columns()));
   return std::sqrt(2 * std::max(divergence, 0.0));
 }
 

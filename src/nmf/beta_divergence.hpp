@@ -14,6 +14,7 @@
 // since Itakura-Saito takes only a matrix without zeros (checked). Any other β needs wh^β
 // at every (i, j): computed a row at a time and never stored, rows·columns·k flops, fit
 // for small matrices only, as in scikit-learn.
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -29,6 +30,27 @@ constexpr double kFrobenius = 2, kKullbackLeibler = 1, kItakuraSaito = 0;
 constexpr double kBetaEpsilon = std::numeric_limits<float>::epsilon();
 // A product wh at an entry of V, a zero read as ε (scikit-learn's handling of zeros).
 inline double product_or_epsilon(double product) { return product == 0 ? kBetaEpsilon : product; }
+
+// An entry's terms of D_β, x > ε with product wh, added to partial[0] and partial[1] as
+// the formulas above sum them; divergence_of then makes D_β of the sums, given Σ_all wh
+// (KL) or Σ_all wh^β (other β but 0) and, for IS, the number of entries.
+inline void add_entry_terms(double beta, double x, double product, double* partial) {
+  const double safe = product_or_epsilon(product);
+  if (beta == kKullbackLeibler) {
+    partial[0] += x * std::log(x / safe);
+    partial[1] += x;
+  } else if (beta == kItakuraSaito) {
+    partial[0] += x / safe - std::log(x / safe);
+  } else {
+    partial[0] += std::pow(x, beta);
+    partial[1] += x * std::pow(safe, beta - 1);
+  }
+}
+inline double divergence_of(double beta, const double* partial, double all_products, double entries) {
+  if (beta == kKullbackLeibler) return partial[0] + all_products - partial[1];
+  if (beta == kItakuraSaito) return partial[0] - entries;
+  return (partial[0] - beta * partial[1] + (beta - 1) * all_products) / (beta * (beta - 1));
+}
 
 // β of a --loss value: frobenius, kullback-leibler (kl), itakura-saito (is) or a number;
 // a UserError naming the option otherwise.
@@ -49,21 +71,14 @@ struct EntryValues {
 };
 
 // visit(column, entry of V, its number in `values`) for local row `row`'s entries in
-// increasing global column, whichever block holds them: sums along a row then round the
-// same way on any number of ranks (as kernels.cpp's products do).
+// increasing global column, whichever block holds them (data_matrix.hpp's visit_row).
 template <class Values, class Visit>
 void visit_row_entries(const DataMatrix& v, Values& values, int64_t row, Visit&& visit) {
-  const CsrBlock& diagonal = v.diagonal();
-  const CsrBlock& off = v.off_diagonal();
   auto* diagonal_values = values.diagonal.data();
   auto* off_values = values.off_diagonal.data();
-  PetscInt p = off.row_start[row];
-  const PetscInt off_end = off.row_start[row + 1];
-  for (; p < off_end && off.global_column(off.column[p]) < diagonal.column_offset; ++p)
-    visit(off.global_column(off.column[p]), off.value[p], off_values[p]);
-  for (PetscInt q = diagonal.row_start[row]; q < diagonal.row_start[row + 1]; ++q)
-    visit(diagonal.global_column(diagonal.column[q]), diagonal.value[q], diagonal_values[q]);
-  for (; p < off_end; ++p) visit(off.global_column(off.column[p]), off.value[p], off_values[p]);
+  visit_row_positions(v, row, [&](int64_t column, double x, bool off_diagonal, PetscInt position) {
+    visit(column, x, off_diagonal ? off_values[position] : diagonal_values[position]);
+  });
 }
 
 // wh = (WH)_ij at each of this rank's entries: W's local rows times the rows of Ht its

@@ -94,4 +94,26 @@ class DataMatrix {
   std::optional<ColumnMajorCopy> transposed_;
 };
 
+// visit(global column, value, whether the off-diagonal block holds it, its position in that
+// block) for local row `row`'s entries in increasing global column: sums along a row then
+// round the same way on any number of ranks (as kernels.cpp's products do).
+template <class Visit>
+void visit_row_positions(const DataMatrix& v, int64_t row, Visit&& visit) {
+  const CsrBlock& diagonal = v.diagonal();
+  const CsrBlock& off = v.off_diagonal();
+  PetscInt p = off.row_start[row];
+  const PetscInt off_end = off.row_start[row + 1];
+  for (; p < off_end && off.global_column(off.column[p]) < diagonal.column_offset; ++p)
+    visit(off.global_column(off.column[p]), off.value[p], true, p);
+  for (PetscInt q = diagonal.row_start[row]; q < diagonal.row_start[row + 1]; ++q)
+    visit(diagonal.global_column(diagonal.column[q]), diagonal.value[q], false, q);
+  for (; p < off_end; ++p) visit(off.global_column(off.column[p]), off.value[p], true, p);
+}
+
+// visit(global column, value) for local row `row`'s entries in increasing global column.
+template <class Visit>
+void visit_row(const DataMatrix& v, int64_t row, Visit&& visit) {
+  visit_row_positions(v, row, [&](int64_t column, double x, bool, PetscInt) { visit(column, x); });
+}
+
 }  // namespace dnmf::nmf

@@ -159,6 +159,16 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
   multiply_v_ht_of(v, ht, k, product, rows);
 }
 
+void multiply_v_ht_block(const DataMatrix& v, const std::vector<double>& ht, int64_t k, int64_t first, int64_t count,
+                         double* product) {
+  LogScope scope(LogEvent::v_ht);
+  with_width(k, [&](auto w) {
+    parallel_for(count, [&](int64_t i) {
+      v_ht_row(w, v.diagonal(), v.off_diagonal(), static_cast<PetscInt>(first + i), ht.data(), product + i * k);
+    });
+  });
+}
+
 void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows) {
   multiply_v_ht_of(v, ht, k, product, rows);

@@ -24,6 +24,11 @@ void multiply_v_ht(const DataMatrix& v, const std::vector<double>& ht, int64_t k
 // half the bytes of the random row reads that bound this product.
 void multiply_v_ht(const DataMatrix& v, const std::vector<float>& ht, int64_t k, std::vector<double>& product,
                    const std::vector<int64_t>* rows = nullptr);
+// product (count x k, row-major) = rows first .. first + count - 1 of V_loc Ht, the same
+// numbers multiply_v_ht gives for them: a block at a time, for callers that do not keep
+// the whole product.
+void multiply_v_ht_block(const DataMatrix& v, const std::vector<double>& ht, int64_t k, int64_t first, int64_t count,
+                         double* product);
 // product (columns x k) = sum over this rank's rows i of V[i,:]^T W[i,:] (only the rows in
 // `*rows` when given); the caller sums over ranks.
 void multiply_vt_w(const DataMatrix& v, const std::vector<double>& w, int64_t k, std::vector<double>& product,

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "src/nmf/kernels.hpp"
+#include "src/nmf/row_updates.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
@@ -131,9 +132,7 @@ class Hals : public AlternatingSolver {
  protected:
   double update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix, const double* cross,
                        double l1) const override {
-    double violation = 0;
-    with_width(k, [&](auto w) { violation = coordinate_descent_sweep(w, x, count, gram_matrix.data(), cross, l1); });
-    return violation;
+    return hals_sweep(x, count, k, gram_matrix.data(), cross, l1);
   }
   // per component: the gradient's k multiply-adds, then a subtract, a divide and a max
   double flops_per_row(int64_t k) const override { return static_cast<double>(k * (2 * k + 3)); }
@@ -143,6 +142,12 @@ class Hals : public AlternatingSolver {
 };
 
 }  // namespace
+
+double hals_sweep(double* x, int64_t count, int64_t k, const double* gram, const double* cross, double l1) {
+  double violation = 0;
+  with_width(k, [&](auto w) { violation = coordinate_descent_sweep(w, x, count, gram, cross, l1); });
+  return violation;
+}
 
 std::unique_ptr<Solver> make_hals(const DataMatrix& v, const SolverSettings& settings) {
   return std::make_unique<Hals>(v, settings);

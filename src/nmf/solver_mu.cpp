@@ -30,6 +30,7 @@
 #include "src/base/log_events.hpp"
 #include "src/nmf/beta_divergence.hpp"
 #include "src/nmf/kernels.hpp"
+#include "src/nmf/row_updates.hpp"
 #include "src/nmf/solver.hpp"
 #include "src/nmf/threads.hpp"
 #include "src/nmf/width.hpp"
@@ -67,7 +68,7 @@ class MultiplicativeUpdates : public AlternatingSolver {
  protected:
   double update_factor(double* x, int64_t count, int64_t k, const std::vector<double>& gram_matrix, const double* cross,
                        double l1) const override {
-    with_width(k, [&](auto w) { multiplicative_update(w, x, count, gram_matrix.data(), cross, l1); });
+    mu_frobenius_update(x, count, k, gram_matrix.data(), cross, l1);
     return 0;  // mu stops on the error
   }
   // the denominator's k x k multiply-adds, then a divide and a multiply per component
@@ -80,12 +81,7 @@ inline double raised(double ratio, double gamma) { return gamma == 1 ? ratio : s
 class BetaMultiplicativeUpdates : public Solver {
  public:
   BetaMultiplicativeUpdates(const DataMatrix& v, const SolverSettings& settings)
-      : Solver(v, settings),
-        beta_(settings.beta),
-        gamma_(beta_ < 1   ? 1 / (2 - beta_)
-               : beta_ > 2 ? 1 / (beta_ - 1)
-                           : 1),
-        ratio_(v) {}
+      : Solver(v, settings), beta_(settings.beta), gamma_(mu_gamma(beta_)), ratio_(v) {}
 
   double step(Factors& f, int64_t) override {
     update_w(f);
@@ -109,20 +105,14 @@ class BetaMultiplicativeUpdates : public Solver {
     if (!ratio_holds_products_) products_at_entries(v_, f, ratio_);
     ratio_holds_products_ = false;
     parallel_for(v_.local_rows(), [&](int64_t i) {
-      visit_row_entries(v_, ratio_, i, [&](int64_t, double x, double& product) {
-        const double safe = beta_ < 2 ? product_or_epsilon(product) : product;
-        product = kl()                     ? x / safe
-                  : beta_ == kItakuraSaito ? x * ((1 / safe) * (1 / safe))
-                                           : x * std::pow(safe, beta_ - 2);
-      });
+      visit_row_entries(v_, ratio_, i,
+                        [&](int64_t, double x, double& product) { product = mu_entry_ratio(x, product, beta_); });
     });
   }
 
   // (WH)_ij^(β−1), a zero product read as ε when β < 1.
   double powered(const double* w_row, const double* h_row, int64_t k) const {
-    double product = row_dot(w_row, h_row, k);
-    if (product == 0 && beta_ < 1) product = kBetaEpsilon;
-    return std::pow(product, beta_ - 1);
+    return mu_powered(row_dot(w_row, h_row, k), beta_);
   }
 
   void update_w(Factors& f) {
@@ -149,12 +139,7 @@ class BetaMultiplicativeUpdates : public Solver {
           for (int64_t t = 0; t < k; ++t) denominator[t] += scale * h_row[t];
         }
       }
-      for (int64_t t = 0; t < k; ++t) {
-        denominator[t] += w_penalty_.l1 + w_penalty_.l2 * w_row[t];
-        const double below = denominator[t] == 0 ? kBetaEpsilon : denominator[t];
-        w_row[t] *= raised(numerator[t] / below, gamma_);
-        if (beta_ < 1 && w_row[t] < std::numeric_limits<double>::epsilon()) w_row[t] = 0;
-      }
+      mu_apply(w_row, k, numerator.data(), denominator.data(), w_penalty_.l1, w_penalty_.l2, beta_, gamma_);
     });
   }
 
@@ -211,6 +196,10 @@ class BetaMultiplicativeUpdates : public Solver {
 };
 
 }  // namespace
+
+void mu_frobenius_update(double* x, int64_t count, int64_t k, const double* gram, const double* cross, double l1) {
+  with_width(k, [&](auto w) { multiplicative_update(w, x, count, gram, cross, l1); });
+}
 
 std::unique_ptr<Solver> make_multiplicative_updates(const DataMatrix& v, const SolverSettings& settings) {
   if (settings.beta == kFrobenius) return std::make_unique<MultiplicativeUpdates>(v, settings);

@@ -745,6 +745,9 @@ def main(work, only=()):
             print("--   %s: %.1f s" % (group.__name__, time.time() - started))
     faults.no_processes_left(os.environ.get("DNMF_BINARY", "dnmf"))
     faults.temporaries_left(work)
+    # The failures once more at the end, where a log cut short in the middle still shows them.
+    for failure in faults.FAILURES:
+        print("failed: " + failure[:400])
     print("%d failed" % len(faults.FAILURES) if faults.FAILURES else "all cases ended as promised")
     return 1 if faults.FAILURES else 0
 

@@ -79,7 +79,7 @@ def run(case, arguments, *, fragments=(), inputs=(), output=None, status=1, erro
 
 def report(case, problems, message=""):
     if problems:
-        FAILURES.append(case)
+        FAILURES.append("%s: %s" % (case, "; ".join(problems)))
         print("FAIL %-40s %s" % (case, "; ".join(problems)))
     else:
         print("ok   %-40s %s" % (case, message))
