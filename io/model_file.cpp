@@ -84,6 +84,10 @@ void write_model_file(MPI_Comm comm, const std::string& path, const std::string&
     file.create_group("/vectorizer");
     file.copy_attributes(input, "/", "/vectorizer", {"format", "format_version"});
     copy_strings(input, file, "/documents", model.first_row, local_rows);
+    if (input.exists("/snippets/offsets")) {
+      input.require_entries("/snippets", model.rows, "rows of the matrix");
+      copy_strings(input, file, "/snippets", model.first_row, local_rows);
+    }
     if (input.exists("/labels")) {
       file.write_slice<int32_t>("/labels", model.rows, model.first_row,
                                 input.read_slice<int32_t>("/labels", model.first_row, local_rows));

@@ -1,7 +1,8 @@
 #pragma once
 // The dnmf model file (format "dnmf-model", docs/formats.md):
 //   /W (rows x k, each rank writes its rows), /H (k x columns)
-//   /vocabulary, /documents, /labels, /label_names   carried over from the input matrix
+//   /vocabulary, /documents, /snippets, /labels, /label_names   carried over from the input
+//   matrix (/snippets when it has them)
 //   /idf, /document_frequency (when the input has them), /vectorizer (the input's root
 //   attributes: how its text was vectorized)
 //   /history/{iteration, seconds, error, relative_error, objective, min_w, min_h, negative_w,

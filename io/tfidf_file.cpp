@@ -76,6 +76,8 @@ void write_tfidf_file(MPI_Comm comm, const std::string& final_path, const TfidfF
     if (!slices.without_document_frequency)
       file.write_slice<int64_t>("/document_frequency", slices.columns, slices.first_column, slices.document_frequency);
     file.write_strings("/documents", rows.first_row, slices.document_ids);
+    if (sum_over_ranks(comm, static_cast<int64_t>(slices.snippets.size())) == slices.rows && slices.rows > 0)
+      file.write_strings("/snippets", rows.first_row, slices.snippets);
     if (!slices.label_names.empty()) {
       file.write_slice<int32_t>("/labels", slices.rows, rows.first_row, slices.labels);
       std::vector<std::string> names_here = rank == 0 ? slices.label_names : std::vector<std::string>{};

@@ -6,6 +6,7 @@
 //   /vocabulary/{utf8,offsets}   column terms (string table, see h5::File::write_strings)
 //   /idf, /document_frequency    per column
 //   /documents/{utf8,offsets}    document ids, per row
+//   /snippets/{utf8,offsets}     each document's first words, per row (text input)
 //   /labels (int32 per row) and /label_names/{utf8,offsets}, when the input has labels
 //   root attributes: format, format_version, dnmf_version, and every vectorizer parameter
 // Written collectively, each rank its own rows and its own vocabulary slice, into a
@@ -30,6 +31,7 @@ struct TfidfFileSlices {
   int64_t rows = 0, columns = 0;
   CsrRows matrix;                         // this rank's rows
   std::vector<std::string> document_ids;  // this rank's rows
+  std::vector<std::string> snippets;      // this rank's rows' first words (empty: none, on every rank)
   std::vector<int32_t> labels;            // this rank's rows (empty: no labels)
   std::vector<std::string> label_names;   // same on every rank
   int64_t first_column = 0;               // this rank's vocabulary slice

@@ -24,6 +24,8 @@ void write_transform_file(MPI_Comm comm, const std::string& path, const std::str
     file.write_slice<int32_t>("/dominant_topic", slices.rows, slices.first_row, slices.dominant_topic);
     file.write_slice<double>("/reconstruction_error", slices.rows, slices.first_row, slices.reconstruction_error);
     file.write_strings("/documents", slices.first_row, slices.document_ids);
+    if (sum_over_ranks(comm, static_cast<int64_t>(slices.snippets.size())) == slices.rows)
+      file.write_strings("/snippets", slices.first_row, slices.snippets);
     if (!slices.label_names.empty()) {
       file.write_slice<int32_t>("/labels", slices.rows, slices.first_row, slices.labels);
       file.write_strings("/label_names", 0, rank == 0 ? slices.label_names : std::vector<std::string>{});

@@ -6,7 +6,8 @@
 //   /dominant_topic (int32 per row)            argmax of the row of W, -1 for a zero row
 //   /reconstruction_error (per row)            sqrt(2 D(x_i || w_i H)), ||x_i − w_i H|| for
 //                                              the Frobenius loss
-//   /documents, /labels, /label_names          of the input documents
+//   /documents, /snippets, /labels,            of the input documents (/snippets when
+//   /label_names                               it has them)
 //   /H, /vocabulary                            the model's, so that dnmf topics reads the
 //                                              file as it reads a model
 //   root attributes: model, input, solver, loss, penalties, iterations, stop_reason, error,
@@ -28,6 +29,7 @@ struct TransformSlices {
   std::vector<int32_t> dominant_topic;  // this rank's rows
   std::vector<double> reconstruction_error;
   std::vector<std::string> document_ids;  // this rank's rows
+  std::vector<std::string> snippets;      // this rank's rows' first words (empty: none, on every rank)
   std::vector<int32_t> labels;            // this rank's rows (empty: no labels)
   std::vector<std::string> label_names;   // the same on every rank
   std::map<std::string, std::string> text_attributes;

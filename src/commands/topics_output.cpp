@@ -41,8 +41,13 @@ void print_text(const Topics& topics) {
   std::printf("model:");
   for (const auto& [name, value] : topics.objective) std::printf(" %s %s", name.c_str(), value.c_str());
   std::printf("\n");
-  for (size_t t = 0; t < k; ++t)
+  for (size_t t = 0; t < k; ++t) {
     std::printf("topic %zu (%4.1f%%): %s\n", t + 1, 100.0 * topics.share[t], joined(topics.words[t], " ").c_str());
+    if (topics.documents.empty()) continue;
+    for (const auto& document : topics.documents[t])
+      std::printf("    %8.4f  %s%s%s\n", document.weight, document.id.c_str(), document.snippet.empty() ? "" : "  ",
+                  document.snippet.c_str());
+  }
   if (!topics.label_names.empty()) {
     std::printf("\ndocuments by heaviest topic and label:\n%-10s", "");
     for (const auto& name : topics.label_names)
@@ -77,6 +82,15 @@ void print_json(const Topics& topics) {
                     static_cast<long long>(topics.counts[t][l]));
       std::printf("}");
     }
+    if (!topics.documents.empty()) {
+      std::printf(", \"documents\": [");
+      for (size_t i = 0; i < topics.documents[t].size(); ++i) {
+        const auto& document = topics.documents[t][i];
+        std::printf("%s{\"id\": %s, \"weight\": %.6g, \"snippet\": %s}", i ? ", " : "",
+                    json_string(document.id).c_str(), document.weight, json_string(document.snippet).c_str());
+      }
+      std::printf("]");
+    }
     std::printf("}");
   }
   std::printf("\n]}\n");
@@ -88,12 +102,17 @@ void print_csv(const Topics& topics) {
   for (int64_t i = 1; i <= static_cast<int64_t>(topics.words.empty() ? 0 : topics.words[0].size()); ++i)
     std::printf(",word%lld", static_cast<long long>(i));
   for (const auto& name : topics.label_names) std::printf(",%s", csv_field(name).c_str());
+  size_t most_documents = 0;
+  for (const auto& documents : topics.documents) most_documents = std::max(most_documents, documents.size());
+  for (size_t i = 1; i <= most_documents; ++i) std::printf(",document%zu", i);
   std::printf("\n");
   for (size_t t = 0; t < k; ++t) {
     std::printf("%zu,%.6f", t + 1, topics.share[t]);
     for (const auto& word : topics.words[t]) std::printf(",%s", csv_field(word).c_str());
     for (size_t l = 0; l < topics.label_names.size(); ++l)
       std::printf(",%lld", static_cast<long long>(topics.counts[t][l]));
+    for (size_t i = 0; i < most_documents; ++i)
+      std::printf(",%s", i < topics.documents[t].size() ? csv_field(topics.documents[t][i].id).c_str() : "");
     std::printf("\n");
   }
 }

@@ -8,6 +8,12 @@
 
 namespace dnmf {
 
+// A document that shows a topic well (topics --documents): its weight in the topic.
+struct TopicDocument {
+  double weight = 0;
+  std::string id, snippet;  // snippet: its first words, when the file has them
+};
+
 // Rank 0's view of a model's topics.
 struct Topics {
   // What the model minimized, as its file records it (loss and penalties; the loss of a
@@ -16,7 +22,8 @@ struct Topics {
   std::vector<std::vector<std::string>> words;  // per topic
   std::vector<double> share;
   std::vector<std::string> label_names;
-  std::vector<std::vector<int64_t>> counts;  // topic (k, then "none") x label
+  std::vector<std::vector<int64_t>> counts;           // topic (k, then "none") x label
+  std::vector<std::vector<TopicDocument>> documents;  // per topic, heaviest first (--documents)
 };
 
 struct TopicsFormat {

@@ -153,7 +153,7 @@ namespace {
 // The documents: this rank's rows of X, with their ids and labels.
 struct Documents {
   std::unique_ptr<nmf::DataMatrix> x;
-  std::vector<std::string> ids, label_names;
+  std::vector<std::string> ids, snippets, label_names;
   std::vector<int32_t> labels;
 };
 
@@ -173,6 +173,10 @@ Documents read_tfidf_documents(MPI_Comm comm, const TransformRun& run) {
   auto file = h5::File::open(comm, input);
   const int64_t first_row = documents.x->first_row(), rows = documents.x->local_rows();
   documents.ids = file.read_strings("/documents", first_row, rows);
+  if (file.exists("/snippets/offsets")) {
+    file.require_entries("/snippets", documents.x->rows(), "rows of the matrix");
+    documents.snippets = file.read_strings("/snippets", first_row, rows);
+  }
   if (file.exists("/labels")) {
     documents.label_names = file.read_strings("/label_names", 0, file.string_count("/label_names"));
     documents.labels = io::read_labels(file, first_row, rows, static_cast<int64_t>(documents.label_names.size()));
@@ -186,6 +190,7 @@ Documents vectorize_documents(MPI_Comm comm, CommandLine& line, const TransformR
   auto slices = std::make_shared<io::TfidfFileSlices>(vectorize_with_vocabulary(comm, line, run.inputs, record));
   Documents documents;
   documents.ids = std::move(slices->document_ids);
+  documents.snippets = std::move(slices->snippets);
   documents.labels = std::move(slices->labels);
   documents.label_names = std::move(slices->label_names);
   run_collectively(comm, [&] {
@@ -216,6 +221,7 @@ io::TransformSlices output_rows(const nmf::DataMatrix& x, int64_t k, nmf::Transf
     out.dominant_topic.push_back(best);
   }
   out.document_ids = std::move(documents.ids);
+  out.snippets = std::move(documents.snippets);
   out.labels = std::move(documents.labels);
   out.label_names = std::move(documents.label_names);
   return out;

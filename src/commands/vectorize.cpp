@@ -673,6 +673,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
     for (int64_t df : slices.document_frequency) slices.idf.push_back(idf_weight(df, documents, settings.weighting));
   }
   slices.matrix = local.pipeline.counts().take_weighted_rows(column_of_id, idf_of_id, settings.weighting);
+  slices.snippets = std::move(local.pipeline.snippets());
   slices.matrix.first_row = sum_over_lower_ranks(comm, counts.documents());
   return slices;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/base/errors.hpp"
 #include "src/text/analyzer.hpp"
@@ -39,16 +40,49 @@ class DocumentPipeline {
       throw UserError(source + ": a document larger than 2 GiB (split it, e.g. with --format lines)");
     const auto& tokens = analyzer_.analyze(decoded);
     counts_.add_document(tokens, analyzer_.term_count());
+    snippets_.push_back(snippet_of(decoded));
   }
 
   const LocalTermCounts& counts() const { return counts_; }
+  // The first words of each document as read (decoded and cleaned), for dnmf topics
+  // --documents to show: at most kSnippetBytes, spaces collapsed, cut between words.
+  static constexpr size_t kSnippetBytes = 80;
+  std::vector<std::string>& snippets() { return snippets_; }
   LocalTermCounts& counts() { return counts_; }
   const Analyzer& analyzer() const { return analyzer_; }
 
  private:
+  static std::string snippet_of(std::string_view text) {
+    std::string snippet;
+    size_t last_word_end = 0;
+    for (size_t i = 0; i < text.size() && snippet.size() < kSnippetBytes; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c <= ' ') {
+        if (!snippet.empty() && snippet.back() != ' ') {
+          last_word_end = snippet.size();
+          snippet += ' ';
+        }
+      } else {
+        snippet += static_cast<char>(c);
+      }
+    }
+    if (snippet.size() >= kSnippetBytes && last_word_end > 0) snippet.resize(last_word_end);  // whole words
+    while (!snippet.empty() && snippet.back() == ' ') snippet.pop_back();
+    // One long word cut in the middle of a character: drop the character.
+    size_t last = snippet.size();
+    while (last > 0 && (static_cast<unsigned char>(snippet[last - 1]) & 0xC0) == 0x80) --last;
+    if (last > 0) {
+      const auto lead = static_cast<unsigned char>(snippet[last - 1]);
+      const size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+      if (last - 1 + length > snippet.size()) snippet.resize(last - 1);
+    }
+    return snippet;
+  }
+
   const DocumentOptions& options_;
   Analyzer analyzer_;
   LocalTermCounts counts_;
+  std::vector<std::string> snippets_;
   std::string decoded_, cleaned_;  // reused from document to document
 };
 

@@ -179,6 +179,7 @@ def main(work):
     expect_failure("info on a non-dnmf HDF5 file", ["info", plain], None, plain, "not a dnmf TF-IDF file")
 
     factorize_cases(work)
+    transform_cases(work)
 
     failed = [case for case, problem in RESULTS if problem]
     print("%d passed, %d failed (%d ranks)" % (len(RESULTS) - len(failed), len(failed), ranks()))
@@ -295,6 +296,57 @@ def factorize_cases(work):
           and np.isfinite(H).all() and np.isfinite(history["error"]).all())
     RESULTS.append(("diverging gd keeps its last finite iterate", "" if ok else completed.stdout))
     print("%-34s %s" % ("diverging gd", "ok" if ok else "FAIL: " + completed.stdout))
+
+
+def transform_cases(work):
+    """A model applied to documents it cannot take, or a model that cannot be applied."""
+    import h5py
+    import numpy as np
+    texts = {"g1/a": b"orbit launch rocket nasa\n", "g1/b": b"rocket orbit moon\n", "g2/c": b"god faith church\n",
+             "g2/d": b"church god bible faith\n", "g1/e": b"nasa moon launch\n"}
+    texts_corpus = corpus(os.path.join(work, "transform_corpus"), texts)
+    train = os.path.join(work, "transform_train.h5")
+    model = os.path.join(work, "transform_model.h5")
+    run_dnmf(["vectorize", texts_corpus, "-o", train])
+    run_dnmf(["factorize", train, "-k", "2", "-o", model])
+    out = os.path.join(work, "out", "topics_of_new.h5")
+
+    def edited(name, edit):
+        path = os.path.join(work, "transform_%s.h5" % name)
+        shutil.copyfile(model, path)
+        with h5py.File(path, "r+") as f:
+            edit(f)
+        return path
+
+    old_model = edited("old_model", lambda f: f.__delitem__("vectorizer"))
+    expect_failure("transform: a model without its vectorizer", ["transform", old_model, texts_corpus, "-o", out], out,
+                   old_model, "before models kept their vectorizer")
+    no_vocabulary = edited("no_vocabulary", lambda f: f.__delitem__("vocabulary"))
+    expect_failure("transform: a model without vocabulary", ["transform", no_vocabulary, texts_corpus, "-o", out], out,
+                   no_vocabulary, "/vocabulary")
+
+    def nan_in_h(f):
+        f["H"][0, 1] = np.nan
+    nan_model = edited("nan", nan_in_h)
+    expect_failure("transform: NaN in the model's H", ["transform", nan_model, train, "-o", out], out, nan_model,
+                   "/H holds nan")
+    other = os.path.join(work, "transform_other.h5")
+    run_dnmf(["vectorize", corpus(os.path.join(work, "other_corpus"), {"x/1": b"cats dogs\n", "x/2": b"dogs mice\n"}),
+              "-o", other])
+    expect_failure("transform: another vocabulary", ["transform", model, other, "-o", out], out, other,
+                   "vocabulary is not", "--vocabulary-from " + model)
+    expect_failure("transform: a disagreeing option", ["transform", model, texts_corpus, "--norm", "l1", "-o", out],
+                   out, "--norm l1 disagrees with " + model)
+    empty = os.path.join(work, "transform_empty.txt")
+    write(empty, b"")
+    expect_failure("transform: no documents", ["transform", model, empty, "--format", "lines", "-o", out], out, empty,
+                   "no documents")
+    expect_failure("transform: a model as input", ["transform", model, model, "-o", out], out, model,
+                   "not a TF-IDF file or a corpus")
+    expect_failure("transform: hals for another loss", ["transform", edited("kl", lambda f: f.attrs.__setitem__(
+        "loss", "kullback-leibler")), train, "--solver", "hals", "-o", out], out, "--solver hals", "use --solver mu")
+    expect_failure("transform: a TF-IDF file as model", ["transform", train, train, "-o", out], out, train,
+                   "not a dnmf model")
 
 
 def write_plain_h5(path):

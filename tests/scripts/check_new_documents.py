@@ -221,7 +221,33 @@ def transform(work):
     print(table, end="")
     if "alt.atheism" not in table:
         failures.append("no label table")
+    failures += representative_documents(outputs[0])
     return failures
+
+
+def representative_documents(output):
+    """topics --documents 3 names, for each topic, the three test documents of largest
+    weight in it, with their first words: the cleaned text's, spaces collapsed."""
+    import json
+    import re
+    listed = json.loads(run_dnmf(["topics", output, "--documents", "3", "--format", "json"], nranks=3).stdout)
+    W, ids = transformed(output)
+    cleaned = {name: re.sub(r"[\x00-\x20]+", " ", text).strip()
+               for (name, _, _), text in zip(seed_posts("test"), cleaned_seed_texts("test"))}
+    problems = []
+    for t, topic in enumerate(listed["topics"]):
+        order = sorted(range(len(ids)), key=lambda i: (-W[i, t], i))[:3]
+        expected = [(ids[i], W[i, t]) for i in order]
+        got = [(document["id"], document["weight"]) for document in topic["documents"]]
+        if [name for name, _ in got] != [name for name, _ in expected] or not np.allclose(
+                [weight for _, weight in got], [weight for _, weight in expected], rtol=1e-5):
+            problems.append("topic %d: documents %s, expected %s" % (t + 1, got, expected))
+        for document in topic["documents"]:
+            snippet = document["snippet"]
+            if not snippet or len(snippet.encode()) > 80 or not cleaned[document["id"]].startswith(snippet):
+                problems.append("topic %d: snippet %r of %s" % (t + 1, snippet, document["id"]))
+    print("topics --documents 3: %s" % ("; ".join(problems) or "the heaviest documents, with their first words"))
+    return problems
 
 
 def main(mode, work):
