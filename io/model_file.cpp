@@ -168,12 +168,12 @@ ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   summary.columns = h[1];
   summary.has_labels = file.exists("/labels");
   for (const char* name :
-       {"solver", "loss", "alpha_w", "alpha_h", "l1_ratio", "input", "stop_reason", "init", "dnmf_version"})
+       {"solver", "loss", "alpha_w", "alpha_h", "l1_ratio", "model", "input", "stop_reason", "init", "dnmf_version"})
     if (file.has_attribute("/", name)) summary.attributes[name] = file.read_string_attribute("/", name);
   for (const char* name : {"iterations", "ranks"})
     if (file.has_attribute("/", name))
       summary.attributes[name] = std::to_string(file.read_int_attribute("/", name).at(0));
-  for (const char* name : {"final_error", "relative_error", "final_objective", "solve_seconds"})
+  for (const char* name : {"final_error", "relative_error", "final_objective", "error", "objective", "solve_seconds"})
     if (file.has_attribute("/", name)) {
       char text[32];
       std::snprintf(text, sizeof text, "%.6g", file.read_real_attribute("/", name));

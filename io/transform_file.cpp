@@ -7,7 +7,7 @@
 namespace dnmf::io {
 
 void write_transform_file(MPI_Comm comm, const std::string& path, const std::string& model_path,
-                          const TransformSlices& slices) {
+                          TransformSlices& slices) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
   auto model = h5::File::open(comm, model_path);
   const auto h_shape = model.dataset_shape("/H");
@@ -20,7 +20,13 @@ void write_transform_file(MPI_Comm comm, const std::string& path, const std::str
     for (const auto& [name, value] : slices.real_attributes) file.write_attribute("/", name, value);
 
     file.write_rows<double>("/W", slices.rows, slices.k, slices.first_row, slices.w);
-    file.write_rows<double>("/topic_shares", slices.rows, slices.k, slices.first_row, slices.topic_shares);
+    auto& shares = slices.w;  // W's rows become their shares, in place
+    for (size_t row = 0; row < shares.size(); row += static_cast<size_t>(slices.k)) {
+      double sum = 0;
+      for (int64_t t = 0; t < slices.k; ++t) sum += shares[row + t];
+      for (int64_t t = 0; t < slices.k; ++t) shares[row + t] = sum > 0 ? shares[row + t] / sum : 0.0;
+    }
+    file.write_rows<double>("/topic_shares", slices.rows, slices.k, slices.first_row, shares);
     file.write_slice<int32_t>("/dominant_topic", slices.rows, slices.first_row, slices.dominant_topic);
     file.write_slice<double>("/reconstruction_error", slices.rows, slices.first_row, slices.reconstruction_error);
     file.write_strings("/documents", slices.first_row, slices.document_ids);

@@ -25,7 +25,7 @@ namespace dnmf::io {
 struct TransformSlices {
   int64_t rows = 0, k = 0;
   int64_t first_row = 0;                // this rank's rows
-  std::vector<double> w, topic_shares;  // this rank's rows x k
+  std::vector<double> w;                // this rank's rows x k
   std::vector<int32_t> dominant_topic;  // this rank's rows
   std::vector<double> reconstruction_error;
   std::vector<std::string> document_ids;  // this rank's rows
@@ -37,8 +37,8 @@ struct TransformSlices {
   std::map<std::string, double> real_attributes;
 };
 
-// Collective; `model` is the model file whose /H and /vocabulary are copied.
-void write_transform_file(MPI_Comm comm, const std::string& path, const std::string& model,
-                          const TransformSlices& slices);
+// Collective; `model` is the model file whose /H and /vocabulary are copied. W's rows
+// become their shares in place once written: no second rows x k array.
+void write_transform_file(MPI_Comm comm, const std::string& path, const std::string& model, TransformSlices& slices);
 
 }  // namespace dnmf::io

@@ -41,11 +41,13 @@ int describe_tfidf(MPI_Comm comm, const std::string& path, int ranks) {
   return 0;
 }
 
-int describe_model(MPI_Comm comm, const std::string& path) {
+// A model, or dnmf transform's output (a model's datasets for new documents).
+int describe_model(MPI_Comm comm, const std::string& path, bool transformed) {
   io::ModelSummary summary;
   run_collectively(comm, [&] { summary = io::read_model_summary(comm, path); });
   if (comm_rank(comm) != 0) return 0;
-  std::printf("%s: dnmf model (dnmf topics %s prints its topics)\n", path.c_str(), path.c_str());
+  std::printf("%s: %s (dnmf topics %s prints its topics)\n", path.c_str(),
+              transformed ? "new documents' topics under a model, by dnmf transform" : "dnmf model", path.c_str());
   std::printf("  W         %lld documents x %lld topics\n", static_cast<long long>(summary.rows),
               static_cast<long long>(summary.k));
   std::printf("  H         %lld topics x %lld terms\n", static_cast<long long>(summary.k),
@@ -94,7 +96,7 @@ int run_info(MPI_Comm comm, int argc, char** argv, int first) {
       kExitUsage);
   std::string format;
   run_collectively(comm, [&] { format = h5::format_of_file(comm, path); });
-  if (format == "dnmf-model") return describe_model(comm, path);
+  if (format == "dnmf-model" || format == "dnmf-transform") return describe_model(comm, path, format != "dnmf-model");
   if (format == "dnmf-snapshot") return describe_snapshot(comm, path);
   return describe_tfidf(comm, path, ranks);
 }

@@ -211,6 +211,10 @@ def transform(work):
     reference = sklearn_transform(read_tfidf(test)[0], H, "cd", 2, 0.0, 0.0, 1e-4, 200)
     with h5py.File(outputs[0], "r") as f:
         dominant = f["dominant_topic"][:][[row_of[document] for document in test_ids]]
+        sums = f["W"][:].sum(axis=1, keepdims=True)
+        shares = np.divide(f["W"][:], sums, out=np.zeros_like(f["W"][:]), where=sums > 0)
+        if not np.allclose(f["topic_shares"][:], shares, rtol=1e-12, atol=0):
+            failures.append("/topic_shares is not W's rows over their sums")
     theirs = np.where(reference.max(axis=1) > 0, reference.argmax(axis=1), -1)
     agreement = float(np.mean(dominant == theirs))
     print("dominant topic of the test documents: %.2f%% agree with scikit-learn's  %s" % (
