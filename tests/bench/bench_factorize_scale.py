@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import numpy as np  # noqa: E402
 
-from harness import add_scale_arguments, generate_planted, parse_size, run_dnmf, use_build_tree  # noqa: E402
+from harness import add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree  # noqa: E402
 
 def memory_bandwidth():
     """Bytes per second of a large numpy copy (read + write), best of 5."""
@@ -65,7 +65,7 @@ def main():
                            nranks=arguments.ranks, timeout=7200).stdout
             per_iteration = float(re.search(r"\(([0-9.]+) s/iteration\)", out).group(1))
             traffic = re.search(r"traffic\s+(.*) sent per iteration", out).group(1)
-            peaks = [parse_size(x.strip()) for x in re.search(r"peak resident per rank:(.*)", out).group(1).split(",")]
+            peaks = peak_resident(out)
             print("%-6s %10.3f %16s %30s %7.2fx" % (solver, per_iteration, traffic,
                                                    ", ".join("%.0f MiB" % (p / 2**20) for p in peaks),
                                                    max(peaks) / budget))

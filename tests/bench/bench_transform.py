@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-from harness import add_scale_arguments, generate_planted, parse_size, run_dnmf, use_build_tree  # noqa: E402
+from harness import add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree  # noqa: E402
 
 
 def main():
@@ -55,7 +55,7 @@ def main():
                            timeout=7200).stdout
             iterations = int(re.search(r"after (\d+) iterations", out).group(1))
             solve = float(re.search(r"solve ([0-9.]+) s", out).group(1))
-            peaks = [parse_size(x.strip()) for x in re.search(r"peak resident per rank:(.*)", out).group(1).split(",")]
+            peaks = peak_resident(out)
             print("%-6s %10d %12.2f %14.2f %30s %8.2fx" % (
                 solver, iterations, solve, 1e6 * solve / arguments.rows,
                 ", ".join("%.0f MiB" % (p / 2**20) for p in peaks), max(peaks) / budget))

@@ -20,7 +20,6 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-import numpy as np  # noqa: E402
 from sklearn.datasets._twenty_newsgroups import (strip_newsgroup_footer, strip_newsgroup_header,  # noqa: E402
                                                  strip_newsgroup_quoting)
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402

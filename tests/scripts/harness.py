@@ -131,6 +131,13 @@ def parse_size(text):
     return float(number) * units[unit]
 
 
+def peak_resident(output):
+    """Each rank's peak resident bytes, from the "peak resident per rank:" line dnmf prints."""
+    import re
+    line = re.search(r"peak resident per rank:(.*)", output).group(1)
+    return [parse_size(part.strip()) for part in line.split(",")]
+
+
 def add_scale_arguments(parser):
     """The scale benchmarks' problem: a planted-topics matrix (dnmf_generate) and k."""
     parser.add_argument("--rows", type=int, default=1_000_000)
