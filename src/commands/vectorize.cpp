@@ -562,6 +562,9 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
               static_cast<long long>(slices.columns), static_cast<long long>(nnz),
               cells > 0 ? 100.0 * static_cast<double>(nnz) / cells : 0.0);
   std::printf("  input    %s\n", describe_inputs(settings.inputs).c_str());
+  if (settings.fixed_vocabulary)
+    std::printf("  columns  the vocabulary and idf of %s (--vocabulary-from)\n",
+                settings.fixed_vocabulary->path.c_str());
   if (settings.skip_malformed)
     std::printf("  skipped  %lld malformed record%s (--on-error skip)\n", static_cast<long long>(skipped),
                 skipped == 1 ? "" : "s");
