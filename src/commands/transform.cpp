@@ -47,8 +47,7 @@ CommandLine transform_command_line() {
        "as scikit-learn: hals stops when the projected gradient is at most X times the first iteration's, mu "
        "when the error fell by less than X times the start's over 10 iterations [default: the model's]"},
   };
-  for (auto& option : vectorize_options())
-    if (option.name != "output" && option.name != "vocabulary-from") options.push_back(option);
+  for (auto& option : options_for_a_fitted_vocabulary()) options.push_back(option);
   return CommandLine("transform", "mpirun -n P dnmf transform MODEL.h5 INPUT... -o OUT.h5 [options]",
                      "The topic weights W >= 0 of new documents under a model's topics H, found as scikit-learn's\n"
                      "NMF.transform finds them: H fixed, the model's loss and penalty on W. INPUT is a TF-IDF file\n"
@@ -201,10 +200,29 @@ Documents vectorize_documents(MPI_Comm comm, CommandLine& line, const TransformR
   return documents;
 }
 
-// The output's rows: W, its row shares and argmax, the errors, ids and labels.
-io::TransformSlices output_rows(const nmf::DataMatrix& x, int64_t k, nmf::TransformResult&& result,
-                                Documents&& documents) {
+// The output: W and its rows' argmax, the errors, ids and labels, and what the run was.
+io::TransformSlices output_of(MPI_Comm comm, const TransformRun& run, const io::VectorizerRecord& record,
+                              const nmf::DataMatrix& x, int64_t k, nmf::TransformResult&& result,
+                              Documents&& documents) {
   io::TransformSlices out;
+  std::string inputs;
+  for (const auto& input : run.inputs) inputs += (inputs.empty() ? "" : " ") + input;
+  const auto fingerprint = record.options.find("vocabulary_fingerprint");
+  out.text_attributes = {{"model", run.model},
+                         {"input", inputs},
+                         {"solver", run.solve.solver},
+                         {"loss", nmf::loss_name(run.solve.beta)},
+                         {"stop_reason", result.stop == nmf::TransformStop::tolerance ? "tol" : "max-iter"},
+                         {"vocabulary_fingerprint", fingerprint != record.options.end() ? fingerprint->second : ""},
+                         {"dnmf_version", DNMF_VERSION}};
+  out.integer_attributes = {
+      {"iterations", result.iterations}, {"max_iter", run.solve.max_iterations}, {"k", k}, {"ranks", comm_size(comm)}};
+  out.real_attributes = {{"error", result.error},
+                         {"objective", result.objective},
+                         {"tol", run.solve.tolerance},
+                         {"l1_penalty", run.solve.w_penalty.l1},
+                         {"l2_penalty", run.solve.w_penalty.l2},
+                         {"solve_seconds", result.seconds}};
   out.rows = x.rows();
   out.k = k;
   out.first_row = x.first_row();
@@ -290,7 +308,12 @@ int run_transform(MPI_Comm comm, int argc, char** argv, int first) {
   run.tfidf_input = decide_on_root(comm, [&] { return run.inputs.size() == 1 && h5::is_hdf5_file(run.inputs[0]); });
   Documents documents;
   if (run.tfidf_input)
-    run_collectively(comm, [&] { documents = read_tfidf_documents(comm, run); });
+    run_collectively(comm, [&] {
+      for (const auto& option : options_for_a_fitted_vocabulary())
+        if (line.given(option.name))
+          throw UserError("--" + option.name + " reads text, and " + run.inputs[0] + " is a TF-IDF file already");
+      documents = read_tfidf_documents(comm, run);
+    });
   else
     documents = vectorize_documents(comm, line, run, record);
   const nmf::DataMatrix& x = *documents.x;
@@ -300,29 +323,7 @@ int run_transform(MPI_Comm comm, int argc, char** argv, int first) {
   // 4. W with H fixed.
   auto result = nmf::transform(x, ht, k, run.solve);
   // 5. The output.
-  const double error = result.error, objective = result.objective, seconds = result.seconds;
-  const int64_t iterations = result.iterations;
-  const bool converged = result.stop == nmf::TransformStop::tolerance;
-  io::TransformSlices out = output_rows(x, k, std::move(result), std::move(documents));
-  std::string inputs;
-  for (const auto& input : run.inputs) inputs += (inputs.empty() ? "" : " ") + input;
-  out.text_attributes = {
-      {"model", run.model},
-      {"input", inputs},
-      {"solver", run.solve.solver},
-      {"loss", nmf::loss_name(run.solve.beta)},
-      {"stop_reason", converged ? "tol" : "max-iter"},
-      {"vocabulary_fingerprint",
-       record.options.count("vocabulary_fingerprint") ? record.options.at("vocabulary_fingerprint") : std::string()},
-      {"dnmf_version", DNMF_VERSION}};
-  out.integer_attributes = {
-      {"iterations", iterations}, {"max_iter", run.solve.max_iterations}, {"k", k}, {"ranks", comm_size(comm)}};
-  out.real_attributes = {{"error", error},
-                         {"objective", objective},
-                         {"tol", run.solve.tolerance},
-                         {"l1_penalty", run.solve.w_penalty.l1},
-                         {"l2_penalty", run.solve.w_penalty.l2},
-                         {"solve_seconds", seconds}};
+  io::TransformSlices out = output_of(comm, run, record, x, k, std::move(result), std::move(documents));
   run_collectively(comm, [&] { io::write_transform_file(comm, run.output, run.model, out); });
   print_summary(comm, run, x, k, out, wall_seconds() - started);
   return 0;

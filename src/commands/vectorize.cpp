@@ -170,6 +170,23 @@ const std::vector<std::pair<const char*, const char*>>& recorded_text_options() 
   return options;
 }
 
+}  // namespace
+
+std::vector<OptionSpec> options_for_a_fitted_vocabulary() {
+  std::vector<OptionSpec> options;
+  for (auto option : vectorize_options()) {
+    if (option.name == "output" || option.name == "vocabulary-from") continue;
+    for (const auto& [name, attribute] : recorded_text_options())
+      if (option.name == name) option.help = "the model's; given again, it must agree (" + option.help + ")";
+    if (option.name == "min-df" || option.name == "max-df" || option.name == "max-features")
+      option.help = "refused: the model's vocabulary is used";
+    options.push_back(option);
+  }
+  return options;
+}
+
+namespace {
+
 // --vocabulary-from: the file's text options become this run's. One given again must say
 // the same, and options that choose a vocabulary have nothing to choose.
 void adopt_recorded_options(CommandLine& line, const io::VectorizerRecord& record) {

@@ -15,6 +15,9 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first);
 
 // The options of dnmf vectorize, for a command that reads a corpus as it does.
 std::vector<OptionSpec> vectorize_options();
+// The same but -o and --vocabulary-from, for a command that reads a corpus into a fitted
+// vocabulary: the help of the options the vocabulary's file decides says so.
+std::vector<OptionSpec> options_for_a_fitted_vocabulary();
 
 // Collective: the TF-IDF rows of `inputs` as vectorize --vocabulary-from makes them, in the
 // vocabulary and with the text options of `record`, held in memory; `line` is a command
