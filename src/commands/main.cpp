@@ -18,6 +18,7 @@
 #include "src/base/errors.hpp"
 #include "src/base/resources.hpp"
 #include "src/base/stop_signals.hpp"
+#include "src/commands/evaluate.hpp"
 #include "src/commands/factorize.hpp"
 #include "src/commands/info.hpp"
 #include "src/commands/topics.hpp"
@@ -35,6 +36,7 @@ const char* const kUsage =
     "  factorize   NMF of a TF-IDF file: W (documents x topics) and H (topics x terms), to HDF5\n"
     "  transform   a model applied to new documents: their topic weights, to HDF5\n"
     "  topics      the top words of each topic of a model\n"
+    "  evaluate    how good a model's topics are: diversity, agreement with labels\n"
     "  info        what a dnmf HDF5 file holds, and its row split over ranks\n"
     "\n"
     "dnmf COMMAND --help describes a command's options.\n";
@@ -134,6 +136,7 @@ int main(int argc, char** argv) {
     if (command == "factorize") return dnmf::run_factorize(comm, argc, argv, 2);
     if (command == "topics") return dnmf::run_topics(comm, argc, argv, 2);
     if (command == "transform") return dnmf::run_transform(comm, argc, argv, 2);
+    if (command == "evaluate") return dnmf::run_evaluate(comm, argc, argv, 2);
     if (command == "--help" || command == "-h" || command == "help") {
       if (rank == 0) std::fputs(kUsage, stdout);
       return 0;

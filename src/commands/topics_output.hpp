@@ -33,4 +33,7 @@ struct TopicsFormat {
 };
 const std::vector<TopicsFormat>& topics_formats();
 
+// `text` as a JSON string, quotes included.
+std::string json_string(const std::string& text);
+
 }  // namespace dnmf

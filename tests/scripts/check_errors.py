@@ -347,6 +347,9 @@ def transform_cases(work):
         "loss", "kullback-leibler")), train, "--solver", "hals", "-o", out], out, "--solver hals", "use --solver mu")
     expect_failure("transform: a TF-IDF file as model", ["transform", train, train, "-o", out], out, train,
                    "not a dnmf model")
+    expect_failure("evaluate: a TF-IDF file (no topics)", ["evaluate", train], None, train, "not a dnmf model")
+    expect_failure("evaluate: --diversity-top 0", ["evaluate", model, "--diversity-top", "0"], None,
+                   "--diversity-top")
 
 
 def write_plain_h5(path):
