@@ -13,16 +13,15 @@ Usage: bench_factorize_scale.py [--rows M] [--columns N] [--nnz Z] [--k K] [--ra
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
 import numpy as np  # noqa: E402
 
-from harness import add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree  # noqa: E402
+from harness import (  # noqa: E402
+    add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree, work_folder)
 
 def memory_bandwidth():
     """Bytes per second of a large numpy copy (read + write), best of 5."""
@@ -42,10 +41,8 @@ def main():
     add_scale_arguments(parser)
     parser.add_argument("--iterations", type=int, default=3)
     arguments = parser.parse_args()
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-scale-")
-    os.makedirs(work, exist_ok=True)
-    matrix = os.path.join(work, "planted.h5")
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-scale-") as work:
+        matrix = os.path.join(work, "planted.h5")
         started = time.perf_counter()
         print(generate_planted(matrix, arguments), "(%.0f s)" % (time.perf_counter() - started))
         nnz = int(re.search(r"nonzeros\s+(\d+)", run_dnmf(["info", matrix]).stdout).group(1))
@@ -75,9 +72,6 @@ def main():
         print("hals: %.3f s per iteration; streaming the local CSR twice takes %.3f s -> %.1fx (target <= 3x)" %
               (hals, stream_twice, hals / stream_twice))
         print("peak memory target: <= 1.5x (CSR bytes / ranks + factor bytes)")
-    finally:
-        if arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -26,18 +26,16 @@ import argparse
 import ctypes
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
 import numpy as np  # noqa: E402
 
-from harness import dnmf_command, use_build_tree  # noqa: E402
+from harness import dnmf_command, use_build_tree, work_folder  # noqa: E402
 
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
 
@@ -110,15 +108,13 @@ def main():
     parser.add_argument("--ks", default="20,50,100")
     parser.add_argument("--workdir", default=None)
     arguments = parser.parse_args()
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-kernels-")
-    os.makedirs(work, exist_ok=True)
-    matrix = os.path.join(work, "uniform.h5")
-    new = os.environ["DNMF_BINARY"]
-    # (name, binary, extra options): the new build in double and --precision single.
-    builds = [("new", new, []), ("single", new, ["--precision", "single"]), ("copy", new, ["--transposed-copy"]),
-              ("both", new, ["--precision", "single", "--transposed-copy"])]
-    builds += [("old", arguments.old, [])] if arguments.old else []
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-kernels-") as work:
+        matrix = os.path.join(work, "uniform.h5")
+        new = os.environ["DNMF_BINARY"]
+        # (name, binary, extra options): the new build in double and --precision single.
+        builds = [("new", new, []), ("single", new, ["--precision", "single"]), ("copy", new, ["--transposed-copy"]),
+                  ("both", new, ["--precision", "single", "--transposed-copy"])]
+        builds += [("old", arguments.old, [])] if arguments.old else []
         generate = dnmf_command([], arguments.ranks)[:-1] + [
             os.environ["DNMF_GENERATE"], matrix, "--rows", str(arguments.rows), "--columns", str(arguments.columns),
             "--nnz", str(arguments.nnz), "--topics", "0"]
@@ -163,9 +159,6 @@ def main():
                      for _ in range(arguments.repeats)]
             print("hals k = 50 on %d rank(s) x %d thread(s): min %.4f, median %.4f s/iteration" %
                   (ranks, threads, min(times), statistics.median(times)))
-    finally:
-        if arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -14,10 +14,8 @@ Target (issue 12; a figure, not a test): kl-cd at most one fifth of mu's time (r
 """
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
@@ -28,7 +26,7 @@ from sklearn.decomposition import NMF  # noqa: E402
 from sklearn.decomposition._nmf import _initialize_nmf  # noqa: E402
 
 from dnmf_h5 import read_model, read_tfidf, write_start, write_tfidf  # noqa: E402
-from harness import data_dir, run_dnmf, use_build_tree, vectorize_20news_train  # noqa: E402
+from harness import data_dir, run_dnmf, use_build_tree, vectorize_20news_train, work_folder  # noqa: E402
 
 
 def seconds_to_target(work, matrix, start, k, solver, target, ranks, max_iter):
@@ -77,8 +75,7 @@ def main():
     parser.add_argument("--ranks", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="dnmf-bench-kl-")
-    try:
+    with work_folder(None, "dnmf-bench-kl-") as work:
         seed = scipy.io.mmread(os.path.join(data_dir("20news4-tfidf"), "tfidf.mtx")).tocsr()
         seed_matrix = os.path.join(work, "seed.h5")
         write_tfidf(seed_matrix, seed)
@@ -86,8 +83,6 @@ def main():
         matrix = os.path.join(work, "all20.h5")
         vectorize_20news_train(matrix, nranks=arguments.ranks)
         bench(work, "all 20 groups (train)", read_tfidf(matrix)[0], matrix, 20, arguments)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

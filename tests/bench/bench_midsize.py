@@ -13,10 +13,8 @@ Target (issue 10; a figure, not a test): dnmf at 2 ranks 10x faster than scikit-
 import argparse
 import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
@@ -25,7 +23,7 @@ import numpy as np  # noqa: E402
 from sklearn.decomposition import NMF  # noqa: E402
 
 from dnmf_h5 import read_model, read_tfidf  # noqa: E402
-from harness import run_dnmf, use_build_tree, vectorize_20news_train  # noqa: E402
+from harness import run_dnmf, use_build_tree, vectorize_20news_train, work_folder  # noqa: E402
 
 
 def main():
@@ -34,8 +32,7 @@ def main():
     parser.add_argument("--ranks", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="dnmf-bench-midsize-")
-    try:
+    with work_folder(None, "dnmf-bench-midsize-") as work:
         matrix = os.path.join(work, "all20.h5")
         vectorize_20news_train(matrix, nranks=arguments.ranks)
         V = read_tfidf(matrix)[0]
@@ -72,8 +69,6 @@ def main():
         print("dnmf hals, %d ranks: %.3f s to the target (read %.3f, start %.3f, %d iterations at %.4f s); "
               "median of %d" % (arguments.ranks, total, read, start, iteration, per_iteration, arguments.repeats))
         print("scikit-learn / dnmf: %.1fx (target 10x)" % (sklearn_median / total))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -16,12 +16,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-from harness import add_scale_arguments, generate_planted, run_dnmf, use_build_tree  # noqa: E402
+from harness import add_scale_arguments, generate_planted, run_dnmf, use_build_tree, work_folder  # noqa: E402
 
 DEFAULT_INTERVAL = 300.0  # dnmf factorize --checkpoint-seconds default
 
@@ -42,11 +41,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_scale_arguments(parser)
     arguments = parser.parse_args()
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-snapshot-")
-    os.makedirs(work, exist_ok=True)
-    matrix = os.path.join(work, "planted.h5")
-    folder = os.path.join(work, "snapshots")
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-snapshot-") as work:
+        matrix = os.path.join(work, "planted.h5")
+        folder = os.path.join(work, "snapshots")
         if not os.path.exists(matrix):
             print(generate_planted(matrix, arguments))
         shutil.rmtree(folder, ignore_errors=True)
@@ -84,9 +81,6 @@ def main():
         print("  overhead at the default interval (every %.0f s of solving): %.2f%%   every 10 iterations: %.2f%%"
               % (DEFAULT_INTERVAL, 100 * write / DEFAULT_INTERVAL, 100 * write / (10 * iteration)))
         print("  targets: overhead <= 2% at the default interval, write bandwidth >= 50% of the disk's")
-    finally:
-        if arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

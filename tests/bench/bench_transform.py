@@ -12,14 +12,13 @@ Usage: bench_transform.py [--rows M] [--columns N] [--nnz Z] [--k K] [--ranks P]
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-from harness import add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree  # noqa: E402
+from harness import (  # noqa: E402
+    add_scale_arguments, generate_planted, peak_resident, run_dnmf, use_build_tree, work_folder)
 
 
 def main():
@@ -28,10 +27,8 @@ def main():
     add_scale_arguments(parser)
     parser.add_argument("--max-iter", type=int, default=50)
     arguments = parser.parse_args()
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-transform-")
-    os.makedirs(work, exist_ok=True)
-    matrix, model = os.path.join(work, "planted.h5"), os.path.join(work, "model.h5")
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-transform-") as work:
+        matrix, model = os.path.join(work, "planted.h5"), os.path.join(work, "model.h5")
         started = time.perf_counter()
         print(generate_planted(matrix, arguments), "(%.0f s)" % (time.perf_counter() - started))
         nnz = int(re.search(r"nonzeros\s+(\d+)", run_dnmf(["info", matrix]).stdout).group(1))
@@ -61,9 +58,6 @@ def main():
                 ", ".join("%.0f MiB" % (p / 2**20) for p in peaks), max(peaks) / budget))
         print()
         print("memory target: <= 1.2x (the rank's rows of X + H + its rows of W)")
-    finally:
-        if arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

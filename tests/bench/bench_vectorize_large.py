@@ -24,12 +24,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
-from harness import data_dir, run_dnmf, use_build_tree  # noqa: E402
+from harness import data_dir, run_dnmf, use_build_tree, work_folder  # noqa: E402
 
 
 def read_posts():
@@ -107,9 +106,7 @@ def main():
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--skip-sklearn", action="store_true")
     arguments = parser.parse_args()
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-large-")
-    os.makedirs(work, exist_ok=True)
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-large-") as work:
         started = time.perf_counter()
         plain, packed, size, documents = write_corpus(work, read_posts(), int(arguments.gigabytes * 1e9),
                                                       arguments.files)
@@ -137,9 +134,6 @@ def main():
             for form, (wall, _) in results.items():
                 print("ratio scikit-learn / dnmf (%s, %d ranks): %.1fx" % (form, arguments.ranks, seconds / wall))
             print("same shape and nonzeros as scikit-learn: %s" % ("yes" if same else "NO"))
-    finally:
-        if arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -15,15 +15,13 @@ the counts, not the input.
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from harness import parse_size, run_dnmf, use_build_tree  # noqa: E402
+from harness import parse_size, run_dnmf, use_build_tree, work_folder  # noqa: E402
 
 
 def write_corpus(path, target_bytes, seed=1):
@@ -76,10 +74,8 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the output")
     arguments = parser.parse_args()
     sizes = [float(x) for x in arguments.gigabytes.split(",")]
-    work = arguments.workdir or tempfile.mkdtemp(prefix="dnmf-bench-memory-")
-    os.makedirs(work, exist_ok=True)
-    mib = 2.0**20
-    try:
+    with work_folder(arguments.workdir, "dnmf-bench-memory-", keep=arguments.keep) as work:
+        mib = 2.0**20
         results = {size: measure(work, size, arguments.ranks) for size in sizes}
         print("%-5s %-5s %12s %12s %12s %12s %12s" % ("GB", "rank", "peak MiB", "input MiB", "counts MiB",
                                                       "CSR MiB", "peak/input"))
@@ -96,9 +92,6 @@ def main():
             print("%-5d %16.0f %16.0f %16.0f %22.0f %s" % (
                 rank, (b["peak"] - a["peak"]) / mib, (b["counts"] - a["counts"]) / mib, (b["rows"] - a["rows"]) / mib,
                 (b["peak"] - b["rows"] - 256 * mib) / mib, "(met)" if b["peak"] <= b["rows"] + 256 * mib else "(over)"))
-    finally:
-        if not arguments.keep and arguments.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -43,16 +43,14 @@ import argparse
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 
 import numpy as np  # noqa: E402
 
-from harness import data_dir, dnmf_command, run_dnmf, use_build_tree  # noqa: E402
+from harness import data_dir, dnmf_command, run_dnmf, use_build_tree, work_folder  # noqa: E402
 
 # Measured on this machine by --calibrate (AMD EPYC, 2 cores), 2026-12-03.
 MEASURED = {"c_nz": 3.58e-10, "c_dense": 1.62e-10, "c_term": 9.21e-09, "c_row": 2.78e-09}
@@ -234,15 +232,12 @@ def main():
     parser.add_argument("--beta", type=float, default=NETWORK["beta"])
     arguments = parser.parse_args()
     network = {"alpha": arguments.alpha, "beta": arguments.beta}
-    work = tempfile.mkdtemp(prefix="dnmf-scaling-")
-    try:
+    with work_folder(None, "dnmf-scaling-") as work:
         c = calibrate(work) if arguments.calibrate else dict(MEASURED)
         if arguments.validate:
             validate(c, network, work, [int(x) for x in arguments.ranks.split(",")])
             print()
         project(c, network)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

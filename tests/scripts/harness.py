@@ -5,11 +5,14 @@ through the environment: DNMF_BINARY, DNMF_MPIEXEC (the launcher with its flags,
 "mpiexec --oversubscribe"), DNMF_RANKS.
 """
 import bz2
+import contextlib
 import gzip
 import lzma
 import os
 import shlex
+import shutil
 import subprocess
+import tempfile
 
 
 def ranks():
@@ -129,6 +132,19 @@ def parse_size(text):
     units = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
     number, unit = text.split()
     return float(number) * units[unit]
+
+
+@contextlib.contextmanager
+def work_folder(given, prefix, keep=False):
+    """A benchmark's working folder: `given` (--workdir), kept afterwards, or a new
+    temporary one, removed afterwards unless `keep`."""
+    folder = given or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(folder, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if given is None and not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def peak_resident(output):
