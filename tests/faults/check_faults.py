@@ -17,6 +17,7 @@ import numpy as np
 
 import faults
 from faults import checksum, run, small_filesystem
+from dnmf_h5 import edited_copy  # noqa: E402 (tests/scripts, on the path faults.py sets)
 from harness import ranks, run_dnmf  # noqa: E402  (faults.py puts tests/scripts on the path)
 
 
@@ -141,11 +142,7 @@ def damaged_matrix(work, corpus, tfidf):
     import h5py
 
     def damaged(name, edit):
-        path = os.path.join(work, "damaged_%s.h5" % name)
-        shutil.copyfile(tfidf, path)
-        with h5py.File(path, "r+") as f:
-            edit(f)
-        return path
+        return edited_copy(tfidf, os.path.join(work, "damaged_%s.h5" % name), edit)
 
     def set_last_row(f, first, second):
         indptr = f["tfidf/indptr"][:]
@@ -175,11 +172,9 @@ def unusable_values(work, corpus, tfidf):
     import h5py
 
     def scaled(name, factor):
-        path = os.path.join(work, "scaled_%s.h5" % name)
-        shutil.copyfile(tfidf, path)
-        with h5py.File(path, "r+") as f:
+        def scale(f):
             f["tfidf/data"][...] = f["tfidf/data"][:] * factor
-        return path
+        return edited_copy(tfidf, os.path.join(work, "scaled_%s.h5" % name), scale)
 
     model = os.path.join(work, "model_values.h5")
     huge = scaled("1e200", 1e200)
@@ -388,7 +383,6 @@ def inconsistent_files(work, corpus, tfidf):
     """Finding 8: every file dnmf reads is checked against its documented format: lists
     that do not match the factors, label numbers beyond the label names, snapshot
     attributes edited after writing."""
-    import h5py
     model = os.path.join(work, "model_consistent.h5")
     checkpoints = os.path.join(work, "consistent_checkpoints")
     run_dnmf(["factorize", tfidf, "-k", "3", "--max-iter", "4", "--checkpoint", checkpoints, "--checkpoint-every",
@@ -402,11 +396,7 @@ def inconsistent_files(work, corpus, tfidf):
             faults.report("info of %s: describes it" % os.path.basename(path), [done.stdout[:300]])
 
     def edited(original, name, edit):
-        path = os.path.join(work, "inconsistent_%s.h5" % name.replace(" ", "_"))
-        shutil.copyfile(original, path)
-        with h5py.File(path, "r+") as f:
-            edit(f)
-        return path
+        return edited_copy(original, os.path.join(work, "inconsistent_%s.h5" % name.replace(" ", "_")), edit)
 
     def shorter_w(f):
         w = f["W"][:-1]
@@ -638,10 +628,8 @@ def damage_every_object(work, corpus, tfidf):
                 label = "%s %s%s %s" % (file_kind, name, "@" + attribute if attribute else "",
                                         ("cut to half", "removed")[way] if kind == "dataset" else
                                         ("of another type", "removed")[way])
-                path = os.path.join(work, "swept.h5")
-                shutil.copyfile(original, path)
-                with h5py.File(path, "r+") as f:
-                    damage(f, kind, name, attribute, way)
+                path = edited_copy(original, os.path.join(work, "swept.h5"),
+                                   lambda f: damage(f, kind, name, attribute, way))
                 run("damaged: " + label, reader(path), inputs=[path], output=out, status=(0, 1), fragments=[path],
                     timeout=60)
                 if os.path.exists(out):

@@ -300,8 +300,8 @@ def factorize_cases(work):
 
 def transform_cases(work):
     """A model applied to documents it cannot take, or a model that cannot be applied."""
-    import h5py
     import numpy as np
+    from dnmf_h5 import edited_copy
     texts = {"g1/a": b"orbit launch rocket nasa\n", "g1/b": b"rocket orbit moon\n", "g2/c": b"god faith church\n",
              "g2/d": b"church god bible faith\n", "g1/e": b"nasa moon launch\n"}
     texts_corpus = corpus(os.path.join(work, "transform_corpus"), texts)
@@ -312,11 +312,7 @@ def transform_cases(work):
     out = os.path.join(work, "out", "topics_of_new.h5")
 
     def edited(name, edit):
-        path = os.path.join(work, "transform_%s.h5" % name)
-        shutil.copyfile(model, path)
-        with h5py.File(path, "r+") as f:
-            edit(f)
-        return path
+        return edited_copy(model, os.path.join(work, "transform_%s.h5" % name), edit)
 
     old_model = edited("old_model", lambda f: f.__delitem__("vectorizer"))
     expect_failure("transform: a model without its vectorizer", ["transform", old_model, texts_corpus, "-o", out], out,

@@ -42,6 +42,16 @@ def identical_datasets(path_a, path_b):
     return differing
 
 
+def edited_copy(original, path, edit):
+    """A copy of the dnmf file `original` at `path`, changed by edit(h5py file): a damaged
+    or inconsistent file for the error tests. Returns `path`."""
+    import shutil
+    shutil.copyfile(original, path)
+    with h5py.File(path, "r+") as f:
+        edit(f)
+    return path
+
+
 def write_strings(group, strings):
     encoded = [s.encode("utf-8") for s in strings]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
