@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "io/h5.hpp"
+#include "io/transform_file.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
 #include "src/base/row_partition.hpp"
@@ -149,7 +150,7 @@ ModelSummary read_model_summary(MPI_Comm comm, const std::string& path) {
   auto file = h5::File::open(comm, path);
   // dnmf transform's output holds the same W, H and tables, for new documents.
   const std::string format = file.has_attribute("/", "format") ? file.read_string_attribute("/", "format") : "";
-  if (format != kFormatName && format != "dnmf-transform")
+  if (format != kFormatName && format != kTransformFormat)
     throw UserError(path + ": not a dnmf model (no format = \"dnmf-model\" attribute; make one with dnmf factorize)");
   ModelSummary summary;
   const auto w = file.dataset_shape("/W");

@@ -13,7 +13,7 @@ void write_transform_file(MPI_Comm comm, const std::string& path, const std::str
   const auto h_shape = model.dataset_shape("/H");
   const int64_t columns = h_shape.at(1);
   h5::write_file_atomically(comm, path, [&](h5::File& file) {
-    file.write_attribute("/", "format", std::string("dnmf-transform"));
+    file.write_attribute("/", "format", std::string(kTransformFormat));
     file.write_attribute("/", "format_version", int64_t{1});
     for (const auto& [name, value] : slices.text_attributes) file.write_attribute("/", name, value);
     for (const auto& [name, value] : slices.integer_attributes) file.write_attribute("/", name, value);

@@ -22,6 +22,9 @@
 
 namespace dnmf::io {
 
+// The format attribute of dnmf transform's output.
+constexpr const char* kTransformFormat = "dnmf-transform";
+
 struct TransformSlices {
   int64_t rows = 0, k = 0;
   int64_t first_row = 0;                // this rank's rows

@@ -13,11 +13,11 @@ VectorizerRecord read_vectorizer_record(MPI_Comm comm, const std::string& path) 
       file.has_attribute("/", "format") ? file.read_string_attribute("/", "format") : std::string();
   VectorizerRecord record;
   record.path = path;
-  record.is_model = format == "dnmf-model";
-  if (format != "dnmf-tfidf" && !record.is_model)
+  const bool is_model = format == "dnmf-model";
+  if (format != "dnmf-tfidf" && !is_model)
     throw UserError(path + ": neither a dnmf TF-IDF file nor a model (its format attribute is '" + format + "')");
-  record.options_object = record.is_model ? "/vectorizer" : "/";
-  if (record.is_model && (!file.exists("/vectorizer") || !file.exists("/idf")))
+  const std::string options_object = is_model ? "/vectorizer" : "/";
+  if (is_model && (!file.exists("/vectorizer") || !file.exists("/idf")))
     throw UserError(path + ": a model written before models kept their vectorizer (no " +
                     (file.exists("/idf") ? "/vectorizer" : "/idf") +
                     "): give the TF-IDF file it was fitted to instead, or fit it again");
@@ -33,8 +33,8 @@ VectorizerRecord read_vectorizer_record(MPI_Comm comm, const std::string& path) 
                            "no_smooth_idf", "sublinear_tf",  "binary",
                            "use_idf",       "no_idf",        "min_df",
                            "max_df",        "max_features",  "vocabulary_fingerprint"})
-    if (file.has_attribute(record.options_object, name))
-      record.options[name] = file.read_string_attribute(record.options_object, name);
+    if (file.has_attribute(options_object, name))
+      record.options[name] = file.read_string_attribute(options_object, name);
   return record;
 }
 

@@ -15,10 +15,9 @@ namespace dnmf::io {
 
 struct VectorizerRecord {
   std::string path;
-  bool is_model = false;
   int64_t columns = 0;
-  std::string options_object;                  // "/" (TF-IDF file) or "/vectorizer" (model)
-  std::map<std::string, std::string> options;  // the string attributes there, by name
+  // The string attributes of "/" (a TF-IDF file) or "/vectorizer" (a model), by name.
+  std::map<std::string, std::string> options;
 };
 
 // Collective. A file that is neither a dnmf TF-IDF file nor a model, or a model written

@@ -6,6 +6,7 @@
 #include "io/model_file.hpp"
 #include "io/snapshot_file.hpp"
 #include "io/tfidf_file.hpp"
+#include "io/transform_file.hpp"
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
@@ -96,7 +97,8 @@ int run_info(MPI_Comm comm, int argc, char** argv, int first) {
       kExitUsage);
   std::string format;
   run_collectively(comm, [&] { format = h5::format_of_file(comm, path); });
-  if (format == "dnmf-model" || format == "dnmf-transform") return describe_model(comm, path, format != "dnmf-model");
+  if (format == "dnmf-model" || format == io::kTransformFormat)
+    return describe_model(comm, path, format == io::kTransformFormat);
   if (format == "dnmf-snapshot") return describe_snapshot(comm, path);
   return describe_tfidf(comm, path, ranks);
 }

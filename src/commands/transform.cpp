@@ -140,14 +140,10 @@ CsrRowSource rows_in_memory(MPI_Comm comm, const std::shared_ptr<const io::Tfidf
 }
 
 // The vocabulary fingerprint of a TF-IDF file or model, from its /vocabulary (collective).
-std::string fingerprint_of(MPI_Comm comm, const std::string& path) {
-  const auto columns = io::read_vocabulary_columns(comm, io::read_vectorizer_record(comm, path));
+std::string fingerprint_of(MPI_Comm comm, const io::VectorizerRecord& record) {
+  const auto columns = io::read_vocabulary_columns(comm, record);
   return hex64(vocabulary_fingerprint(comm, columns.first_column, columns.terms));
 }
-
-}  // namespace
-
-namespace {
 
 // The documents: this rank's rows of X, with their ids and labels.
 struct Documents {
@@ -156,14 +152,15 @@ struct Documents {
   std::vector<int32_t> labels;
 };
 
-// A TF-IDF file made in the model's vocabulary (collective).
-Documents read_tfidf_documents(MPI_Comm comm, const TransformRun& run) {
+// A TF-IDF file made in the vocabulary of the model, whose record is `model` (collective).
+Documents read_tfidf_documents(MPI_Comm comm, const TransformRun& run, const io::VectorizerRecord& model) {
   const std::string& input = run.inputs[0];
   const std::string format = h5::format_of_file(comm, input);
   if (format != "dnmf-tfidf")
     throw UserError(input + ": " + (format.empty() ? "an HDF5 file of no dnmf format" : "a " + format + " file") +
                     ", not a TF-IDF file or a corpus");
-  const std::string expected = fingerprint_of(comm, run.model), found = fingerprint_of(comm, input);
+  const std::string expected = fingerprint_of(comm, model);
+  const std::string found = fingerprint_of(comm, io::read_vectorizer_record(comm, input));
   if (found != expected)
     throw UserError(input + ": its vocabulary is not " + run.model + "'s (vocabulary fingerprint " + found +
                     ", the model's " + expected + "): vectorize its text with --vocabulary-from " + run.model);
@@ -312,7 +309,7 @@ int run_transform(MPI_Comm comm, int argc, char** argv, int first) {
       for (const auto& option : options_for_a_fitted_vocabulary())
         if (line.given(option.name))
           throw UserError("--" + option.name + " reads text, and " + run.inputs[0] + " is a TF-IDF file already");
-      documents = read_tfidf_documents(comm, run);
+      documents = read_tfidf_documents(comm, run, record);
     });
   else
     documents = vectorize_documents(comm, line, run, record);

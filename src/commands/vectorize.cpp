@@ -151,6 +151,14 @@ struct VectorizeSettings {
   std::optional<io::VectorizerRecord> fixed_vocabulary;  // --vocabulary-from
 };
 
+// The options that choose which terms are columns, by their command-line and attribute
+// names: with --vocabulary-from the file has chosen, and they are refused.
+const std::vector<std::pair<const char*, const char*>>& vocabulary_filter_options() {
+  static const std::vector<std::pair<const char*, const char*>> options{
+      {"min-df", "min_df"}, {"max-df", "max_df"}, {"max-features", "max_features"}};
+  return options;
+}
+
 // The options that decide how text becomes a row, by their command-line and attribute
 // names: with --vocabulary-from they are the file's.
 const std::vector<std::pair<const char*, const char*>>& recorded_text_options() {
@@ -178,8 +186,8 @@ std::vector<OptionSpec> options_for_a_fitted_vocabulary() {
     if (option.name == "output" || option.name == "vocabulary-from") continue;
     for (const auto& [name, attribute] : recorded_text_options())
       if (option.name == name) option.help = "the model's; given again, it must agree (" + option.help + ")";
-    if (option.name == "min-df" || option.name == "max-df" || option.name == "max-features")
-      option.help = "refused: the model's vocabulary is used";
+    for (const auto& [name, attribute] : vocabulary_filter_options())
+      if (option.name == name) option.help = "refused: the model's vocabulary is used";
     options.push_back(option);
   }
   return options;
@@ -190,7 +198,7 @@ namespace {
 // --vocabulary-from: the file's text options become this run's. One given again must say
 // the same, and options that choose a vocabulary have nothing to choose.
 void adopt_recorded_options(CommandLine& line, const io::VectorizerRecord& record) {
-  for (const char* option : {"min-df", "max-df", "max-features"})
+  for (const auto& [option, attribute] : vocabulary_filter_options())
     if (line.given(option))
       throw UserError(std::string("--") + option + " chooses a vocabulary; with --vocabulary-from it is " +
                       record.path + "'s");
@@ -284,7 +292,8 @@ VectorizeSettings settings_from(const CommandLine& line) {
     throw UserError("--on-error applies to --format jsonl, csv and tsv");
   settings.stop_words_choice = line.value("stop-words");
   settings.filter.min_df = parse_document_frequency_bound("--min-df", line.value("min-df"));
-  settings.count_columns_filtered = line.given("min-df") || line.given("max-df") || line.given("max-features");
+  settings.count_columns_filtered = std::any_of(vocabulary_filter_options().begin(), vocabulary_filter_options().end(),
+                                                [&](const auto& option) { return line.given(option.first); });
   settings.filter.max_df = parse_document_frequency_bound("--max-df", line.value("max-df"));
   if (!line.value("max-features").empty()) {
     settings.filter.max_features = parse_integer_option("max-features", line.value("max-features"));
@@ -621,7 +630,7 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   if (!settings.fixed_vocabulary) {
     attributes.erase("vocabulary_from");
   } else {  // the vocabulary was chosen by the file's filters
-    for (const char* name : {"min_df", "max_df", "max_features"}) {
+    for (const auto& [option, name] : vocabulary_filter_options()) {
       const auto recorded = settings.fixed_vocabulary->options.find(name);
       if (recorded != settings.fixed_vocabulary->options.end()) attributes[name] = recorded->second;
     }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-
 #include <unordered_map>
 
 #include "src/base/comm.hpp"
