@@ -26,13 +26,13 @@ VectorizerRecord read_vectorizer_record(MPI_Comm comm, const std::string& path) 
   file.require_entries("/idf", record.columns, "terms in /vocabulary");
   if (file.exists("/document_frequency"))
     file.require_entries("/document_frequency", record.columns, "terms in /vocabulary");
-  for (const char* name : {"input_format",  "encoding",      "decode_error",
-                           "strip",         "stop_words",    "lowercase",
-                           "no_lowercase",  "strip_accents", "ngram_range",
-                           "token_pattern", "norm",          "smooth_idf",
-                           "no_smooth_idf", "sublinear_tf",  "binary",
-                           "use_idf",       "no_idf",        "min_df",
-                           "max_df",        "max_features",  "vocabulary_fingerprint"})
+  for (const char* name :
+       {"input_format", "encoding", "decode_error", "strip", "stop_words", "lowercase", "no_lowercase", "strip_accents",
+        "ngram_range", "token_pattern", "norm", "smooth_idf", "no_smooth_idf", "sublinear_tf", "binary", "use_idf",
+        "no_idf", "min_df", "max_df", "max_features", "vocabulary_fingerprint",
+        // where the corpus was and how it was read, to read it again
+        "inputs", "groups", "exclude", "separator", "text_field", "id_field", "label_field", "on_error",
+        "progress_seconds"})
     if (file.has_attribute(options_object, name))
       record.options[name] = file.read_string_attribute(options_object, name);
   return record;

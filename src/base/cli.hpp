@@ -55,6 +55,7 @@ class CommandLine {
     spec(name);
     given_[name] = value;
   }
+  void set_positionals(std::vector<std::string> positionals) { positionals_ = std::move(positionals); }
 
  private:
   const OptionSpec& spec(const std::string& name) const;

@@ -3,28 +3,57 @@
 // share of distinct terms among all topics' --diversity-top heaviest terms), and, when its
 // documents have labels, how well each document's dominant topic agrees with its label
 // (label_agreement.hpp: scikit-learn's NMI, adjusted Rand index, homogeneity,
-// completeness and V-measure, and purity). Each rank reads an even share of W; the
-// document x label counts are one sum over ranks.
+// completeness and V-measure, and purity); and the coherence of each topic's top words in
+// the texts of the corpus the model was made from (src/text/coherence.hpp: gensim's
+// u_mass, c_uci, c_npmi and c_v). Each rank reads an even share of W and of the corpus;
+// the document x label counts are one sum over ranks, the coherence counts another.
 #include "src/commands/evaluate.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <new>
 #include <set>
+#include <sstream>
+#include <unordered_map>
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
+#include "io/output_path.hpp"
+#include "io/text_file.hpp"
 #include "io/tfidf_file.hpp"
 #include "src/base/choices.hpp"
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
+#include "src/base/hash.hpp"
 #include "src/base/row_partition.hpp"
 #include "src/commands/label_agreement.hpp"
 #include "src/commands/topic_tables.hpp"
 #include "src/commands/topics_output.hpp"
+#include "src/commands/vectorize.hpp"
+#include "src/text/coherence.hpp"
 
 namespace dnmf {
 namespace {
+
+// Coherence of the topics' --top words; `not_computed` says why when it is not.
+struct Coherence {
+  int64_t top = 0;
+  std::string not_computed;
+  std::vector<std::string> corpus;
+  std::vector<std::vector<std::string>> top_words;
+  int64_t documents = 0, windows_10 = 0, windows_110 = 0;
+  text::TopicCoherence per_topic;
+};
+
+struct CoherenceRequest {
+  bool wanted = true;
+  int64_t top = 10;
+  bool top_given = false;           // else at most the number of terms
+  std::vector<std::string> corpus;  // empty: the one the model records
+};
 
 struct Evaluation {
   std::string path;
@@ -34,10 +63,132 @@ struct Evaluation {
   double diversity = 0;
   std::vector<std::string> label_names;  // empty: no labels
   LabelAgreement agreement;
+  Coherence coherence;
 };
 
+// The topic words each document holds, in order, for the coherence counts: the analyzer's
+// term ids turned into indices of the topic words (-1: another term), each id looked up
+// once.
+class TopicWordCounter {
+ public:
+  explicit TopicWordCounter(const text::TopicWords& words)
+      : documents_(words, 0), windows_10_(words, text::kUciWindow), windows_110_(words, text::kCvWindow) {
+    for (size_t i = 0; i < words.words.size(); ++i) index_.emplace(words.words[i], static_cast<int32_t>(i));
+  }
+
+  void operator()(const std::vector<uint32_t>& term_ids, const text::Analyzer& analyzer) {
+    tokens_.clear();
+    for (const uint32_t id : term_ids) {
+      if (id >= word_of_term_.size()) word_of_term_.resize(id + 1, kUnknown);
+      if (word_of_term_[id] == kUnknown) {
+        const auto found = index_.find(std::string(analyzer.term(id)));
+        word_of_term_[id] = found == index_.end() ? -1 : found->second;
+      }
+      tokens_.push_back(word_of_term_[id]);
+    }
+    documents_.add_document(tokens_);
+    windows_10_.add_document(tokens_);
+    windows_110_.add_document(tokens_);
+  }
+
+  // Collective: the counts of all ranks, as one sum.
+  void sum(MPI_Comm comm) {
+    std::vector<int64_t> all;
+    for (auto* counts : {&documents_, &windows_10_, &windows_110_})
+      all.insert(all.end(), counts->values().begin(), counts->values().end());
+    sum_over_ranks_in_place(comm, all);
+    auto next = all.begin();
+    for (auto* counts : {&documents_, &windows_10_, &windows_110_}) {
+      std::copy(next, next + static_cast<std::ptrdiff_t>(counts->values().size()), counts->values().begin());
+      next += static_cast<std::ptrdiff_t>(counts->values().size());
+    }
+  }
+
+  text::CooccurrenceCounts documents_, windows_10_, windows_110_;
+
+ private:
+  static constexpr int32_t kUnknown = -2;
+  std::unordered_map<std::string, int32_t> index_;
+  std::vector<int32_t> word_of_term_;
+  std::vector<int32_t> tokens_;
+};
+
+std::vector<std::string> split_on_spaces(const std::string& text) {
+  std::istringstream words(text);
+  std::vector<std::string> split;
+  for (std::string word; words >> word;) split.push_back(word);
+  return split;
+}
+
+// Why the coherence of `path`'s topics cannot be counted in `corpus` (empty: it can).
+// Collective (every rank reads the same attributes).
+std::string coherence_obstacle(MPI_Comm comm, const std::string& path, const io::VectorizerRecord& record,
+                               const std::vector<std::string>& corpus, bool corpus_given) {
+  const auto option = [&](const char* name) {
+    const auto found = record.options.find(name);
+    return found == record.options.end() ? std::string() : found->second;
+  };
+  if (option("input_format") == "uci" || option("input_format") == "mtx")
+    return path + " was made from counts (--format " + option("input_format") + "), not from text dnmf tokenized";
+  if (!option("ngram_range").empty() && option("ngram_range") != "1,1")
+    return path + "'s terms are word n-grams (--ngram-range " + option("ngram_range") +
+           "); coherence counts single words";
+  if (corpus.empty()) return path + " records no corpus";
+  if (!corpus_given && comm_rank(comm) == 0)
+    for (const auto& input : corpus)
+      if (!std::filesystem::exists(input))
+        return "the corpus " + path + " records, " + input + ", is not there (give it after the model)";
+  return {};
+}
+
+// Collective: counts the topic words of the corpus the model was made from, checks that
+// it is that corpus, and the measures.
+void count_coherence(MPI_Comm comm, const std::string& path, const io::ModelSummary& summary,
+                     const CoherenceRequest& request, const std::vector<double>& h,
+                     const std::vector<std::string>& vocabulary, Coherence& coherence) {
+  const int64_t k = summary.k, n = summary.columns;
+  coherence.top = request.top_given ? request.top : std::min(request.top, n);
+  if (request.top > n && request.top_given)
+    throw UserError("--top " + std::to_string(request.top) + ": " + path + " has only " + std::to_string(n) + " terms");
+  auto file = h5::File::open(comm, path);
+  if (!file.exists("/vectorizer")) {
+    coherence.not_computed = path + " records no corpus (a model made before dnmf kept its vectorizer, or " +
+                             "dnmf transform's output: evaluate the model)";
+    if (!request.corpus.empty()) throw UserError("coherence: " + coherence.not_computed);
+    return;
+  }
+  const auto record = io::read_vectorizer_record(comm, path);
+  const bool given = !request.corpus.empty();
+  const auto recorded = record.options.find("inputs");
+  coherence.corpus =
+      given ? request.corpus : split_on_spaces(recorded == record.options.end() ? std::string() : recorded->second);
+  coherence.not_computed = broadcast_item(comm, coherence_obstacle(comm, path, record, coherence.corpus, given));
+  if (!coherence.not_computed.empty()) {
+    if (given) throw UserError("coherence: " + coherence.not_computed);
+    return;
+  }
+  for (int64_t t = 0; t < k; ++t) coherence.top_words.push_back(top_words(h, t, n, coherence.top, vocabulary));
+  const auto words = text::topic_words_of(coherence.top_words);
+  TopicWordCounter counter(words);
+  const auto corpus = read_corpus_again(comm, record, coherence.corpus, std::ref(counter));
+  const auto fingerprint = record.options.find("vocabulary_fingerprint");
+  std::string corpus_names;
+  for (const auto& input : coherence.corpus) corpus_names += (corpus_names.empty() ? "" : " ") + input;
+  if (fingerprint != record.options.end() && fingerprint->second != hex64(corpus.vocabulary_fingerprint))
+    throw UserError(corpus_names + " is not the corpus of " + path + ": its vocabulary differs (fingerprint " +
+                    hex64(corpus.vocabulary_fingerprint) + ", the model's " + fingerprint->second + ")");
+  if (corpus.documents != summary.rows)
+    throw UserError(corpus_names + " is not the corpus of " + path + ": it holds " + std::to_string(corpus.documents) +
+                    " documents, the model " + std::to_string(summary.rows));
+  counter.sum(comm);
+  coherence.documents = counter.documents_.units();
+  coherence.windows_10 = counter.windows_10_.units();
+  coherence.windows_110 = counter.windows_110_.units();
+  coherence.per_topic = text::coherence_of(counter.documents_, counter.windows_10_, counter.windows_110_);
+}
+
 // Collective.
-Evaluation evaluate(MPI_Comm comm, const std::string& path, int64_t diversity_top) {
+Evaluation evaluate(MPI_Comm comm, const std::string& path, int64_t diversity_top, const CoherenceRequest& request) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
   const auto summary = io::read_model_summary(comm, path);
   auto file = h5::File::open(comm, path);
@@ -72,51 +223,123 @@ Evaluation evaluate(MPI_Comm comm, const std::string& path, int64_t diversity_to
     evaluation.agreement =
         label_agreement(label_table(comm, w, k, labels, static_cast<int64_t>(evaluation.label_names.size())));
   }
+  if (request.wanted) count_coherence(comm, path, summary, request, h, vocabulary, evaluation.coherence);
   return evaluation;
 }
 
-void print_text(const Evaluation& e) {
-  std::printf("%s: %lld topics, %lld documents\n", e.path.c_str(), static_cast<long long>(e.k),
-              static_cast<long long>(e.documents));
-  if (!e.error_name.empty()) {
-    std::printf("  error             %.9g", e.error);
-    if (e.relative_error >= 0) std::printf(" (relative %.6g)", e.relative_error);
-    std::printf("\n");
-  }
-  std::printf("  topic diversity   %.6f (distinct terms among the topics' top %lld)\n", e.diversity,
-              static_cast<long long>(e.diversity_top));
-  if (e.label_names.empty()) {
-    std::printf("  labels            none (no label agreement)\n");
-    return;
-  }
-  const auto& a = e.agreement;
-  std::printf("  dominant topic against the %zu labels:\n", e.label_names.size());
-  std::printf("    NMI             %.12f\n    adjusted Rand   %.12f\n    homogeneity     %.12f\n", a.nmi,
-              a.adjusted_rand, a.homogeneity);
-  std::printf("    completeness    %.12f\n    V-measure       %.12f\n    purity          %.12f\n", a.completeness,
-              a.v_measure, a.purity);
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (const double value : values) sum += value;
+  return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
 }
 
-void print_json(const Evaluation& e) {
-  std::printf("{\"file\": %s, \"topics\": %lld, \"documents\": %lld", json_string(e.path).c_str(),
-              static_cast<long long>(e.k), static_cast<long long>(e.documents));
-  if (!e.error_name.empty()) std::printf(", \"error\": %.17g", e.error);
-  if (e.relative_error >= 0) std::printf(", \"relative_error\": %.17g", e.relative_error);
-  std::printf(", \"diversity\": %.17g, \"diversity_top\": %lld", e.diversity, static_cast<long long>(e.diversity_top));
+void print_coherence_text(const Coherence& c) {
+  if (c.top == 0) return;
+  if (!c.not_computed.empty()) {
+    std::printf("  coherence         not computed: %s\n", c.not_computed.c_str());
+    return;
+  }
+  std::string corpus;
+  for (const auto& input : c.corpus) corpus += (corpus.empty() ? "" : " ") + input;
+  std::printf("  coherence of each topic's top %lld words in %s\n", static_cast<long long>(c.top), corpus.c_str());
+  std::printf("  (%lld documents; %lld windows of %d, %lld of %d tokens):\n", static_cast<long long>(c.documents),
+              static_cast<long long>(c.windows_10), text::kUciWindow, static_cast<long long>(c.windows_110),
+              text::kCvWindow);
+  std::printf("    topic     u_mass      c_uci     c_npmi        c_v  top words\n");
+  const auto& p = c.per_topic;
+  for (size_t t = 0; t < p.u_mass.size(); ++t) {
+    std::string words;
+    for (size_t i = 0; i < c.top_words[t].size() && i < 6; ++i) words += (i ? " " : "") + c.top_words[t][i];
+    std::printf("    %5zu %10.6f %10.6f %10.6f %10.6f  %s\n", t, p.u_mass[t], p.c_uci[t], p.c_npmi[t], p.c_v[t],
+                words.c_str());
+  }
+  std::printf("    mean  %10.6f %10.6f %10.6f %10.6f\n", mean_of(p.u_mass), mean_of(p.c_uci), mean_of(p.c_npmi),
+              mean_of(p.c_v));
+}
+
+void print_text(const Evaluation& e, std::FILE* out) {
+  std::fprintf(out, "%s: %lld topics, %lld documents\n", e.path.c_str(), static_cast<long long>(e.k),
+               static_cast<long long>(e.documents));
+  if (!e.error_name.empty()) {
+    std::fprintf(out, "  error             %.9g", e.error);
+    if (e.relative_error >= 0) std::fprintf(out, " (relative %.6g)", e.relative_error);
+    std::fprintf(out, "\n");
+  }
+  std::fprintf(out, "  topic diversity   %.6f (distinct terms among the topics' top %lld)\n", e.diversity,
+               static_cast<long long>(e.diversity_top));
+  if (e.label_names.empty()) {
+    std::fprintf(out, "  labels            none (no label agreement)\n");
+  } else {
+    const auto& a = e.agreement;
+    std::fprintf(out, "  dominant topic against the %zu labels:\n", e.label_names.size());
+    std::fprintf(out, "    NMI             %.12f\n    adjusted Rand   %.12f\n    homogeneity     %.12f\n", a.nmi,
+                 a.adjusted_rand, a.homogeneity);
+    std::fprintf(out, "    completeness    %.12f\n    V-measure       %.12f\n    purity          %.12f\n",
+                 a.completeness, a.v_measure, a.purity);
+  }
+  print_coherence_text(e.coherence);
+}
+
+std::string json_numbers(const std::vector<double>& values) {
+  std::string list = "[";
+  char number[32];
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::snprintf(number, sizeof number, "%.17g", values[i]);
+    list += (i ? ", " : "") + std::string(number);
+  }
+  return list + "]";
+}
+
+std::string json_strings(const std::vector<std::string>& values) {
+  std::string list = "[";
+  for (size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + json_string(values[i]);
+  return list + "]";
+}
+
+void print_coherence_json(const Coherence& c, std::FILE* out) {
+  if (c.top == 0) return;
+  if (!c.not_computed.empty()) {
+    std::fprintf(out, ", \"coherence\": {\"not_computed\": %s}", json_string(c.not_computed).c_str());
+    return;
+  }
+  const auto& p = c.per_topic;
+  std::fprintf(out,
+               ", \"coherence\": {\"top\": %lld, \"corpus\": %s, \"documents\": %lld, \"windows_10\": %lld, "
+               "\"windows_110\": %lld",
+               static_cast<long long>(c.top), json_strings(c.corpus).c_str(), static_cast<long long>(c.documents),
+               static_cast<long long>(c.windows_10), static_cast<long long>(c.windows_110));
+  std::fprintf(out, ", \"mean\": {\"u_mass\": %.17g, \"c_uci\": %.17g, \"c_npmi\": %.17g, \"c_v\": %.17g}",
+               mean_of(p.u_mass), mean_of(p.c_uci), mean_of(p.c_npmi), mean_of(p.c_v));
+  std::fprintf(out, ", \"u_mass\": %s, \"c_uci\": %s, \"c_npmi\": %s, \"c_v\": %s", json_numbers(p.u_mass).c_str(),
+               json_numbers(p.c_uci).c_str(), json_numbers(p.c_npmi).c_str(), json_numbers(p.c_v).c_str());
+  std::fprintf(out, ", \"top_words\": [");
+  for (size_t t = 0; t < c.top_words.size(); ++t)
+    std::fprintf(out, "%s%s", t ? ", " : "", json_strings(c.top_words[t]).c_str());
+  std::fprintf(out, "]}");
+}
+
+void print_json(const Evaluation& e, std::FILE* out) {
+  std::fprintf(out, "{\"file\": %s, \"topics\": %lld, \"documents\": %lld", json_string(e.path).c_str(),
+               static_cast<long long>(e.k), static_cast<long long>(e.documents));
+  if (!e.error_name.empty()) std::fprintf(out, ", \"error\": %.17g", e.error);
+  if (e.relative_error >= 0) std::fprintf(out, ", \"relative_error\": %.17g", e.relative_error);
+  std::fprintf(out, ", \"diversity\": %.17g, \"diversity_top\": %lld", e.diversity,
+               static_cast<long long>(e.diversity_top));
   if (!e.label_names.empty()) {
     const auto& a = e.agreement;
-    std::printf(
-        ", \"labels\": {\"count\": %zu, \"nmi\": %.17g, \"adjusted_rand\": %.17g, \"homogeneity\": %.17g, "
-        "\"completeness\": %.17g, \"v_measure\": %.17g, \"purity\": %.17g}",
-        e.label_names.size(), a.nmi, a.adjusted_rand, a.homogeneity, a.completeness, a.v_measure, a.purity);
+    std::fprintf(out,
+                 ", \"labels\": {\"count\": %zu, \"nmi\": %.17g, \"adjusted_rand\": %.17g, \"homogeneity\": %.17g, "
+                 "\"completeness\": %.17g, \"v_measure\": %.17g, \"purity\": %.17g}",
+                 e.label_names.size(), a.nmi, a.adjusted_rand, a.homogeneity, a.completeness, a.v_measure, a.purity);
   }
-  std::printf("}\n");
+  print_coherence_json(e.coherence, out);
+  std::fprintf(out, "}\n");
 }
 
 struct EvaluateFormat {
   const char* name;
   const char* help;
-  void (*print)(const Evaluation&);
+  void (*print)(const Evaluation&, std::FILE*);
 };
 
 const std::vector<EvaluateFormat>& evaluate_formats() {
@@ -131,30 +354,63 @@ const std::vector<EvaluateFormat>& evaluate_formats() {
 
 int run_evaluate(MPI_Comm comm, int argc, char** argv, int first) {
   CommandLine line(
-      "evaluate", "dnmf evaluate MODEL.h5 [--diversity-top N] [--format text|json]",
+      "evaluate", "dnmf evaluate MODEL.h5 [CORPUS...] [--top N] [--format text|json] [-o OUT.json]",
       "How good a model's topics are: the reconstruction error it records, the topics'\n"
       "diversity, and, when the documents have labels, how well each document's dominant\n"
       "topic agrees with its label (scikit-learn's NMI, adjusted Rand index, homogeneity,\n"
-      "completeness, V-measure; and purity). MODEL.h5 may be the output of dnmf transform.",
-      {{"diversity-top", "N", "25", "topic diversity: the share of distinct terms among each topic's top N"},
-       {"format", "KIND", "text", names_of_choices(evaluate_formats())}});
+      "completeness, V-measure; and purity). And the coherence of each topic's top words\n"
+      "(gensim's u_mass, c_uci, c_npmi and c_v) in the corpus the model was made from, read\n"
+      "again with the options it records: from where it records, or from CORPUS. MODEL.h5 may\n"
+      "be the output of dnmf transform (no coherence: its corpus is not the model's).",
+      {{"top", "N", "10", "coherence: of each topic's top N words"},
+       {"no-coherence", "", "", "do not read the corpus again: no coherence"},
+       {"diversity-top", "N", "25", "topic diversity: the share of distinct terms among each topic's top N"},
+       {"format", "KIND", "text", names_of_choices(evaluate_formats())},
+       {"output", "FILE.json", "", "also write the measures to FILE.json, as --format json prints them", 'o'}});
   if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
-  std::string path;
+  std::string path, output;
   int64_t diversity_top = 0;
+  CoherenceRequest coherence;
   const EvaluateFormat* format = nullptr;
   run_collectively(
       comm,
       [&] {
-        if (line.positionals().size() != 1) throw UserError("dnmf evaluate takes one model file (see --help)");
+        if (line.positionals().empty()) throw UserError("dnmf evaluate takes a model file (see --help)");
         path = line.positionals()[0];
+        coherence.corpus.assign(line.positionals().begin() + 1, line.positionals().end());
+        coherence.wanted = !line.flag("no-coherence");
+        if (!coherence.wanted && !coherence.corpus.empty())
+          throw UserError("--no-coherence: then there is no corpus to give after the model");
+        coherence.top = parse_integer_option("top", line.value("top"), Bound::positive);
+        coherence.top_given = line.given("top");
         diversity_top = parse_integer_option("diversity-top", line.value("diversity-top"), Bound::positive);
         format = &find_choice(evaluate_formats(), line.value("format"), "format", "format");
+        output = line.value("output");
+        if (!output.empty() && comm_rank(comm) == 0) {
+          auto inputs = coherence.corpus;
+          inputs.push_back(path);
+          io::refuse_output_over_inputs(output, "-o", inputs);
+          h5::check_output_writable(output);
+        }
       },
       kExitUsage);
   Evaluation evaluation;
-  run_collectively(comm, [&] { evaluation = evaluate(comm, path, diversity_top); });
+  run_collectively(comm, [&] { evaluation = evaluate(comm, path, diversity_top, coherence); });
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) != 0 || output.empty()) return;
+    char* text = nullptr;
+    size_t size = 0;
+    std::FILE* buffer = open_memstream(&text, &size);
+    if (buffer == nullptr) throw std::bad_alloc();
+    print_json(evaluation, buffer);
+    std::fclose(buffer);
+    const std::string json(text, size);
+    std::free(text);
+    io::write_text_file_atomically(output, json);
+  });
   if (comm_rank(comm) == 0) {
-    format->print(evaluation);
+    format->print(evaluation, stdout);
+    if (!output.empty()) std::printf("wrote %s\n", output.c_str());
     std::fflush(stdout);
   }
   return 0;

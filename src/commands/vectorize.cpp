@@ -263,7 +263,6 @@ VectorizeSettings settings_from(const CommandLine& line) {
   VectorizeSettings settings;
   settings.inputs = line.positionals();
   settings.output = line.value("output");
-  if (settings.output.empty()) throw UserError("no output file: give -o OUT.h5");
   if (settings.inputs.empty()) throw UserError("no input given (see dnmf vectorize --help)");
   const auto& format = find_choice(input_formats(), line.value("format"), "format", "input kind");
   settings.kind = format.kind;
@@ -833,6 +832,27 @@ io::TfidfFileSlices vectorize_with_vocabulary(MPI_Comm comm, CommandLine& line, 
   return rows_of(comm, settings, local, timer);
 }
 
+CorpusReadAgain read_corpus_again(MPI_Comm comm, const io::VectorizerRecord& record,
+                                  const std::vector<std::string>& inputs, text::TermsObserver observe) {
+  auto line = vectorize_command_line();
+  for (const auto& option : vectorize_options()) {
+    if (option.name == "output" || option.name == "vocabulary-from") continue;
+    std::string attribute = option.name == "format" ? "input_format" : option.name;
+    std::replace(attribute.begin(), attribute.end(), '-', '_');
+    const auto recorded = record.options.find(attribute);
+    // Only what differs from the default counts as given, as the first run saw it.
+    if (recorded != record.options.end() && recorded->second != line.default_text(option.name))
+      line.set(option.name, recorded->second);
+  }
+  line.set_positionals(inputs);
+  const VectorizeSettings settings = settings_of(comm, line, std::nullopt);
+  PhaseTimer timer;
+  LocalDocuments local(settings);
+  local.pipeline.observe_terms(std::move(observe));
+  const auto slices = rows_of(comm, settings, local, timer);
+  return {slices.rows, vocabulary_fingerprint(comm, slices.first_column, slices.terms)};
+}
+
 int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
   const double started = wall_seconds();
   // 1. Options, from the command line and any -options_file, and those of the file
@@ -844,6 +864,12 @@ int run_vectorize(MPI_Comm comm, int argc, char** argv, int first) {
     run_collectively(comm, [&] { fixed_vocabulary = io::read_vectorizer_record(comm, line.value("vocabulary-from")); });
   const VectorizeSettings settings = settings_of(comm, line, std::move(fixed_vocabulary));
   // 2. Refuse what cannot work before any reading: the output.
+  run_collectively(
+      comm,
+      [&] {
+        if (settings.output.empty()) throw UserError("no output file: give -o OUT.h5");
+      },
+      kExitUsage);
   run_collectively(comm, [&] {
     if (comm_rank(comm) == 0) {
       auto inputs = settings.inputs;

@@ -6,6 +6,7 @@
 #include "io/tfidf_file.hpp"
 #include "io/vectorizer_record.hpp"
 #include "src/base/cli.hpp"
+#include "src/text/document_pipeline.hpp"
 
 namespace dnmf {
 
@@ -24,5 +25,16 @@ std::vector<OptionSpec> options_for_a_fitted_vocabulary();
 // line parsed with vectorize_options (its -o and positionals unused).
 io::TfidfFileSlices vectorize_with_vocabulary(MPI_Comm comm, CommandLine& line, const std::vector<std::string>& inputs,
                                               const io::VectorizerRecord& record);
+
+// Collective: reads the text corpus `record` was vectorized from again, from `inputs`,
+// with every option it records, handing each document's terms to `observe` as they are
+// read. What tells whether `inputs` are that corpus: the number of documents and the
+// fingerprint of the vocabulary they give.
+struct CorpusReadAgain {
+  int64_t documents = 0;
+  uint64_t vocabulary_fingerprint = 0;
+};
+CorpusReadAgain read_corpus_again(MPI_Comm comm, const io::VectorizerRecord& record,
+                                  const std::vector<std::string>& inputs, text::TermsObserver observe);
 
 }  // namespace dnmf

@@ -4,8 +4,10 @@
 // and count (term_counts.hpp). Buffers are reused from document to document.
 #include <climits>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/base/errors.hpp"
@@ -25,6 +27,10 @@ struct DocumentOptions {
   AnalyzerOptions analysis;
 };
 
+// What a reader of the terms sees of each document as it is read: its term ids in order
+// (analyzer.hpp) and the analyzer that names them (dnmf evaluate's coherence counts).
+using TermsObserver = std::function<void(const std::vector<uint32_t>& term_ids, const Analyzer& analyzer)>;
+
 // Turns raw document bytes into counted terms, the same way for every input kind.
 class DocumentPipeline {
  public:
@@ -40,6 +46,7 @@ class DocumentPipeline {
       throw UserError(source + ": a document larger than 2 GiB (split it, e.g. with --format lines)");
     const auto& tokens = analyzer_.analyze(decoded);
     counts_.add_document(tokens, analyzer_.term_count());
+    if (observe_terms_) observe_terms_(tokens, analyzer_);
     snippets_.push_back(snippet_of(decoded));
   }
 
@@ -50,6 +57,7 @@ class DocumentPipeline {
   std::vector<std::string>& snippets() { return snippets_; }
   LocalTermCounts& counts() { return counts_; }
   const Analyzer& analyzer() const { return analyzer_; }
+  void observe_terms(TermsObserver observer) { observe_terms_ = std::move(observer); }
 
  private:
   static std::string snippet_of(std::string_view text) {
@@ -83,6 +91,7 @@ class DocumentPipeline {
   Analyzer analyzer_;
   LocalTermCounts counts_;
   std::vector<std::string> snippets_;
+  TermsObserver observe_terms_;
   std::string decoded_, cleaned_;  // reused from document to document
 };
 

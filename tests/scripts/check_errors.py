@@ -346,6 +346,18 @@ def transform_cases(work):
     expect_failure("evaluate: a TF-IDF file (no topics)", ["evaluate", train], None, train, "not a dnmf model")
     expect_failure("evaluate: --diversity-top 0", ["evaluate", model, "--diversity-top", "0"], None,
                    "--diversity-top")
+    evaluation = os.path.join(work, "out", "evaluation.json")
+    other_texts = corpus(os.path.join(work, "evaluate_other"), dict(texts, **{"g2/f": b"faith comet moon\n"}))
+    expect_failure("evaluate: not the model's corpus", ["evaluate", model, other_texts, "-o", evaluation], evaluation,
+                   other_texts, "is not the corpus of " + model, "vocabulary differs")
+    expect_failure("evaluate: --top above the vocabulary", ["evaluate", model, "--top", "100", "-o", evaluation],
+                   evaluation, "--top 100", "has only")
+    missing = os.path.join(work, "no_such_corpus")
+    expect_failure("evaluate: a missing corpus", ["evaluate", model, missing, "-o", evaluation], evaluation, missing)
+    expect_failure("evaluate: -o over the model", ["evaluate", model, "-o", model], None, model, "-o")
+    counts_model = edited("counts", lambda f: f["vectorizer"].attrs.__setitem__("input_format", "mtx"))
+    expect_failure("evaluate: coherence of counts", ["evaluate", counts_model, texts_corpus], None, "coherence",
+                   "made from counts")
 
 
 def write_plain_h5(path):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Acceptance of `dnmf evaluate`: label agreement and topic diversity, against
-scikit-learn and numpy.
+scikit-learn and numpy; coherence against gensim.
 
 Usage: check_evaluate.py WORKDIR
 
@@ -13,6 +13,13 @@ adjusted_rand_score and homogeneity_completeness_v_measure within 1e-12, and pur
 (the sum over topics of their most common label's count, over the documents) the one
 computed here; the topic diversity must be the share of distinct terms among the
 topics' top 25, computed here from H and the vocabulary.
+
+Coherence: the model's u_mass, c_uci, c_npmi and c_v per topic at 1 to 4 ranks must equal
+gensim's CoherenceModel (processes=1) within 1e-9, on the training texts as scikit-learn
+cleans (fetch_20newsgroups' helpers) and tokenizes them (TfidfVectorizer's analyzer with
+the English stop words) and the top 10 words dnmf reports. gensim fails on a text without
+tokens in its sliding windows, where dnmf counts no window: those texts are left out of
+its windowed measures, and kept for u_mass, where each counts as a document.
 """
 import json
 import os
@@ -22,7 +29,7 @@ import h5py
 import numpy as np
 
 from dnmf_h5 import read_strings
-from harness import SEED_GROUPS, data_dir, run_dnmf
+from harness import SEED_GROUPS, cleaned_seed_texts, data_dir, ranks, run_dnmf
 
 
 def expected(path, top=25):
@@ -52,6 +59,39 @@ def check(path, failures):
             problems.append("diversity %.17g, expected %.17g" % (got["diversity"], diversity))
         print("%s at %d ranks: %s" % (os.path.basename(path), nranks, "; ".join(problems) or "agrees (" + ", ".join(
             "%s %.6f" % (name, value) for name, value in reference.items()) + ", diversity %.4f)" % diversity))
+        failures += problems
+
+
+def gensim_coherence(top_words):
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    analyze = TfidfVectorizer(stop_words="english").build_analyzer()
+    texts = [analyze(text) for text in cleaned_seed_texts()]
+    dictionary = Dictionary(texts)
+    measures = {}
+    for measure in ("u_mass", "c_uci", "c_npmi", "c_v"):
+        used = texts if measure == "u_mass" else [text for text in texts if text]
+        model = CoherenceModel(topics=top_words, texts=used, dictionary=dictionary, coherence=measure, topn=len(
+            top_words[0]), processes=1)
+        measures[measure] = model.get_coherence_per_topic()
+    return measures
+
+
+def check_coherence(model, failures):
+    reference = None
+    for nranks in sorted({1, 2, 3, 4, ranks()}):
+        got = json.loads(run_dnmf(["evaluate", model, "--format", "json"], nranks=nranks).stdout)["coherence"]
+        if reference is None:
+            reference = gensim_coherence(got["top_words"])
+        problems = ["%s of topic %d: %.17g, gensim %.17g" % (measure, t, got[measure][t], value)
+                    for measure, values in reference.items() for t, value in enumerate(values)
+                    if not abs(got[measure][t] - value) <= 1e-9]
+        worst = max(abs(got[measure][t] - value) for measure, values in reference.items()
+                    for t, value in enumerate(values))
+        print("coherence at %d ranks: %s" % (nranks, "; ".join(problems) or "agrees with gensim (largest difference "
+                                             "%.2g; means %s)" % (worst, ", ".join(
+                                                 "%s %.6f" % (m, np.mean(v)) for m, v in reference.items()))))
         failures += problems
 
 
@@ -92,6 +132,7 @@ def main(work):
     failures = []
     for path in [model, new] + corners:
         check(path, failures)
+    check_coherence(model, failures)
     print("%d problems" % len(failures) if failures else "all agree")
     return 1 if failures else 0
 
