@@ -12,11 +12,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <new>
 #include <set>
-#include <sstream>
-#include <unordered_map>
 
 #include "io/h5.hpp"
 #include "io/model_file.hpp"
@@ -27,12 +24,11 @@
 #include "src/base/cli.hpp"
 #include "src/base/collective.hpp"
 #include "src/base/comm.hpp"
-#include "src/base/hash.hpp"
 #include "src/base/row_partition.hpp"
+#include "src/commands/corpus_coherence.hpp"
 #include "src/commands/label_agreement.hpp"
 #include "src/commands/topic_tables.hpp"
 #include "src/commands/topics_output.hpp"
-#include "src/commands/vectorize.hpp"
 #include "src/text/coherence.hpp"
 
 namespace dnmf {
@@ -66,83 +62,7 @@ struct Evaluation {
   Coherence coherence;
 };
 
-// The topic words each document holds, in order, for the coherence counts: the analyzer's
-// term ids turned into indices of the topic words (-1: another term), each id looked up
-// once.
-class TopicWordCounter {
- public:
-  explicit TopicWordCounter(const text::TopicWords& words)
-      : documents_(words, 0), windows_10_(words, text::kUciWindow), windows_110_(words, text::kCvWindow) {
-    for (size_t i = 0; i < words.words.size(); ++i) index_.emplace(words.words[i], static_cast<int32_t>(i));
-  }
-
-  void operator()(const std::vector<uint32_t>& term_ids, const text::Analyzer& analyzer) {
-    tokens_.clear();
-    for (const uint32_t id : term_ids) {
-      if (id >= word_of_term_.size()) word_of_term_.resize(id + 1, kUnknown);
-      if (word_of_term_[id] == kUnknown) {
-        const auto found = index_.find(std::string(analyzer.term(id)));
-        word_of_term_[id] = found == index_.end() ? -1 : found->second;
-      }
-      tokens_.push_back(word_of_term_[id]);
-    }
-    documents_.add_document(tokens_);
-    windows_10_.add_document(tokens_);
-    windows_110_.add_document(tokens_);
-  }
-
-  // Collective: the counts of all ranks, as one sum.
-  void sum(MPI_Comm comm) {
-    std::vector<int64_t> all;
-    for (auto* counts : {&documents_, &windows_10_, &windows_110_})
-      all.insert(all.end(), counts->values().begin(), counts->values().end());
-    sum_over_ranks_in_place(comm, all);
-    auto next = all.begin();
-    for (auto* counts : {&documents_, &windows_10_, &windows_110_}) {
-      std::copy(next, next + static_cast<std::ptrdiff_t>(counts->values().size()), counts->values().begin());
-      next += static_cast<std::ptrdiff_t>(counts->values().size());
-    }
-  }
-
-  text::CooccurrenceCounts documents_, windows_10_, windows_110_;
-
- private:
-  static constexpr int32_t kUnknown = -2;
-  std::unordered_map<std::string, int32_t> index_;
-  std::vector<int32_t> word_of_term_;
-  std::vector<int32_t> tokens_;
-};
-
-std::vector<std::string> split_on_spaces(const std::string& text) {
-  std::istringstream words(text);
-  std::vector<std::string> split;
-  for (std::string word; words >> word;) split.push_back(word);
-  return split;
-}
-
-// Why the coherence of `path`'s topics cannot be counted in `corpus` (empty: it can).
-// Collective (every rank reads the same attributes).
-std::string coherence_obstacle(MPI_Comm comm, const std::string& path, const io::VectorizerRecord& record,
-                               const std::vector<std::string>& corpus, bool corpus_given) {
-  const auto option = [&](const char* name) {
-    const auto found = record.options.find(name);
-    return found == record.options.end() ? std::string() : found->second;
-  };
-  if (option("input_format") == "uci" || option("input_format") == "mtx")
-    return path + " was made from counts (--format " + option("input_format") + "), not from text dnmf tokenized";
-  if (!option("ngram_range").empty() && option("ngram_range") != "1,1")
-    return path + "'s terms are word n-grams (--ngram-range " + option("ngram_range") +
-           "); coherence counts single words";
-  if (corpus.empty()) return path + " records no corpus";
-  if (!corpus_given && comm_rank(comm) == 0)
-    for (const auto& input : corpus)
-      if (!std::filesystem::exists(input))
-        return "the corpus " + path + " records, " + input + ", is not there (give it after the model)";
-  return {};
-}
-
-// Collective: counts the topic words of the corpus the model was made from, checks that
-// it is that corpus, and the measures.
+// Collective: the coherence of the model's topics in the corpus it was made from.
 void count_coherence(MPI_Comm comm, const std::string& path, const io::ModelSummary& summary,
                      const CoherenceRequest& request, const std::vector<double>& h,
                      const std::vector<std::string>& vocabulary, Coherence& coherence) {
@@ -150,44 +70,18 @@ void count_coherence(MPI_Comm comm, const std::string& path, const io::ModelSumm
   coherence.top = request.top_given ? request.top : std::min(request.top, n);
   if (request.top > n && request.top_given)
     throw UserError("--top " + std::to_string(request.top) + ": " + path + " has only " + std::to_string(n) + " terms");
-  auto file = h5::File::open(comm, path);
-  if (!file.exists("/vectorizer")) {
-    coherence.not_computed = path + " records no corpus (a model made before dnmf kept its vectorizer, or " +
-                             "dnmf transform's output: evaluate the model)";
-    if (!request.corpus.empty()) throw UserError("coherence: " + coherence.not_computed);
-    return;
-  }
-  const auto record = io::read_vectorizer_record(comm, path);
-  const bool given = !request.corpus.empty();
-  const auto recorded = record.options.find("inputs");
-  coherence.corpus =
-      given ? request.corpus : split_on_spaces(recorded == record.options.end() ? std::string() : recorded->second);
-  coherence.not_computed = broadcast_item(comm, coherence_obstacle(comm, path, record, coherence.corpus, given));
-  if (!coherence.not_computed.empty()) {
-    if (given) throw UserError("coherence: " + coherence.not_computed);
-    return;
-  }
+  const auto corpus = locate_corpus(comm, path, request.corpus);
+  coherence.corpus = corpus.inputs;
+  coherence.not_computed = corpus.not_readable;
+  if (!coherence.not_computed.empty()) return;
   for (int64_t t = 0; t < k; ++t) coherence.top_words.push_back(top_words(h, t, n, coherence.top, vocabulary));
-  const auto words = text::topic_words_of(coherence.top_words);
-  TopicWordCounter counter(words);
-  const auto corpus = read_corpus_again(comm, record, coherence.corpus, std::ref(counter));
-  const auto fingerprint = record.options.find("vocabulary_fingerprint");
-  std::string corpus_names;
-  for (const auto& input : coherence.corpus) corpus_names += (corpus_names.empty() ? "" : " ") + input;
-  if (fingerprint != record.options.end() && fingerprint->second != hex64(corpus.vocabulary_fingerprint))
-    throw UserError(corpus_names + " is not the corpus of " + path + ": its vocabulary differs (fingerprint " +
-                    hex64(corpus.vocabulary_fingerprint) + ", the model's " + fingerprint->second + ")");
-  if (corpus.documents != summary.rows)
-    throw UserError(corpus_names + " is not the corpus of " + path + ": it holds " + std::to_string(corpus.documents) +
-                    " documents, the model " + std::to_string(summary.rows));
-  counter.sum(comm);
-  coherence.documents = counter.documents_.units();
-  coherence.windows_10 = counter.windows_10_.units();
-  coherence.windows_110 = counter.windows_110_.units();
-  coherence.per_topic = text::coherence_of(counter.documents_, counter.windows_10_, counter.windows_110_);
+  const auto counted = coherence_in_corpus(comm, path, corpus, summary.rows, coherence.top_words);
+  coherence.documents = counted.documents;
+  coherence.windows_10 = counted.windows_10;
+  coherence.windows_110 = counted.windows_110;
+  coherence.per_topic = counted.per_topic;
 }
 
-// Collective.
 Evaluation evaluate(MPI_Comm comm, const std::string& path, int64_t diversity_top, const CoherenceRequest& request) {
   const int rank = comm_rank(comm), ranks = comm_size(comm);
   const auto summary = io::read_model_summary(comm, path);

@@ -21,6 +21,8 @@
 #include "src/commands/evaluate.hpp"
 #include "src/commands/factorize.hpp"
 #include "src/commands/info.hpp"
+#include "src/commands/plot.hpp"
+#include "src/commands/select_k.hpp"
 #include "src/commands/topics.hpp"
 #include "src/commands/transform.hpp"
 #include "src/commands/vectorize.hpp"
@@ -36,7 +38,9 @@ const char* const kUsage =
     "  factorize   NMF of a TF-IDF file: W (documents x topics) and H (topics x terms), to HDF5\n"
     "  transform   a model applied to new documents: their topic weights, to HDF5\n"
     "  topics      the top words of each topic of a model\n"
-    "  evaluate    how good a model's topics are: diversity, agreement with labels\n"
+    "  evaluate    how good a model's topics are: coherence, diversity, agreement with labels\n"
+    "  select-k    how many topics: the stability of topics over perturbed runs, per k\n"
+    "  plot        pictures of models, evaluations and select-k tables (PNG and SVG)\n"
     "  info        what a dnmf HDF5 file holds, and its row split over ranks\n"
     "\n"
     "dnmf COMMAND --help describes a command's options.\n";
@@ -100,6 +104,8 @@ class PetscSession {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Pictures need neither MPI nor PETSc: the plotting module runs in place of dnmf.
+  if (argc > 1 && std::strcmp(argv[1], "plot") == 0) return dnmf::run_plot(argc, argv, 2);
   dnmf::restart_with_huge_pages(argv);
   dnmf::prefer_reliable_mpi_io();
   // A factorization turns stop signals into a clean stop (src/stop_signals.hpp), from
@@ -108,7 +114,8 @@ int main(int argc, char** argv) {
   // (src/base/remove_on_signal.hpp). PETSc's own handlers (a PETSc error page, then an
   // abort) would replace both, so PETSc is asked to install none.
   std::optional<dnmf::StopSignals> stop_signals;
-  if (argc > 1 && std::strcmp(argv[1], "factorize") == 0) stop_signals.emplace();
+  if (argc > 1 && (std::strcmp(argv[1], "factorize") == 0 || std::strcmp(argv[1], "select-k") == 0))
+    stop_signals.emplace();
   PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   MpiSession mpi(&argc, &argv);
   if (!mpi.ok()) {
@@ -137,6 +144,7 @@ int main(int argc, char** argv) {
     if (command == "topics") return dnmf::run_topics(comm, argc, argv, 2);
     if (command == "transform") return dnmf::run_transform(comm, argc, argv, 2);
     if (command == "evaluate") return dnmf::run_evaluate(comm, argc, argv, 2);
+    if (command == "select-k") return dnmf::run_select_k(comm, argc, argv, 2);
     if (command == "--help" || command == "-h" || command == "help") {
       if (rank == 0) std::fputs(kUsage, stdout);
       return 0;

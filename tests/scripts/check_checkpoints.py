@@ -33,7 +33,7 @@ import h5py
 import numpy as np
 
 from check_errors import RESULTS, expect_failure
-from harness import dnmf_command, ranks, run_dnmf
+from harness import dnmf_command, kill_job, ranks, run_dnmf
 
 SOLVERS = ["hals", "mu", "kl-cd", "gd", "adam", "sgd"]
 ITERATIONS = 120
@@ -72,16 +72,6 @@ def snapshots(folder):
 
 def partial_files(folder):
     return [f for f in os.listdir(folder) if ".partial-" in f] if os.path.isdir(folder) else []
-
-
-def kill_job(process):
-    """SIGKILL to mpirun and every rank: the whole session mpirun leads."""
-    subprocess.run(["pkill", "-KILL", "-s", str(process.pid)], check=False)
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
 
 
 def run_killed(arguments, folder, delay, nranks=None):

@@ -11,6 +11,7 @@ import lzma
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -35,6 +36,16 @@ def run_dnmf(arguments, nranks=None, timeout=300, check=True):
         raise AssertionError("dnmf %s failed (exit %d):\n%s%s" % (" ".join(arguments), completed.returncode,
                                                                 completed.stdout, completed.stderr))
     return completed
+
+
+def kill_job(process):
+    """SIGKILL to mpirun and every rank: the whole session mpirun leads."""
+    subprocess.run(["pkill", "-KILL", "-s", str(process.pid)], check=False)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def data_dir(name):

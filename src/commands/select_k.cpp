@@ -1,0 +1,379 @@
+// dnmf select-k: how many topics a matrix holds, from the stability of its topics over
+// perturbed runs (src/nmf/select_k.hpp), beside each k's error, coherence and diversity.
+//
+// The story (run_select_k): options; refusals before any work; V's rows, balanced by
+// nonzeros; for each k, each run: the run file an earlier select-k left in the --runs
+// folder, or a factorization of V perturbed for that run, written as a run file when it
+// finishes, so that a select-k stopped anywhere resumes at the run it was in; each k's
+// topics clustered; the coherence of every k's cluster topics, counted in one reading of
+// the corpus; the result file and the table.
+#include "src/commands/select_k.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "io/h5.hpp"
+#include "io/output_path.hpp"
+#include "io/select_k_file.hpp"
+#include "io/snapshot_file.hpp"
+#include "io/tfidf_file.hpp"
+#include "src/base/cli.hpp"
+#include "src/base/collective.hpp"
+#include "src/base/comm.hpp"
+#include "src/base/hash.hpp"
+#include "src/base/resources.hpp"
+#include "src/base/row_partition.hpp"
+#include "src/base/stop_signals.hpp"
+#include "src/commands/corpus_coherence.hpp"
+#include "src/commands/topic_tables.hpp"
+#include "src/nmf/data_matrix.hpp"
+#include "src/nmf/driver.hpp"
+#include "src/nmf/initialize.hpp"
+#include "src/nmf/random.hpp"
+#include "src/nmf/select_k.hpp"
+#include "src/nmf/solver.hpp"
+
+namespace dnmf {
+namespace {
+
+struct SelectKSettings {
+  std::string input, output, runs_folder;
+  std::vector<std::string> corpus;  // given after the matrix; empty: the one it records
+  std::vector<int64_t> ks;
+  int64_t repeats = 5;
+  double perturb = 0.03, threshold = 0.75;
+  uint64_t seed = 0;
+  bool coherence = true;
+  int64_t top = 10, diversity_top = 25;
+  nmf::SolverSettings solver;
+  nmf::InitSettings init;
+  nmf::StopSettings stop;
+};
+
+CommandLine select_k_command_line() {
+  return CommandLine(
+      "select-k", "mpirun -n P dnmf select-k TFIDF.h5 [CORPUS...] --ks 2:30 -o SELECT.h5 [options]",
+      "How many topics a TF-IDF matrix holds, as NMFk finds it: for each k, --repeats\n"
+      "factorizations of the matrix with every entry multiplied by a uniform factor in\n"
+      "[1 - EPS, 1 + EPS] (a different draw and start per run); the runs' topics clustered,\n"
+      "one of each run per cluster; the clusters' silhouettes (cosine distance) say how well\n"
+      "the runs agree. Recommended: the largest k whose smallest cluster silhouette is at\n"
+      "least --threshold. Beside it, per k: the mean relative error, the coherence (c_npmi) of\n"
+      "the clusters' mean topics in the corpus the matrix was made from (or CORPUS), and their\n"
+      "diversity. Each finished run is kept in the --runs folder: run again, select-k resumes.",
+      {
+          {"ks", "LIST", "", "the k's to try: K, A:B (A to B), A:B:STEP, or several, comma-separated (required)"},
+          {"output", "FILE", "", "the table as HDF5 (required; docs/select-k.md)", 'o'},
+          {"repeats", "R", "5", "factorizations per k"},
+          {"perturb", "EPS", "0.03", "each entry is multiplied by a uniform factor in [1 - EPS, 1 + EPS]"},
+          {"threshold", "S", "0.75", "the smallest cluster silhouette a k needs to be recommended"},
+          {"runs", "DIR", "", "where finished runs are kept [default: OUTPUT.runs]"},
+          {"solver", "NAME", "hals", "the solver of each run (dnmf factorize --solver)"},
+          {"init", "METHOD", "random", "the start of each run (random: drawn from the run's seed)"},
+          {"seed", "N", "0", "seed of the perturbations and the starts"},
+          {"max-iter", "N", "200", "iterations at most per run"},
+          {"tol", "X", "1e-4", "stop a run as dnmf factorize --tol does"},
+          {"top", "N", "10", "coherence: of each topic's top N words"},
+          {"no-coherence", "", "", "do not read the corpus again: no coherence"},
+          {"progress-seconds", "S", "60",
+           "a progress line on stderr every S seconds when not on a terminal (a batch log); 0: none"},
+      });
+}
+
+// "5", "2:30", "5:40:5", "4,7,12", or a mix: the k's, increasing, each once.
+std::vector<int64_t> parse_ks(const std::string& text) {
+  std::set<int64_t> ks;
+  for (const auto& part : split_list(text)) {
+    std::vector<std::string> bounds;
+    size_t start = 0;
+    for (size_t colon = part.find(':'); colon != std::string::npos; colon = part.find(':', start = colon + 1))
+      bounds.push_back(part.substr(start, colon - start));
+    bounds.push_back(part.substr(start));
+    if (bounds.size() > 3) throw UserError("--ks: '" + part + "' is not K, A:B or A:B:STEP");
+    const int64_t first = parse_integer_option("ks", bounds[0], Bound::positive);
+    const int64_t last = bounds.size() > 1 ? parse_integer_option("ks", bounds[1], Bound::positive) : first;
+    const int64_t step = bounds.size() > 2 ? parse_integer_option("ks", bounds[2], Bound::positive) : 1;
+    if (last < first) throw UserError("--ks: '" + part + "' ends before it starts");
+    for (int64_t k = first; k <= last; k += step) ks.insert(k);
+  }
+  if (ks.empty()) throw UserError("--ks: give the k's to try, such as 2:30");
+  return {ks.begin(), ks.end()};
+}
+
+SelectKSettings settings_from(const CommandLine& line) {
+  SelectKSettings s;
+  if (line.positionals().empty()) throw UserError("dnmf select-k takes a TF-IDF file (see --help)");
+  s.input = line.positionals()[0];
+  s.corpus.assign(line.positionals().begin() + 1, line.positionals().end());
+  s.output = line.value("output");
+  if (s.output.empty()) throw UserError("no output file: give -o SELECT.h5");
+  if (line.value("ks").empty()) throw UserError("give the k's to try with --ks, such as --ks 2:30");
+  s.ks = parse_ks(line.value("ks"));
+  s.repeats = parse_integer_option("repeats", line.value("repeats"), Bound::positive);
+  if (s.repeats < 2) throw UserError("--repeats " + line.value("repeats") + ": stability needs at least 2 runs per k");
+  s.perturb = parse_real_option("perturb", line.value("perturb"), Bound::nonnegative);
+  if (s.perturb >= 1)
+    throw UserError("--perturb " + line.value("perturb") + ": must be below 1 (entries stay positive)");
+  s.threshold = parse_real_option("threshold", line.value("threshold"));
+  s.runs_folder = line.value("runs").empty() ? s.output + ".runs" : line.value("runs");
+  s.seed = static_cast<uint64_t>(parse_integer_option("seed", line.value("seed")));
+  s.coherence = !line.flag("no-coherence");
+  if (!s.coherence && !s.corpus.empty())
+    throw UserError("--no-coherence: then there is no corpus to give after the matrix");
+  s.top = parse_integer_option("top", line.value("top"), Bound::positive);
+  const auto& solver = nmf::find_solver(line.value("solver"));
+  s.solver.name = solver.name;
+  s.solver.beta = solver.default_beta();
+  s.init.method = nmf::find_init(line.value("init")).name;
+  if (nmf::find_init(s.init.method).reads_file) throw UserError("--init file: each run needs its own start");
+  s.init.scikit_learn_scale = true;
+  s.init.require_nonnegative = solver.needs_nonnegative_start();
+  s.stop.max_iterations = parse_integer_option("max-iter", line.value("max-iter"), Bound::positive);
+  s.stop.tolerance = parse_real_option("tol", line.value("tol"), Bound::nonnegative);
+  s.stop.progress_seconds = parse_real_option("progress-seconds", line.value("progress-seconds"), Bound::nonnegative);
+  return s;
+}
+
+std::string exact(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", x);
+  return text;
+}
+
+// What a run file must record to be reused: the same input and every setting that
+// shapes a run.
+std::map<std::string, std::string> run_identity(const SelectKSettings& s, uint64_t input_fingerprint) {
+  return {{"input_fingerprint", hex64(input_fingerprint)},
+          {"perturb", exact(s.perturb)},
+          {"seed", std::to_string(s.seed)},
+          {"solver", s.solver.name},
+          {"init", s.init.method},
+          {"max_iter", std::to_string(s.stop.max_iterations)},
+          {"tol", exact(s.stop.tolerance)}};
+}
+
+std::string run_path(const SelectKSettings& s, int64_t k, int64_t run) {
+  return (std::filesystem::path(s.runs_folder) / ("k" + std::to_string(k) + "-run" + std::to_string(run) + ".h5"))
+      .string();
+}
+
+// One run: V perturbed by the run's own draw, factorized from the run's own start. Empty
+// when a stop was asked for (a signal) before it finished.
+std::optional<io::SelectKRun> factorize_run(MPI_Comm comm, const SelectKSettings& s, const CsrRowSource& source,
+                                            int64_t k, int64_t run) {
+  const uint64_t run_seed = nmf::random_bits(s.seed, static_cast<uint64_t>(k), static_cast<uint64_t>(run));
+  std::unique_ptr<nmf::DataMatrix> v;
+  run_collectively(
+      comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, nmf::perturbed_source(source, s.perturb, run_seed)); });
+  auto solver_settings = s.solver;
+  solver_settings.seed = run_seed;
+  auto init = s.init;
+  init.seed = run_seed;
+  auto solver = nmf::find_solver(s.solver.name).make(*v, solver_settings);
+  nmf::Factors factors;
+  run_collectively(comm, [&] { factors = nmf::initialize(*v, k, init); });
+  auto stop = s.stop;
+  const auto result = nmf::run_solver(*solver, *v, factors, stop);
+  if (nmf::stopped_on_request(result.stop_reason)) return std::nullopt;
+  io::SelectKRun finished;
+  finished.k = k;
+  finished.run = run;
+  finished.columns = v->columns();
+  finished.iterations = result.iterations;
+  finished.relative_error = nmf::relative_error(result.final_error, std::sqrt(v->squared_norm()));
+  finished.ht = std::move(factors.Ht);
+  return finished;
+}
+
+struct KResult {
+  int64_t k = 0;
+  nmf::TopicClusters clusters;
+  double relative_error = 0, diversity = 0, c_npmi = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::vector<std::string>> top_words;  // of the clusters' mean topics
+};
+
+// Every run of one k, reused or made; false when a stop was asked for.
+bool runs_of_k(MPI_Comm comm, const SelectKSettings& s, const CsrRowSource& source,
+               const std::map<std::string, std::string>& identity, int64_t k, std::vector<io::SelectKRun>& runs) {
+  const bool talk = comm_rank(comm) == 0;
+  for (int64_t r = static_cast<int64_t>(runs.size()); r < s.repeats; ++r) {
+    const std::string path = run_path(s, k, r);
+    const double started = wall_seconds();
+    const bool done = broadcast_item(comm, talk && std::filesystem::exists(path));
+    if (done) {
+      run_collectively(comm,
+                       [&] { runs.push_back(io::read_select_k_run(comm, path, k, r, source.columns, identity)); });
+    } else {
+      auto run = factorize_run(comm, s, source, k, r);
+      if (!run) return false;
+      run->identity = identity;
+      run_collectively(comm, [&] { io::write_select_k_run(comm, path, *run); });
+      runs.push_back(std::move(*run));
+    }
+    if (talk) {
+      std::printf("  k = %lld, run %lld of %lld: relative error %.6f, %lld iterations, %s (%.2f s)\n",
+                  static_cast<long long>(k), static_cast<long long>(r) + 1, static_cast<long long>(s.repeats),
+                  runs.back().relative_error, static_cast<long long>(runs.back().iterations),
+                  done ? "read from an earlier select-k" : "factorized", wall_seconds() - started);
+      std::fflush(stdout);
+    }
+  }
+  return true;
+}
+
+KResult result_of_k(MPI_Comm comm, const SelectKSettings& s, const std::vector<io::SelectKRun>& runs, int64_t k,
+                    const std::vector<std::string>& vocabulary) {
+  KResult result;
+  result.k = k;
+  const int64_t columns = runs[0].columns;
+  std::vector<std::vector<double>> hts;
+  for (const auto& run : runs) {
+    hts.push_back(run.ht);
+    result.relative_error += run.relative_error / static_cast<double>(runs.size());
+  }
+  const int rank = comm_rank(comm), ranks = comm_size(comm);
+  const int64_t first = even_split_start(columns, rank, ranks);
+  result.clusters =
+      nmf::cluster_topics(comm, hts, k, columns, first, even_split_start(columns, rank + 1, ranks) - first);
+  const int64_t top = std::min(s.top, columns), diversity_top = std::min(s.diversity_top, columns);
+  std::set<std::string> distinct;
+  for (int64_t t = 0; t < k; ++t) {
+    result.top_words.push_back(top_words(result.clusters.centroid, t, columns, top, vocabulary));
+    for (auto& word : top_words(result.clusters.centroid, t, columns, diversity_top, vocabulary))
+      distinct.insert(std::move(word));
+  }
+  result.diversity = static_cast<double>(distinct.size()) / static_cast<double>(k * diversity_top);
+  result.clusters.centroid = {};  // the top words are all that is kept of it
+  return result;
+}
+
+// The c_npmi of each k's cluster topics, from one reading of the corpus for all of them.
+std::string add_coherence(MPI_Comm comm, const SelectKSettings& s, int64_t rows, std::vector<KResult>& results) {
+  if (!s.coherence) return "not asked for (--no-coherence)";
+  const auto corpus = locate_corpus(comm, s.input, s.corpus);
+  if (!corpus.not_readable.empty()) return corpus.not_readable;
+  std::vector<std::vector<std::string>> all_topics;
+  for (const auto& result : results)
+    all_topics.insert(all_topics.end(), result.top_words.begin(), result.top_words.end());
+  const auto coherence = coherence_in_corpus(comm, s.input, corpus, rows, all_topics);
+  size_t next = 0;
+  for (auto& result : results) {
+    double sum = 0;
+    for (int64_t t = 0; t < result.k; ++t) sum += coherence.per_topic.c_npmi[next++];
+    result.c_npmi = sum / static_cast<double>(result.k);
+  }
+  return {};
+}
+
+// The table of every k, with the rule's choice and how it chose.
+io::SelectKTable table_of(const SelectKSettings& s, const std::vector<KResult>& results,
+                          const std::string& no_coherence) {
+  io::SelectKTable table;
+  for (const auto& result : results) {
+    table.ks.push_back(result.k);
+    table.silhouette_min.push_back(result.clusters.min_silhouette);
+    table.silhouette_mean.push_back(result.clusters.mean_silhouette);
+    table.relative_error.push_back(result.relative_error);
+    table.c_npmi.push_back(result.c_npmi);
+    table.diversity.push_back(result.diversity);
+    table.clusters.push_back(result.clusters.cluster);
+  }
+  table.recommended_k = nmf::recommended_k(table.ks, table.silhouette_min, s.threshold);
+  char rule[200];
+  std::snprintf(
+      rule, sizeof rule, "the largest k whose smallest cluster silhouette is at least %g (NMFk, Alexandrov et al.)%s",
+      s.threshold,
+      std::none_of(table.silhouette_min.begin(), table.silhouette_min.end(), [&](double x) { return x >= s.threshold; })
+          ? "; none is, so the k of the largest smallest silhouette"
+          : "");
+  table.text_attributes = {{"rule", rule}, {"input", s.input}, {"solver", s.solver.name}, {"init", s.init.method}};
+  if (!no_coherence.empty()) table.text_attributes["c_npmi_not_computed"] = no_coherence;
+  table.real_attributes = {
+      {"threshold", s.threshold}, {"perturb", s.perturb}, {"repeats", static_cast<double>(s.repeats)}};
+  return table;
+}
+
+void print_table(const SelectKSettings& s, const io::SelectKTable& table, const std::string& no_coherence) {
+  std::printf("\n     k  silhouette min    mean  rel. error    c_npmi  diversity\n");
+  for (size_t i = 0; i < table.ks.size(); ++i)
+    std::printf("  %4lld  %14.4f  %6.4f  %10.6f  %8.4f  %9.4f%s\n", static_cast<long long>(table.ks[i]),
+                table.silhouette_min[i], table.silhouette_mean[i], table.relative_error[i], table.c_npmi[i],
+                table.diversity[i], table.ks[i] == table.recommended_k ? "  <- recommended" : "");
+  if (!no_coherence.empty()) std::printf("  c_npmi: not computed: %s\n", no_coherence.c_str());
+  std::printf("  recommended k = %lld: %s\n  wrote    %s (runs in %s)\n", static_cast<long long>(table.recommended_k),
+              table.text_attributes.at("rule").c_str(), s.output.c_str(), s.runs_folder.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
+  // 1. Options.
+  auto line = select_k_command_line();
+  if (parse_command_line(comm, line, argc, argv, first) == Parsed::help) return 0;
+  SelectKSettings s;
+  run_collectively(
+      comm, [&] { s = settings_from(line); }, kExitUsage);
+  // 2. Refusals before any work: the output, the runs folder, k against the matrix.
+  run_collectively(comm, [&] {
+    if (comm_rank(comm) != 0) return;
+    auto inputs = s.corpus;
+    inputs.push_back(s.input);
+    io::refuse_output_over_inputs(s.output, "-o", inputs);
+    io::refuse_output_in_folder(s.output, s.runs_folder, "--runs");
+    h5::check_output_writable(s.output);
+    io::prepare_checkpoint_directory(s.runs_folder);
+  });
+  CsrRowSource source;
+  uint64_t fingerprint = 0;
+  std::vector<std::string> vocabulary;
+  run_collectively(comm, [&] {
+    source = io::balanced_row_source(comm, s.input);
+    const int64_t limit = std::min(source.rows, source.columns);
+    for (const int64_t k : s.ks)
+      if (k > limit)
+        throw UserError("--ks: k = " + std::to_string(k) + " is more topics than " + s.input + " allows (at most " +
+                        std::to_string(limit) + ", the smaller side of its " + std::to_string(source.rows) + " x " +
+                        std::to_string(source.columns) + " matrix)");
+    fingerprint = nmf::DataMatrix(comm, source).fingerprint();
+    const auto file = h5::File::open(comm, s.input);
+    vocabulary = file.read_strings("/vocabulary", 0, source.columns);
+  });
+  const auto identity = run_identity(s, fingerprint);
+  if (comm_rank(comm) == 0) {
+    std::printf("dnmf select-k: %s (%lld x %lld), %lld runs per k, entries perturbed by up to %g, %s from %s starts\n",
+                s.input.c_str(), static_cast<long long>(source.rows), static_cast<long long>(source.columns),
+                static_cast<long long>(s.repeats), s.perturb, s.solver.name.c_str(), s.init.method.c_str());
+    std::fflush(stdout);
+  }
+  // 3. The runs of each k, and their clusters.
+  std::vector<KResult> results;
+  for (const int64_t k : s.ks) {
+    std::vector<io::SelectKRun> runs;
+    if (!runs_of_k(comm, s, source, identity, k, runs)) {
+      if (comm_rank(comm) == 0)
+        std::printf(
+            "dnmf select-k: stopped at k = %lld, run %zu; the finished runs are in %s: run the same command "
+            "again to go on\n",
+            static_cast<long long>(k), runs.size() + 1, s.runs_folder.c_str());
+      return kExitInterrupted;
+    }
+    results.push_back(result_of_k(comm, s, runs, k, vocabulary));
+  }
+  // 4. Coherence, the rule, the file.
+  std::string no_coherence;
+  run_collectively(comm, [&] { no_coherence = add_coherence(comm, s, source.rows, results); });
+  const auto table = table_of(s, results, no_coherence);
+  run_collectively(comm, [&] { io::write_select_k_table(comm, s.output, table); });
+  if (comm_rank(comm) == 0) print_table(s, table, no_coherence);
+  return 0;
+}
+
+}  // namespace dnmf
