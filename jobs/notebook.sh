@@ -16,8 +16,12 @@
 # project), else from the public archive scikit-learn downloads (checked by SHA-256,
 # cached in ~/.cache/dnmf), else, with no network, from the fortune cookies Debian ships
 # (about 15,000 short texts in some 30 categories), so a result comes out anywhere.
+# Then how good the topics are (dnmf evaluate: coherence, diversity, agreement with the
+# groups), how many topics the matrix holds (dnmf select-k over k = 2..10), and pictures
+# of all of it (dnmf plot), whose folder it prints last.
 # Environment: DNMF_RANKS (default: Slurm's task count, or 2), DNMF_OUTPUT (folder for
-# the results, default build/notebook), DNMF_TOPICS (default 5).
+# the results, default build/notebook), DNMF_TOPICS (default 5), DNMF_BINARY (a dnmf
+# already built: no set-up stage).
 set -euo pipefail
 
 root=${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -32,14 +36,18 @@ stage() { printf '\n== %s\n' "$*"; }
 seconds() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v start="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.1f", now - start }'; }
 
-stage "set-up: dependencies and build"
-started=$(seconds)
-bash "$root/.ci/install-deps"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$root/build" -j 2 >/dev/null
-dnmf="$root/build/dnmf"
+if [[ -n "${DNMF_BINARY:-}" ]]; then
+  dnmf=$DNMF_BINARY
+else
+  stage "set-up: dependencies and build"
+  started=$(seconds)
+  bash "$root/.ci/install-deps"
+  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$root/build" -j 2 >/dev/null
+  dnmf="$root/build/dnmf"
+  echo "built $dnmf ($(elapsed "$started") s)"
+fi
 mkdir -p "$output"
-echo "built $dnmf ($(elapsed "$started") s)"
 
 # Finds the 20 Newsgroups training folder, downloading the archive if need be.
 find_newsgroups() {
@@ -100,3 +108,17 @@ echo "stage took $(elapsed "$started") s (including MPI start-up)"
 
 stage "topics (top 8 words each)"
 "$dnmf" topics "$output/model.h5" --top 8
+
+stage "how good: coherence, diversity, agreement with the groups"
+mpirun --oversubscribe -n "$ranks" "$dnmf" evaluate "$output/model.h5" -o "$output/evaluation.json"
+
+stage "how many topics: select-k, k = 2..10, 4 perturbed runs each, on $ranks ranks"
+started=$(seconds)
+mpirun --oversubscribe -n "$ranks" "$dnmf" select-k "$output/tfidf.h5" --ks 2:10 --repeats 4 \
+    -o "$output/select_k.h5" | grep -v '^  k = '
+echo "stage took $(elapsed "$started") s (including MPI start-up)"
+
+stage "pictures"
+"$dnmf" plot "$output/model.h5" "$output/select_k.h5" -o "$output/pictures" >/dev/null
+ls "$output/pictures"
+echo "pictures in $output/pictures"

@@ -9,6 +9,8 @@ daemons when done.
    run's of that total bit for bit.
 2. jobs/vectorize.sbatch on a small corpus completes with the matrix.
 3. jobs/sweep.sbatch as a 2-task array over k completes with one model per k.
+4. jobs/select-k.sbatch as a 2-task array over k, then its combine step submitted with
+   a dependency on the array: the combine reads every run back and writes the table.
 
 Usage: check_slurm.py WORKDIR   (DNMF_BINARY, DNMF_GENERATE, DNMF_MPIEXEC from the
 environment, see harness.py; the project folder is found from this file)
@@ -145,11 +147,15 @@ def wait_for_first_stop(job, log, timeout=300):
     return None
 
 
+def planted_matrix(path, rows, columns, nnz, topics, nranks):
+    subprocess.run(dnmf_command([], nranks)[:-1] + [os.environ["DNMF_GENERATE"], path, "--rows", str(rows),
+                                                    "--columns", str(columns), "--nnz", str(nnz), "--topics",
+                                                    str(topics)], check=True, capture_output=True)
+    return path
+
+
 def factorize_job(work):
-    matrix = os.path.join(work, "planted.h5")
-    subprocess.run(dnmf_command([], 2)[:-1] + [os.environ["DNMF_GENERATE"], matrix, "--rows", "60000", "--columns",
-                                               "10000", "--nnz", "2000000", "--topics", "10"],
-                   check=True, capture_output=True)
+    matrix = planted_matrix(os.path.join(work, "planted.h5"), 60000, 10000, 2000000, 10, 2)
     # The first run has no end of its own (its -max_iter, read from an options file, is
     # out of reach): only Slurm's warning, due 10-40 s into it (slurmctld looks at limits
     # every 30 s), can stop it, however fast the machine is at the moment. Once it has
@@ -242,6 +248,28 @@ def sweep_job(work, matrix):
           "models with k = %s; %s" % (shapes, "1 rank x 2 threads" if threaded else "NOT 1 rank x 2 threads"))
 
 
+def select_k_job(work):
+    matrix = planted_matrix(os.path.join(work, "planted4.h5"), 3000, 1200, 120000, 4, 1)
+    table = os.path.join(work, "select_k.h5")
+    arguments = [matrix, table, "--repeats", "3"]
+    logs = [os.path.join(work, "select-k-%d.out" % task) for task in (0, 1)]
+    array = submit(work, "select-k.sbatch", arguments, ["--array=0-1", "--ntasks=1", "--output=" + os.path.join(
+        work, "select-k-%a.out")], {"DNMF_KS": "3 4"})
+    log = os.path.join(work, "select-k-combine.out")
+    combine = submit(work, "select-k.sbatch", arguments, ["--ntasks=1", "--dependency=afterok:" + array,
+                                                          "--output=" + log], {"DNMF_KS": "3 4"})
+    left, _ = wait_for(array, timeout=300, until=lambda: all(job_said_done(log) for log in logs))
+    combined, _ = wait_for(combine, timeout=300, until=lambda: job_said_done(log))
+    text = read(log) if os.path.exists(log) else ""
+    reused = text.count("read from an earlier select-k")
+    recommended = None
+    if os.path.exists(table):
+        with h5py.File(table, "r") as f:
+            recommended = int(f.attrs["recommended_k"]) if list(f["ks"][:]) == [3, 4] else None
+    check("select-k.sbatch array over k = 3, 4 + combine", left and combined and reused == 6 and recommended == 4,
+          "the combine read %d of 6 runs back; recommended k = %s" % (reused, recommended))
+
+
 def main(work):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -252,6 +280,7 @@ def main(work):
         matrix, finish_factorize_job = factorize_job(work)
         vectorize_job(work)
         sweep_job(work, matrix)
+        select_k_job(work)
         finish_factorize_job()
     finally:
         # Jobs first: processes of a job still running would outlive the daemons.
