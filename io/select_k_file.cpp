@@ -30,7 +30,7 @@ void write_select_k_run(MPI_Comm comm, const std::string& path, const SelectKRun
 }
 
 SelectKRun read_select_k_run(MPI_Comm comm, const std::string& path, int64_t k, int64_t run, int64_t columns,
-                             const std::map<std::string, std::string>& identity) {
+                             const std::map<std::string, std::string>& identity, bool with_topics) {
   const auto file = h5::File::open(comm, path);
   if (!file.has_attribute("/", "format") || file.read_string_attribute("/", "format") != kSelectKRunFormat)
     throw UserError(path + ": not a run file of dnmf select-k (no format = \"" + kSelectKRunFormat + "\")");
@@ -53,7 +53,7 @@ SelectKRun read_select_k_run(MPI_Comm comm, const std::string& path, int64_t k, 
   if (!file.exists("/Ht") || file.dataset_shape("/Ht") != std::vector<int64_t>{columns, k})
     throw UserError(path + ": no /Ht of " + std::to_string(columns) + " terms x " + std::to_string(k) +
                     " topics (a damaged run file: remove it to factorize that run again)");
-  read.ht = file.read_rows<double>("/Ht", 0, columns, k);
+  if (with_topics) read.ht = file.read_rows<double>("/Ht", 0, columns, k);
   return read;
 }
 

@@ -29,9 +29,10 @@ struct SelectKRun {
 void write_select_k_run(MPI_Comm comm, const std::string& path, const SelectKRun& run);
 
 // Collective. A file that is not a run file, or a run of another input or other settings
-// (`identity` differs), is a UserError naming the file and the difference.
+// (`identity` differs), is a UserError naming the file and the difference. Without
+// `with_topics`, /Ht is checked but not read.
 SelectKRun read_select_k_run(MPI_Comm comm, const std::string& path, int64_t k, int64_t run, int64_t columns,
-                             const std::map<std::string, std::string>& identity);
+                             const std::map<std::string, std::string>& identity, bool with_topics = true);
 
 struct SelectKTable {
   std::vector<int64_t> ks;

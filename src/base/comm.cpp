@@ -73,6 +73,15 @@ int comm_size(MPI_Comm comm) {
   return size;
 }
 
+SplitComm::SplitComm(MPI_Comm parent, int color, int key) {
+  check(MPI_Comm_split(parent, color, key, &comm_), "MPI_Comm_split");
+  return_errors_on(comm_);
+}
+
+SplitComm::~SplitComm() {
+  if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+}
+
 int ranks_on_this_node(MPI_Comm comm) {
   MPI_Comm node = MPI_COMM_NULL;
   check(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");

@@ -29,6 +29,21 @@ void return_errors_on(MPI_Comm comm);
 
 int comm_rank(MPI_Comm comm);
 int comm_size(MPI_Comm comm);
+
+// The ranks of `parent` with the same `color`, ordered by `key`, as a communicator of
+// their own (MPI_Comm_split, collective over `parent`), freed with this object; its
+// errors are returned, as return_errors_on makes them.
+class SplitComm {
+ public:
+  SplitComm(MPI_Comm parent, int color, int key);
+  ~SplitComm();
+  SplitComm(const SplitComm&) = delete;
+  SplitComm& operator=(const SplitComm&) = delete;
+  MPI_Comm get() const { return comm_; }
+
+ private:
+  MPI_Comm comm_ = MPI_COMM_NULL;
+};
 // How many ranks of `comm` share this rank's node (and its memory).
 int ranks_on_this_node(MPI_Comm comm);
 void barrier(MPI_Comm comm);

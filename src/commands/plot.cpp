@@ -27,9 +27,17 @@ std::string module_path() {
   return {};
 }
 
+// Under mpirun every rank would draw the same pictures: rank 0 alone does.
+bool another_rank_draws() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* rank = std::getenv(name)) return std::string(rank) != "0";
+  return false;
+}
+
 }  // namespace
 
 int run_plot(int argc, char** argv, int first) {
+  if (another_rank_draws()) return 0;
   const std::string module = module_path();
   if (module.empty()) {
     std::fprintf(stderr,

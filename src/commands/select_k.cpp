@@ -52,6 +52,9 @@ struct SelectKSettings {
   uint64_t seed = 0;
   bool coherence = true;
   int64_t top = 10, diversity_top = 25;
+  std::string ranks_per_run_choice;  // a number, or auto
+  int ranks_per_run = 1;             // chosen once the matrix's size is known
+  bool transposed_copy = false;      // V small enough to keep twice (factorize --transposed-copy)
   nmf::SolverSettings solver;
   nmf::InitSettings init;
   nmf::StopSettings stop;
@@ -75,6 +78,9 @@ CommandLine select_k_command_line() {
           {"perturb", "EPS", "0.03", "each entry is multiplied by a uniform factor in [1 - EPS, 1 + EPS]"},
           {"threshold", "S", "0.75", "the smallest cluster silhouette a k needs to be recommended"},
           {"runs", "DIR", "", "where finished runs are kept [default: OUTPUT.runs]"},
+          {"ranks-per-run", "N", "auto",
+           "ranks that share one run (groups of N run side by side); auto: 1 when V takes at most 512 MiB "
+           "(each rank then holds all of V), else all ranks"},
           {"solver", "NAME", "hals", "the solver of each run (dnmf factorize --solver)"},
           {"init", "METHOD", "random", "the start of each run (random: drawn from the run's seed)"},
           {"seed", "N", "0", "seed of the perturbations and the starts"},
@@ -122,6 +128,10 @@ SelectKSettings settings_from(const CommandLine& line) {
   if (s.perturb >= 1)
     throw UserError("--perturb " + line.value("perturb") + ": must be below 1 (entries stay positive)");
   s.threshold = parse_real_option("threshold", line.value("threshold"));
+  s.ranks_per_run_choice = line.value("ranks-per-run");
+  if (s.ranks_per_run_choice != "auto")
+    s.ranks_per_run = static_cast<int>(
+        std::min<int64_t>(parse_integer_option("ranks-per-run", s.ranks_per_run_choice, Bound::positive), 1 << 30));
   s.runs_folder = line.value("runs").empty() ? s.output + ".runs" : line.value("runs");
   s.seed = static_cast<uint64_t>(parse_integer_option("seed", line.value("seed")));
   s.coherence = !line.flag("no-coherence");
@@ -170,8 +180,10 @@ std::optional<io::SelectKRun> factorize_run(MPI_Comm comm, const SelectKSettings
                                             int64_t k, int64_t run) {
   const uint64_t run_seed = nmf::random_bits(s.seed, static_cast<uint64_t>(k), static_cast<uint64_t>(run));
   std::unique_ptr<nmf::DataMatrix> v;
-  run_collectively(
-      comm, [&] { v = std::make_unique<nmf::DataMatrix>(comm, nmf::perturbed_source(source, s.perturb, run_seed)); });
+  run_collectively(comm, [&] {
+    v = std::make_unique<nmf::DataMatrix>(comm, nmf::perturbed_source(source, s.perturb, run_seed));
+    if (s.transposed_copy) v->keep_transposed_copy();
+  });
   auto solver_settings = s.solver;
   solver_settings.seed = run_seed;
   auto init = s.init;
@@ -199,33 +211,98 @@ struct KResult {
   std::vector<std::vector<std::string>> top_words;  // of the clusters' mean topics
 };
 
-// Every run of one k, reused or made; false when a stop was asked for.
-bool runs_of_k(MPI_Comm comm, const SelectKSettings& s, const CsrRowSource& source,
-               const std::map<std::string, std::string>& identity, int64_t k, std::vector<io::SelectKRun>& runs) {
-  const bool talk = comm_rank(comm) == 0;
-  for (int64_t r = static_cast<int64_t>(runs.size()); r < s.repeats; ++r) {
-    const std::string path = run_path(s, k, r);
-    const double started = wall_seconds();
-    const bool done = broadcast_item(comm, talk && std::filesystem::exists(path));
-    if (done) {
-      run_collectively(comm,
-                       [&] { runs.push_back(io::read_select_k_run(comm, path, k, r, source.columns, identity)); });
-    } else {
-      auto run = factorize_run(comm, s, source, k, r);
-      if (!run) return false;
-      run->identity = identity;
-      run_collectively(comm, [&] { io::write_select_k_run(comm, path, *run); });
-      runs.push_back(std::move(*run));
+using RunId = std::pair<int64_t, int64_t>;  // (k, run)
+
+// The runs an earlier select-k left, each checked against this one's settings, and the
+// missing ones (collective).
+std::pair<std::set<RunId>, std::vector<RunId>> plan_runs(MPI_Comm comm, const SelectKSettings& s, int64_t columns,
+                                                         const std::map<std::string, std::string>& identity) {
+  std::vector<int64_t> left(s.ks.size() * static_cast<size_t>(s.repeats), 0);
+  if (comm_rank(comm) == 0)
+    for (size_t i = 0; i < left.size(); ++i)
+      left[i] = std::filesystem::exists(
+          run_path(s, s.ks[i / static_cast<size_t>(s.repeats)], static_cast<int64_t>(i) % s.repeats));
+  left = broadcast_item(comm, left);
+  std::set<RunId> reused;
+  std::vector<RunId> missing;
+  for (size_t i = 0; i < left.size(); ++i) {
+    const RunId id{s.ks[i / static_cast<size_t>(s.repeats)], static_cast<int64_t>(i) % s.repeats};
+    if (left[i] == 0) {
+      missing.push_back(id);
+      continue;
     }
-    if (talk) {
-      std::printf("  k = %lld, run %lld of %lld: relative error %.6f, %lld iterations, %s (%.2f s)\n",
-                  static_cast<long long>(k), static_cast<long long>(r) + 1, static_cast<long long>(s.repeats),
-                  runs.back().relative_error, static_cast<long long>(runs.back().iterations),
-                  done ? "read from an earlier select-k" : "factorized", wall_seconds() - started);
-      std::fflush(stdout);
-    }
+    run_collectively(comm, [&] {
+      io::read_select_k_run(comm, run_path(s, id.first, id.second), id.first, id.second, columns, identity, false);
+    });
+    reused.insert(id);
   }
-  return true;
+  return {reused, missing};
+}
+
+// The missing runs, made by groups of --ranks-per-run ranks side by side, each group
+// reading V for itself and taking the runs dealt to it (largest k first, each to the group
+// with the least work so far); a finished run is written at once. Collective; false when
+// a stop was asked for.
+bool make_runs(MPI_Comm comm, const SelectKSettings& s, const std::vector<RunId>& missing,
+               const std::map<std::string, std::string>& identity) {
+  const int rank = comm_rank(comm);
+  const int groups = comm_size(comm) / s.ranks_per_run, group = rank / s.ranks_per_run;
+  std::vector<RunId> order = missing;
+  std::stable_sort(order.begin(), order.end(), [](const RunId& a, const RunId& b) { return a.first > b.first; });
+  std::vector<int64_t> load(static_cast<size_t>(groups), 0);
+  std::vector<RunId> mine;
+  for (const auto& id : order) {
+    const auto least = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[static_cast<size_t>(least)] += id.first;
+    if (least == group) mine.push_back(id);
+  }
+  const SplitComm group_comm(comm, group, rank);
+  const MPI_Comm runs_comm = group_comm.get();
+  bool stopped = false;
+  run_collectively(comm, [&] {
+    if (mine.empty()) return;
+    CsrRowSource source;
+    run_collectively(runs_comm, [&] { source = io::balanced_row_source(runs_comm, s.input); });
+    for (const auto& id : mine) {
+      const int64_t k = id.first, r = id.second;
+      if (max_over_ranks(runs_comm, static_cast<int64_t>(StopSignals::received())) != 0) {
+        stopped = true;
+        return;
+      }
+      const double started = wall_seconds();
+      auto run = factorize_run(runs_comm, s, source, k, r);
+      if (!run) {
+        stopped = true;
+        return;
+      }
+      run->identity = identity;
+      run_collectively(runs_comm, [&] { io::write_select_k_run(runs_comm, run_path(s, k, r), *run); });
+      if (comm_rank(runs_comm) == 0) {
+        std::printf("  k = %lld, run %lld of %lld: relative error %.6f, %lld iterations, factorized (%.2f s)\n",
+                    static_cast<long long>(k), static_cast<long long>(r) + 1, static_cast<long long>(s.repeats),
+                    run->relative_error, static_cast<long long>(run->iterations), wall_seconds() - started);
+        std::fflush(stdout);
+      }
+    }
+  });
+  return max_over_ranks(comm, static_cast<int64_t>(stopped)) == 0;
+}
+
+// Every run of one k, read back from the runs folder (collective).
+std::vector<io::SelectKRun> runs_of_k(MPI_Comm comm, const SelectKSettings& s, int64_t columns,
+                                      const std::map<std::string, std::string>& identity, int64_t k,
+                                      const std::set<RunId>& reused) {
+  std::vector<io::SelectKRun> runs;
+  for (int64_t r = 0; r < s.repeats; ++r) {
+    run_collectively(comm,
+                     [&] { runs.push_back(io::read_select_k_run(comm, run_path(s, k, r), k, r, columns, identity)); });
+    if (comm_rank(comm) == 0 && reused.count({k, r}) != 0)
+      std::printf("  k = %lld, run %lld of %lld: relative error %.6f, %lld iterations, read from an earlier select-k\n",
+                  static_cast<long long>(k), static_cast<long long>(r) + 1, static_cast<long long>(s.repeats),
+                  runs.back().relative_error, static_cast<long long>(runs.back().iterations));
+  }
+  std::fflush(stdout);
+  return runs;
 }
 
 KResult result_of_k(MPI_Comm comm, const SelectKSettings& s, const std::vector<io::SelectKRun>& runs, int64_t k,
@@ -343,36 +420,53 @@ int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
                         std::to_string(limit) + ", the smaller side of its " + std::to_string(source.rows) + " x " +
                         std::to_string(source.columns) + " matrix)");
     fingerprint = nmf::DataMatrix(comm, source).fingerprint();
+    const int ranks = comm_size(comm);
+    if (s.ranks_per_run_choice == "auto")
+      s.ranks_per_run =
+          static_cast<double>(source.nnz) * 12 + static_cast<double>(source.rows) * 8 <= 512.0 * (1 << 20) ? 1 : ranks;
+    else if (s.ranks_per_run > ranks || ranks % s.ranks_per_run != 0)
+      throw UserError("--ranks-per-run " + s.ranks_per_run_choice + ": must divide the " + std::to_string(ranks) +
+                      " ranks");
     const auto file = h5::File::open(comm, s.input);
     vocabulary = file.read_strings("/vocabulary", 0, source.columns);
   });
   const auto identity = run_identity(s, fingerprint);
   if (comm_rank(comm) == 0) {
-    std::printf("dnmf select-k: %s (%lld x %lld), %lld runs per k, entries perturbed by up to %g, %s from %s starts\n",
-                s.input.c_str(), static_cast<long long>(source.rows), static_cast<long long>(source.columns),
-                static_cast<long long>(s.repeats), s.perturb, s.solver.name.c_str(), s.init.method.c_str());
+    std::printf(
+        "dnmf select-k: %s (%lld x %lld), %lld runs per k, entries perturbed by up to %g, %s from %s "
+        "starts; %d runs side by side, %d rank%s each\n",
+        s.input.c_str(), static_cast<long long>(source.rows), static_cast<long long>(source.columns),
+        static_cast<long long>(s.repeats), s.perturb, s.solver.name.c_str(), s.init.method.c_str(),
+        comm_size(comm) / s.ranks_per_run, s.ranks_per_run, s.ranks_per_run == 1 ? "" : "s");
     std::fflush(stdout);
   }
-  // 3. The runs of each k, and their clusters.
-  std::vector<KResult> results;
-  for (const int64_t k : s.ks) {
-    std::vector<io::SelectKRun> runs;
-    if (!runs_of_k(comm, s, source, identity, k, runs)) {
-      if (comm_rank(comm) == 0)
-        std::printf(
-            "dnmf select-k: stopped at k = %lld, run %zu; the finished runs are in %s: run the same command "
-            "again to go on\n",
-            static_cast<long long>(k), runs.size() + 1, s.runs_folder.c_str());
-      return kExitInterrupted;
-    }
-    results.push_back(result_of_k(comm, s, runs, k, vocabulary));
+  // 3. The runs: those an earlier select-k left, then the missing ones; each k's clusters.
+  std::vector<double> seconds{wall_seconds()};  // phase ends: start, runs, clusters, coherence
+  const auto [reused, missing] = plan_runs(comm, s, source.columns, identity);
+  if (!make_runs(comm, s, missing, identity)) {
+    if (comm_rank(comm) == 0)
+      std::printf("dnmf select-k: stopped; the finished runs are in %s: run the same command again to go on\n",
+                  s.runs_folder.c_str());
+    return kExitInterrupted;
   }
+  seconds.push_back(wall_seconds());
+  std::vector<KResult> results;
+  for (const int64_t k : s.ks)
+    results.push_back(result_of_k(comm, s, runs_of_k(comm, s, source.columns, identity, k, reused), k, vocabulary));
   // 4. Coherence, the rule, the file.
+  seconds.push_back(wall_seconds());
   std::string no_coherence;
   run_collectively(comm, [&] { no_coherence = add_coherence(comm, s, source.rows, results); });
+  seconds.push_back(wall_seconds());
   const auto table = table_of(s, results, no_coherence);
   run_collectively(comm, [&] { io::write_select_k_table(comm, s.output, table); });
-  if (comm_rank(comm) == 0) print_table(s, table, no_coherence);
+  if (comm_rank(comm) == 0) {
+    print_table(s, table, no_coherence);
+    std::printf("  time     runs %.1f s (%zu made, %zu read back), runs read and clustered %.1f s, coherence %.1f s\n",
+                seconds[1] - seconds[0], missing.size(), reused.size(), seconds[2] - seconds[1],
+                seconds[3] - seconds[2]);
+    std::fflush(stdout);
+  }
   return 0;
 }
 

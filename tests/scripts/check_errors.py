@@ -355,6 +355,15 @@ def transform_cases(work):
     missing = os.path.join(work, "no_such_corpus")
     expect_failure("evaluate: a missing corpus", ["evaluate", model, missing, "-o", evaluation], evaluation, missing)
     expect_failure("evaluate: -o over the model", ["evaluate", model, "-o", model], None, model, "-o")
+    pictures = os.path.join(work, "out", "pictures")
+    expect_failure("plot: a TF-IDF file", ["plot", train, "-o", pictures], pictures, train,
+                   "not a dnmf model, transform output or select-k table")
+    expect_failure("plot: a missing file", ["plot", os.path.join(work, "nothing.h5"), "-o", pictures], pictures,
+                   os.path.join(work, "nothing.h5"), "no such file")
+    expect_failure("plot: not HDF5", ["plot", texts_corpus + "/g1/a", "-o", pictures], pictures,
+                   texts_corpus + "/g1/a", "not an HDF5 file")
+    expect_failure("plot: -o a file", ["plot", model, "-o", texts_corpus + "/g1/b"], None, texts_corpus + "/g1/b",
+                   "cannot make the folder")
     counts_model = edited("counts", lambda f: f["vectorizer"].attrs.__setitem__("input_format", "mtx"))
     expect_failure("evaluate: coherence of counts", ["evaluate", counts_model, texts_corpus], None, "coherence",
                    "made from counts")
