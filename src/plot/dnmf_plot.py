@@ -248,7 +248,11 @@ def main(arguments):
         written = []
         for picture, path, make in pictures:
             with h5py.File(path, "r") as f:
-                written += save(make(name_of(path), f), options.output, picture)
+                try:
+                    figure = make(name_of(path), f)
+                except (KeyError, ValueError, IndexError) as error:
+                    raise PlotError("%s: cannot draw %s: %s (a damaged file?)" % (path, picture, error))
+                written += save(figure, options.output, picture)
         if models:
             files = [h5py.File(path, "r") for path in models]
             try:
