@@ -17,7 +17,7 @@
 # cached in ~/.cache/dnmf), else, with no network, from the fortune cookies Debian ships
 # (about 15,000 short texts in some 30 categories), so a result comes out anywhere.
 # Then how good the topics are (dnmf evaluate: coherence, diversity, agreement with the
-# groups), how many topics the matrix holds (dnmf select-k over k = 2..10), and pictures
+# groups), how many topics the matrix holds (dnmf select-k over k = 2..8), and pictures
 # of all of it (dnmf plot), whose folder it prints last.
 # Environment: DNMF_RANKS (default: Slurm's task count, or 2), DNMF_OUTPUT (folder for
 # the results, default build/notebook), DNMF_TOPICS (default 5), DNMF_BINARY (a dnmf
@@ -112,9 +112,9 @@ stage "topics (top 8 words each)"
 stage "how good: coherence, diversity, agreement with the groups"
 mpirun --oversubscribe -n "$ranks" "$dnmf" evaluate "$output/model.h5" -o "$output/evaluation.json"
 
-stage "how many topics: select-k, k = 2..10, 4 perturbed runs each, on $ranks ranks"
+stage "how many topics: select-k, k = 2..8, 4 perturbed runs each, on $ranks ranks"
 started=$(seconds)
-mpirun --oversubscribe -n "$ranks" "$dnmf" select-k "$output/tfidf.h5" --ks 2:10 --repeats 4 \
+mpirun --oversubscribe -n "$ranks" "$dnmf" select-k "$output/tfidf.h5" --ks 2:8 --repeats 4 \
     -o "$output/select_k.h5" | grep -v '^  k = '
 echo "stage took $(elapsed "$started") s (including MPI start-up)"
 

@@ -355,6 +355,14 @@ def transform_cases(work):
     missing = os.path.join(work, "no_such_corpus")
     expect_failure("evaluate: a missing corpus", ["evaluate", model, missing, "-o", evaluation], evaluation, missing)
     expect_failure("evaluate: -o over the model", ["evaluate", model, "-o", model], None, model, "-o")
+    if ranks() == 2:  # dnmf plot draws on rank 0 alone: its errors are the same at any count
+        plot_cases(work, train, model, texts_corpus)
+    counts_model = edited("counts", lambda f: f["vectorizer"].attrs.__setitem__("input_format", "mtx"))
+    expect_failure("evaluate: coherence of counts", ["evaluate", counts_model, texts_corpus], None, "coherence",
+                   "made from counts")
+
+
+def plot_cases(work, train, model, texts_corpus):
     pictures = os.path.join(work, "out", "pictures")
     expect_failure("plot: a TF-IDF file", ["plot", train, "-o", pictures], pictures, train,
                    "not a dnmf model, transform output or select-k table")
@@ -364,9 +372,9 @@ def transform_cases(work):
                    texts_corpus + "/g1/a", "not an HDF5 file")
     expect_failure("plot: -o a file", ["plot", model, "-o", texts_corpus + "/g1/b"], None, texts_corpus + "/g1/b",
                    "cannot make the folder")
-    counts_model = edited("counts", lambda f: f["vectorizer"].attrs.__setitem__("input_format", "mtx"))
-    expect_failure("evaluate: coherence of counts", ["evaluate", counts_model, texts_corpus], None, "coherence",
-                   "made from counts")
+    damaged = os.path.join(work, "transform_no_vocabulary.h5")  # made by transform_cases
+    expect_failure("plot: a model without vocabulary", ["plot", damaged, "-o", pictures], None, damaged,
+                   "cannot draw topics-transform_no_vocabulary")
 
 
 def write_plain_h5(path):
