@@ -233,7 +233,15 @@ def open_readable(path):
 
 def main(arguments):
     import argparse
-    parser = argparse.ArgumentParser(prog="dnmf plot", description="Pictures of dnmf's HDF5 files (PNG and SVG).")
+
+    class Parser(argparse.ArgumentParser):
+        """Usage errors as every dnmf command gives them: one line, status 2."""
+
+        def error(self, message):
+            print("dnmf: error: %s (see dnmf plot --help)" % message, file=sys.stderr)
+            sys.exit(2)
+
+    parser = Parser(prog="dnmf plot", description="Pictures of dnmf's HDF5 files (PNG and SVG).")
     parser.add_argument("files", nargs="+", metavar="FILE.h5", help="models, transform outputs, select-k tables")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write into (created)")
     options = parser.parse_args(arguments)

@@ -372,6 +372,7 @@ def plot_cases(work, train, model, texts_corpus):
                    texts_corpus + "/g1/a", "not an HDF5 file")
     expect_failure("plot: -o a file", ["plot", model, "-o", texts_corpus + "/g1/b"], None, texts_corpus + "/g1/b",
                    "cannot make the folder")
+    expect_failure("plot: no -o", ["plot", model], None, "-o/--output", "dnmf plot --help")
     damaged = os.path.join(work, "transform_no_vocabulary.h5")  # made by transform_cases
     expect_failure("plot: a model without vocabulary", ["plot", damaged, "-o", pictures], None, damaged,
                    "cannot draw topics-transform_no_vocabulary")
