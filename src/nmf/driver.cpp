@@ -114,7 +114,7 @@ std::optional<StopReason> stop_requested(const Solver& solver, const DataMatrix&
   }
   if (report.stop_signal != 0) {
     if (comm_rank(v.comm()) == 0)
-      std::printf("dnmf factorize: %s received; stopping after iteration %lld\n", StopSignals::name(report.stop_signal),
+      std::printf("dnmf: %s received; stopping after iteration %lld\n", StopSignals::name(report.stop_signal),
                   static_cast<long long>(iteration));
     return StopReason::signal;
   }

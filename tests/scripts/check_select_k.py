@@ -18,11 +18,13 @@ one of them.
   run; the picture of the table is drawn from it (its silhouette line is the file's).
 - Killed (SIGKILL) mid-way and rerun, it reads the runs that finished instead of
   factorizing them again, and its table equals an uninterrupted run's bit for bit.
+  Stopped by SIGUSR1 to mpirun: exit status 3, no table, the finished runs read back.
 - Refused with one clear message and no output: a k larger than the matrix allows, runs
   made with other settings, fewer than 2 repeats, a matrix that is not a TF-IDF file.
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -135,6 +137,37 @@ def killed_and_resumed(work, failures):
     failures += problems
 
 
+def stopped_and_resumed(work, failures):
+    """SIGUSR1 to mpirun (Slurm's warning before a time limit): exit status 3, no table, the
+    finished runs kept; the rerun reads them back."""
+    matrix = os.path.join(work, "planted7.h5")
+    table = os.path.join(work, "stopped.h5")
+    arguments = ["select-k", matrix, "--ks", "5:9", "--repeats", "4", "--tol", "0", "--max-iter", "300", "-o", table]
+    process = subprocess.Popen(dnmf_command(arguments), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               stdin=subprocess.DEVNULL, text=True)
+    runs = table + ".runs"
+    deadline = time.time() + 120
+    while process.poll() is None and time.time() < deadline and not (
+            os.path.isdir(runs) and sum(name.endswith(".h5") for name in os.listdir(runs)) >= 4):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGUSR1)
+    output, _ = process.communicate(timeout=120)
+    finished = [name for name in os.listdir(runs) if name.endswith(".h5") and ".partial-" not in name]
+    problems = []
+    if process.returncode != 3:
+        problems.append("exit status %d, not 3" % process.returncode)
+    if "run the same command again to go on" not in output:
+        problems.append("no word of where the finished runs are")
+    if os.path.exists(table):
+        problems.append("the table was written")
+    reused = run_dnmf(arguments).stdout.count("read from an earlier select-k")
+    if reused != len(finished):
+        problems.append("%d runs had finished, the rerun read %d" % (len(finished), reused))
+    print("SIGUSR1 after %d of 20 runs: %s" % (len(finished), "; ".join(problems) or
+                                               "exit 3, runs kept, the rerun read them back"))
+    failures += problems
+
+
 def expect_refusal(case, arguments, output, *fragments):
     completed = subprocess.run(dnmf_command(arguments), capture_output=True, text=True, timeout=120)
     errors = [line for line in completed.stderr.splitlines() if line.startswith("dnmf: error:")]
@@ -194,6 +227,7 @@ def main(work):
     failures = []
     planted(work, failures)
     killed_and_resumed(work, failures)
+    stopped_and_resumed(work, failures)
     refusals(work, failures)
     print("%d problems" % len(failures) if failures else "all passed (%d ranks)" % ranks())
     return 1 if failures else 0
