@@ -247,6 +247,18 @@ double parse_real_option(const std::string& name, const std::string& text, Bound
   return bounded(name, text, value, bound);
 }
 
+std::string join_list(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string joined;
+  for (size_t i = 0; i < parts.size(); ++i) joined += (i ? separator : "") + parts[i];
+  return joined;
+}
+
+std::string exact_text(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", x);
+  return text;
+}
+
 std::vector<std::string> split_list(const std::string& text, char separator) {
   std::vector<std::string> parts;
   size_t start = 0;

@@ -81,5 +81,11 @@ enum class Bound { any, nonnegative, positive };
 int64_t parse_integer_option(const std::string& name, const std::string& text, Bound bound = Bound::any);
 double parse_real_option(const std::string& name, const std::string& text, Bound bound = Bound::any);
 std::vector<std::string> split_list(const std::string& text, char separator = ',');
+// The parts joined by `separator`: "a, b" for messages, "a b" for recorded inputs, which
+// split_list(text, ' ') reads back.
+std::string join_list(const std::vector<std::string>& parts, const std::string& separator);
+// A number as text that reads back as the same double (17 significant digits), for
+// settings recorded in files and compared on reading.
+std::string exact_text(double x);
 
 }  // namespace dnmf

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
-#include <sstream>
 #include <unordered_map>
 
 #include "io/h5.hpp"
+#include "src/base/cli.hpp"
 #include "src/base/comm.hpp"
 #include "src/base/errors.hpp"
 #include "src/base/hash.hpp"
@@ -62,13 +62,6 @@ class TopicWordCounter {
   std::vector<int32_t> tokens_;
 };
 
-std::vector<std::string> split_on_spaces(const std::string& text) {
-  std::istringstream words(text);
-  std::vector<std::string> split;
-  for (std::string word; words >> word;) split.push_back(word);
-  return split;
-}
-
 // Why the coherence of `path`'s topics cannot be counted in `corpus` (empty: it can).
 // Collective (every rank reads the same attributes).
 std::string coherence_obstacle(MPI_Comm comm, const std::string& path, const io::VectorizerRecord& record,
@@ -112,7 +105,7 @@ CorpusLocation locate_corpus(MPI_Comm comm, const std::string& path, const std::
   const auto recorded = corpus.record->options.find("inputs");
   corpus.inputs = !given.empty()
                       ? given
-                      : split_on_spaces(recorded == corpus.record->options.end() ? std::string() : recorded->second);
+                      : split_list(recorded == corpus.record->options.end() ? std::string() : recorded->second, ' ');
   corpus.not_readable =
       broadcast_item(comm, coherence_obstacle(comm, path, *corpus.record, corpus.inputs, !given.empty()));
   if (!corpus.not_readable.empty() && !given.empty()) throw UserError("coherence: " + corpus.not_readable);
@@ -124,8 +117,7 @@ CorpusCoherence coherence_in_corpus(MPI_Comm comm, const std::string& path, cons
   const auto words = text::topic_words_of(top_words);
   TopicWordCounter counter(words);
   const auto read = read_corpus_again(comm, *corpus.record, corpus.inputs, std::ref(counter));
-  std::string names;
-  for (const auto& input : corpus.inputs) names += (names.empty() ? "" : " ") + input;
+  const std::string names = join_list(corpus.inputs, " ");
   const auto fingerprint = corpus.record->options.find("vocabulary_fingerprint");
   if (fingerprint != corpus.record->options.end() && fingerprint->second != hex64(read.vocabulary_fingerprint))
     throw UserError(names + " is not the corpus of " + path + ": its vocabulary differs (fingerprint " +

@@ -121,34 +121,27 @@ Evaluation evaluate(MPI_Comm comm, const std::string& path, int64_t diversity_to
   return evaluation;
 }
 
-double mean_of(const std::vector<double>& values) {
-  double sum = 0;
-  for (const double value : values) sum += value;
-  return values.empty() ? 0.0 : sum / static_cast<double>(values.size());
-}
-
-void print_coherence_text(const Coherence& c) {
+void print_coherence_text(const Coherence& c, std::FILE* out) {
   if (c.top == 0) return;
   if (!c.not_computed.empty()) {
-    std::printf("  coherence         not computed: %s\n", c.not_computed.c_str());
+    std::fprintf(out, "  coherence         not computed: %s\n", c.not_computed.c_str());
     return;
   }
-  std::string corpus;
-  for (const auto& input : c.corpus) corpus += (corpus.empty() ? "" : " ") + input;
-  std::printf("  coherence of each topic's top %lld words in %s\n", static_cast<long long>(c.top), corpus.c_str());
-  std::printf("  (%lld documents; %lld windows of %d, %lld of %d tokens):\n", static_cast<long long>(c.documents),
-              static_cast<long long>(c.windows_10), text::kUciWindow, static_cast<long long>(c.windows_110),
-              text::kCvWindow);
-  std::printf("    topic     u_mass      c_uci     c_npmi        c_v  top words\n");
+  std::fprintf(out, "  coherence of each topic's top %lld words in %s\n", static_cast<long long>(c.top),
+               join_list(c.corpus, " ").c_str());
+  std::fprintf(out, "  (%lld documents; %lld windows of %d, %lld of %d tokens):\n", static_cast<long long>(c.documents),
+               static_cast<long long>(c.windows_10), text::kUciWindow, static_cast<long long>(c.windows_110),
+               text::kCvWindow);
+  std::fprintf(out, "    topic     u_mass      c_uci     c_npmi        c_v  top words\n");
   const auto& p = c.per_topic;
   for (size_t t = 0; t < p.u_mass.size(); ++t) {
     std::string words;
     for (size_t i = 0; i < c.top_words[t].size() && i < 6; ++i) words += (i ? " " : "") + c.top_words[t][i];
-    std::printf("    %5zu %10.6f %10.6f %10.6f %10.6f  %s\n", t, p.u_mass[t], p.c_uci[t], p.c_npmi[t], p.c_v[t],
-                words.c_str());
+    std::fprintf(out, "    %5zu %10.6f %10.6f %10.6f %10.6f  %s\n", t, p.u_mass[t], p.c_uci[t], p.c_npmi[t], p.c_v[t],
+                 words.c_str());
   }
-  std::printf("    mean  %10.6f %10.6f %10.6f %10.6f\n", mean_of(p.u_mass), mean_of(p.c_uci), mean_of(p.c_npmi),
-              mean_of(p.c_v));
+  std::fprintf(out, "    mean  %10.6f %10.6f %10.6f %10.6f\n", text::arithmetic_mean(p.u_mass),
+               text::arithmetic_mean(p.c_uci), text::arithmetic_mean(p.c_npmi), text::arithmetic_mean(p.c_v));
 }
 
 void print_text(const Evaluation& e, std::FILE* out) {
@@ -171,15 +164,13 @@ void print_text(const Evaluation& e, std::FILE* out) {
     std::fprintf(out, "    completeness    %.12f\n    V-measure       %.12f\n    purity          %.12f\n",
                  a.completeness, a.v_measure, a.purity);
   }
-  print_coherence_text(e.coherence);
+  print_coherence_text(e.coherence, out);
 }
 
 std::string json_numbers(const std::vector<double>& values) {
   std::string list = "[";
-  char number[32];
   for (size_t i = 0; i < values.size(); ++i) {
-    std::snprintf(number, sizeof number, "%.17g", values[i]);
-    list += (i ? ", " : "") + std::string(number);
+    list += (i ? ", " : "") + exact_text(values[i]);
   }
   return list + "]";
 }
@@ -203,7 +194,8 @@ void print_coherence_json(const Coherence& c, std::FILE* out) {
                static_cast<long long>(c.top), json_strings(c.corpus).c_str(), static_cast<long long>(c.documents),
                static_cast<long long>(c.windows_10), static_cast<long long>(c.windows_110));
   std::fprintf(out, ", \"mean\": {\"u_mass\": %.17g, \"c_uci\": %.17g, \"c_npmi\": %.17g, \"c_v\": %.17g}",
-               mean_of(p.u_mass), mean_of(p.c_uci), mean_of(p.c_npmi), mean_of(p.c_v));
+               text::arithmetic_mean(p.u_mass), text::arithmetic_mean(p.c_uci), text::arithmetic_mean(p.c_npmi),
+               text::arithmetic_mean(p.c_v));
   std::fprintf(out, ", \"u_mass\": %s, \"c_uci\": %s, \"c_npmi\": %s, \"c_v\": %s", json_numbers(p.u_mass).c_str(),
                json_numbers(p.c_uci).c_str(), json_numbers(p.c_npmi).c_str(), json_numbers(p.c_v).c_str());
   std::fprintf(out, ", \"top_words\": [");

@@ -123,12 +123,6 @@ struct FactorizeSettings {
   bool transposed_copy = false;
 };
 
-std::string exact(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", x);
-  return text;
-}
-
 // --loss and the penalties, refused with a solver that does not minimize them.
 void read_objective_settings(const CommandLine& line, const nmf::SolverEntry& solver, nmf::SolverSettings& s) {
   const std::string loss = line.value("loss");
@@ -170,19 +164,19 @@ void read_solver_settings(const CommandLine& line, FactorizeSettings& s) {
   s.init.scikit_learn_scale = line.flag("init-scale");
   s.init.require_nonnegative = solver.needs_nonnegative_start();
   read_objective_settings(line, solver, s.solver);
-  s.iterate_parameters = {{"lr", exact(s.solver.learning_rate)},
-                          {"lambda", exact(s.solver.penalty_weight)},
-                          {"mu", exact(s.solver.penalty_threshold)},
-                          {"lr-decay", exact(s.solver.learning_rate_decay)},
+  s.iterate_parameters = {{"lr", exact_text(s.solver.learning_rate)},
+                          {"lambda", exact_text(s.solver.penalty_weight)},
+                          {"mu", exact_text(s.solver.penalty_threshold)},
+                          {"lr-decay", exact_text(s.solver.learning_rate_decay)},
                           {"lr-decay-every", std::to_string(s.solver.learning_rate_decay_every)},
-                          {"adam-lr", exact(s.solver.adam_learning_rate)},
+                          {"adam-lr", exact_text(s.solver.adam_learning_rate)},
                           {"batch-size", std::to_string(s.solver.batch_size)},
                           {"seed", std::to_string(seed)},
                           {"precision", precision},
                           {"loss", nmf::loss_name(s.solver.beta)},
-                          {"alpha-w", exact(s.solver.alpha_w)},
-                          {"alpha-h", exact(s.solver.alpha_h)},
-                          {"l1-ratio", exact(s.solver.l1_ratio)}};
+                          {"alpha-w", exact_text(s.solver.alpha_w)},
+                          {"alpha-h", exact_text(s.solver.alpha_h)},
+                          {"l1-ratio", exact_text(s.solver.l1_ratio)}};
 }
 
 void read_run_settings(const CommandLine& line, FactorizeSettings& s) {

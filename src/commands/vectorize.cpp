@@ -50,13 +50,6 @@
 namespace dnmf {
 namespace {
 
-// The inputs as a message names them: "a, b, c".
-std::string input_names(const std::vector<std::string>& inputs) {
-  std::string names;
-  for (const auto& input : inputs) names += (names.empty() ? "" : ", ") + input;
-  return names;
-}
-
 enum class InputKind { files, lines, records, jsonl, csv, tsv, uci, mtx };
 
 // The input formats (--format), one line each.
@@ -559,12 +552,6 @@ void tokenize_records(MPI_Comm comm, const VectorizeSettings& settings, LocalDoc
   name_records(comm, settings, files, reader.records_in_file(), reader.names, local);
 }
 
-std::string describe_inputs(const std::vector<std::string>& inputs) {
-  std::string joined;
-  for (const auto& input : inputs) joined += (joined.empty() ? "" : " ") + input;
-  return joined;
-}
-
 void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::TfidfFileSlices& slices,
                    const LocalDocuments& local, const PhaseTimer& timer, double total_seconds) {
   int64_t empty_here = 0;
@@ -586,7 +573,7 @@ void print_summary(MPI_Comm comm, const VectorizeSettings& settings, const io::T
               static_cast<long long>(slices.rows), static_cast<long long>(empty),
               static_cast<long long>(slices.columns), static_cast<long long>(nnz),
               cells > 0 ? 100.0 * static_cast<double>(nnz) / cells : 0.0);
-  std::printf("  input    %s\n", describe_inputs(settings.inputs).c_str());
+  std::printf("  input    %s\n", join_list(settings.inputs, " ").c_str());
   if (settings.fixed_vocabulary)
     std::printf("  columns  the vocabulary and idf of %s (--vocabulary-from)\n",
                 settings.fixed_vocabulary->path.c_str());
@@ -620,7 +607,7 @@ std::map<std::string, std::string> parameter_attributes(const VectorizeSettings&
   attributes.erase("output");
   attributes["input_format"] = attributes["format"];
   attributes.erase("format");
-  attributes["inputs"] = describe_inputs(settings.inputs);
+  attributes["inputs"] = join_list(settings.inputs, " ");
   attributes["lowercase"] = settings.document.analysis.lowercase ? "true" : "false";
   attributes["token_pattern"] = settings.document.analysis.token_pattern;
   attributes["smooth_idf"] = settings.weighting.smooth_idf ? "true" : "false";
@@ -667,7 +654,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
     io::VocabularyColumns fixed;
     FixedColumns found;
     run_collectively(comm, [&] {
-      check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
+      check_vocabulary_filter(settings.filter, documents, join_list(settings.inputs, ", "));
       fixed = io::read_vocabulary_columns(comm, *settings.fixed_vocabulary);
       found = look_up_terms(comm, terms, fixed.first_column, fixed.terms, fixed.idf, settings.fixed_vocabulary->path);
     });
@@ -685,7 +672,7 @@ io::TfidfFileSlices vectorize_text(MPI_Comm comm, const VectorizeSettings& setti
   } else {
     GlobalVocabulary vocabulary;
     run_collectively(comm, [&] {
-      check_vocabulary_filter(settings.filter, documents, input_names(settings.inputs));
+      check_vocabulary_filter(settings.filter, documents, join_list(settings.inputs, ", "));
       vocabulary = merge_text_vocabulary(comm, terms, statistics, documents, settings.filter);
       if (vocabulary.size > INT32_MAX) throw UserError("more than 2^31 - 1 terms; use --max-features");
     });

@@ -97,15 +97,15 @@ void CooccurrenceCounts::add_document(const std::vector<int32_t>& tokens) {
   while (!present_.empty()) set_present(present_.back(), false);
 }
 
-namespace {
-
-constexpr double kEpsilon = 1e-12;  // gensim's direct_confirmation_measure.EPSILON
-
-double mean(const std::vector<double>& values) {
+double arithmetic_mean(const std::vector<double>& values) {
   double sum = 0;
   for (const double value : values) sum += value;
   return sum / static_cast<double>(values.size());
 }
+
+namespace {
+
+constexpr double kEpsilon = 1e-12;  // gensim's direct_confirmation_measure.EPSILON
 
 // log((D(w',w*)/N + e) / (D(w')/N * D(w*)/N)), and divided by -log(D(w',w*)/N + e)
 // when normalized.
@@ -132,7 +132,7 @@ double u_mass(const CooccurrenceCounts& documents, size_t topic, const TopicWord
                            : std::log((static_cast<double>(documents.together(topic, later, earlier)) / n + kEpsilon) /
                                       (occurrences / n)));
     }
-  return mean(confirmations);
+  return arithmetic_mean(confirmations);
 }
 
 double pairwise(const CooccurrenceCounts& windows, size_t topic, bool normalized, const TopicWords& words) {
@@ -141,7 +141,7 @@ double pairwise(const CooccurrenceCounts& windows, size_t topic, bool normalized
   for (size_t a = 0; a < top; ++a)
     for (size_t b = 0; b < top; ++b)
       if (a != b) confirmations.push_back(log_ratio(windows, topic, a, b, normalized, words));
-  return mean(confirmations);
+  return arithmetic_mean(confirmations);
 }
 
 double c_v(const CooccurrenceCounts& windows, size_t topic, const TopicWords& words) {
@@ -162,7 +162,7 @@ double c_v(const CooccurrenceCounts& windows, size_t topic, const TopicWords& wo
     }
     cosines.push_back(dot / (std::sqrt(squares) * std::sqrt(whole_squares)));
   }
-  return mean(cosines);
+  return arithmetic_mean(cosines);
 }
 
 }  // namespace

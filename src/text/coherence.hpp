@@ -68,6 +68,10 @@ struct TopicCoherence {
   std::vector<double> u_mass, c_uci, c_npmi, c_v;  // per topic
 };
 
+// The arithmetic mean, gensim's aggregation of confirmations and of topics (NaN for none,
+// as numpy's mean of nothing).
+double arithmetic_mean(const std::vector<double>& values);
+
 // The measures from summed counts: documents (window 0), windows of 10 and of 110.
 TopicCoherence coherence_of(const CooccurrenceCounts& documents, const CooccurrenceCounts& windows_10,
                             const CooccurrenceCounts& windows_110);
