@@ -39,6 +39,7 @@
 #include "src/nmf/random.hpp"
 #include "src/nmf/select_k.hpp"
 #include "src/nmf/solver.hpp"
+#include "src/text/coherence.hpp"
 
 namespace dnmf {
 namespace {
@@ -151,22 +152,16 @@ SelectKSettings settings_from(const CommandLine& line) {
   return s;
 }
 
-std::string exact(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", x);
-  return text;
-}
-
 // What a run file must record to be reused: the same input and every setting that
 // shapes a run.
 std::map<std::string, std::string> run_identity(const SelectKSettings& s, uint64_t input_fingerprint) {
   return {{"input_fingerprint", hex64(input_fingerprint)},
-          {"perturb", exact(s.perturb)},
+          {"perturb", exact_text(s.perturb)},
           {"seed", std::to_string(s.seed)},
           {"solver", s.solver.name},
           {"init", s.init.method},
           {"max_iter", std::to_string(s.stop.max_iterations)},
-          {"tol", exact(s.stop.tolerance)}};
+          {"tol", exact_text(s.stop.tolerance)}};
 }
 
 std::string run_path(const SelectKSettings& s, int64_t k, int64_t run) {
@@ -342,9 +337,9 @@ std::string add_coherence(MPI_Comm comm, const SelectKSettings& s, int64_t rows,
   const auto coherence = coherence_in_corpus(comm, s.input, corpus, rows, all_topics);
   size_t next = 0;
   for (auto& result : results) {
-    double sum = 0;
-    for (int64_t t = 0; t < result.k; ++t) sum += coherence.per_topic.c_npmi[next++];
-    result.c_npmi = sum / static_cast<double>(result.k);
+    const auto first = coherence.per_topic.c_npmi.begin() + static_cast<std::ptrdiff_t>(next);
+    result.c_npmi = text::arithmetic_mean({first, first + result.k});
+    next += static_cast<size_t>(result.k);
   }
   return {};
 }
@@ -389,6 +384,40 @@ void print_table(const SelectKSettings& s, const io::SelectKTable& table, const 
   std::fflush(stdout);
 }
 
+// V's rows, its fingerprint and vocabulary, checked against the k's; settles
+// --ranks-per-run and the transposed copy, which depend on V's size (collective).
+struct MatrixFacts {
+  CsrRowSource source;
+  uint64_t fingerprint = 0;
+  std::vector<std::string> vocabulary;
+};
+
+MatrixFacts read_matrix(MPI_Comm comm, SelectKSettings& s) {
+  MatrixFacts facts;
+  run_collectively(comm, [&] {
+    facts.source = io::balanced_row_source(comm, s.input);
+    const int64_t limit = std::min(facts.source.rows, facts.source.columns);
+    for (const int64_t k : s.ks)
+      if (k > limit)
+        throw UserError("--ks: k = " + std::to_string(k) + " is more topics than " + s.input + " allows (at most " +
+                        std::to_string(limit) + ", the smaller side of its " + std::to_string(facts.source.rows) +
+                        " x " + std::to_string(facts.source.columns) + " matrix)");
+    facts.fingerprint = nmf::DataMatrix(comm, facts.source).fingerprint();
+    const int ranks = comm_size(comm);
+    const double v_bytes = static_cast<double>(facts.source.nnz) * 12 + static_cast<double>(facts.source.rows) * 8;
+    if (s.ranks_per_run_choice == "auto")
+      s.ranks_per_run = v_bytes <= 512.0 * (1 << 20) ? 1 : ranks;
+    else if (s.ranks_per_run > ranks || ranks % s.ranks_per_run != 0)
+      throw UserError("--ranks-per-run " + s.ranks_per_run_choice + ": must divide the " + std::to_string(ranks) +
+                      " ranks");
+    // The copy by column makes V^T W gather (10-15% of a run): worth its memory when small.
+    s.transposed_copy = v_bytes / s.ranks_per_run <= 256.0 * (1 << 20);
+    const auto file = h5::File::open(comm, s.input);
+    facts.vocabulary = file.read_strings("/vocabulary", 0, facts.source.columns);
+  });
+  return facts;
+}
+
 }  // namespace
 
 int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
@@ -398,7 +427,7 @@ int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
   SelectKSettings s;
   run_collectively(
       comm, [&] { s = settings_from(line); }, kExitUsage);
-  // 2. Refusals before any work: the output, the runs folder, k against the matrix.
+  // 2. Refusals before any work: the output, k against the matrix; then the runs folder.
   run_collectively(comm, [&] {
     if (comm_rank(comm) != 0) return;
     auto inputs = s.corpus;
@@ -406,43 +435,25 @@ int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
     io::refuse_output_over_inputs(s.output, "-o", inputs);
     io::refuse_output_in_folder(s.output, s.runs_folder, "--runs");
     h5::check_output_writable(s.output);
-    io::prepare_checkpoint_directory(s.runs_folder);
   });
-  CsrRowSource source;
-  uint64_t fingerprint = 0;
-  std::vector<std::string> vocabulary;
+  const MatrixFacts matrix = read_matrix(comm, s);
+  // Only now, every refusal made: the runs folder (created if missing).
   run_collectively(comm, [&] {
-    source = io::balanced_row_source(comm, s.input);
-    const int64_t limit = std::min(source.rows, source.columns);
-    for (const int64_t k : s.ks)
-      if (k > limit)
-        throw UserError("--ks: k = " + std::to_string(k) + " is more topics than " + s.input + " allows (at most " +
-                        std::to_string(limit) + ", the smaller side of its " + std::to_string(source.rows) + " x " +
-                        std::to_string(source.columns) + " matrix)");
-    fingerprint = nmf::DataMatrix(comm, source).fingerprint();
-    const int ranks = comm_size(comm);
-    if (s.ranks_per_run_choice == "auto")
-      s.ranks_per_run =
-          static_cast<double>(source.nnz) * 12 + static_cast<double>(source.rows) * 8 <= 512.0 * (1 << 20) ? 1 : ranks;
-    else if (s.ranks_per_run > ranks || ranks % s.ranks_per_run != 0)
-      throw UserError("--ranks-per-run " + s.ranks_per_run_choice + ": must divide the " + std::to_string(ranks) +
-                      " ranks");
-    const auto file = h5::File::open(comm, s.input);
-    vocabulary = file.read_strings("/vocabulary", 0, source.columns);
+    if (comm_rank(comm) == 0) io::prepare_checkpoint_directory(s.runs_folder);
   });
-  const auto identity = run_identity(s, fingerprint);
+  const auto identity = run_identity(s, matrix.fingerprint);
   if (comm_rank(comm) == 0) {
     std::printf(
         "dnmf select-k: %s (%lld x %lld), %lld runs per k, entries perturbed by up to %g, %s from %s "
         "starts; %d runs side by side, %d rank%s each\n",
-        s.input.c_str(), static_cast<long long>(source.rows), static_cast<long long>(source.columns),
+        s.input.c_str(), static_cast<long long>(matrix.source.rows), static_cast<long long>(matrix.source.columns),
         static_cast<long long>(s.repeats), s.perturb, s.solver.name.c_str(), s.init.method.c_str(),
         comm_size(comm) / s.ranks_per_run, s.ranks_per_run, s.ranks_per_run == 1 ? "" : "s");
     std::fflush(stdout);
   }
   // 3. The runs: those an earlier select-k left, then the missing ones; each k's clusters.
   std::vector<double> seconds{wall_seconds()};  // phase ends: start, runs, clusters, coherence
-  const auto [reused, missing] = plan_runs(comm, s, source.columns, identity);
+  const auto [reused, missing] = plan_runs(comm, s, matrix.source.columns, identity);
   if (!make_runs(comm, s, missing, identity)) {
     if (comm_rank(comm) == 0)
       std::printf("dnmf select-k: stopped; the finished runs are in %s: run the same command again to go on\n",
@@ -452,11 +463,12 @@ int run_select_k(MPI_Comm comm, int argc, char** argv, int first) {
   seconds.push_back(wall_seconds());
   std::vector<KResult> results;
   for (const int64_t k : s.ks)
-    results.push_back(result_of_k(comm, s, runs_of_k(comm, s, source.columns, identity, k, reused), k, vocabulary));
+    results.push_back(
+        result_of_k(comm, s, runs_of_k(comm, s, matrix.source.columns, identity, k, reused), k, matrix.vocabulary));
   // 4. Coherence, the rule, the file.
   seconds.push_back(wall_seconds());
   std::string no_coherence;
-  run_collectively(comm, [&] { no_coherence = add_coherence(comm, s, source.rows, results); });
+  run_collectively(comm, [&] { no_coherence = add_coherence(comm, s, matrix.source.rows, results); });
   seconds.push_back(wall_seconds());
   const auto table = table_of(s, results, no_coherence);
   run_collectively(comm, [&] { io::write_select_k_table(comm, s.output, table); });

@@ -168,36 +168,23 @@ def stopped_and_resumed(work, failures):
     failures += problems
 
 
-def expect_refusal(case, arguments, output, *fragments):
-    completed = subprocess.run(dnmf_command(arguments), capture_output=True, text=True, timeout=120)
-    errors = [line for line in completed.stderr.splitlines() if line.startswith("dnmf: error:")]
-    problems = []
-    if completed.returncode == 0:
-        problems.append("exit code 0")
-    if len(errors) != 1:
-        problems.append("%d error lines: %r" % (len(errors), errors))
-    elif not all(fragment in errors[0] for fragment in fragments):
-        problems.append("message %r lacks one of %r" % (errors[0], fragments))
-    if os.path.exists(output):
-        problems.append("%s was written" % output)
-    print("%-32s %s" % (case, errors[0] if errors and not problems else "FAIL: " + "; ".join(problems)))
-    return problems
-
-
 def refusals(work, failures):
+    """Each a case of the error tests' kind (check_errors.expect_failure): one message, a
+    non-zero exit, no output and no runs folder left."""
+    import check_errors
     matrix = os.path.join(work, "planted4.h5")
     output = os.path.join(work, "refused.h5")
-    failures += expect_refusal("k above the matrix", ["select-k", matrix, "--ks", "2,1201", "-o", output], output,
-                               "k = 1201", matrix, "at most 1200")
-    failures += expect_refusal("runs of other settings", ["select-k", matrix, "--ks", "2:7", "--repeats", "4",
-                                                          "--perturb", "0.1", "--runs",
-                                                          os.path.join(work, "select4.h5.runs"), "-o", output],
-                               output, "k2-run0.h5", "perturb")
-    failures += expect_refusal("one repeat", ["select-k", matrix, "--ks", "3", "--repeats", "1", "-o", output], output,
-                               "--repeats 1")
+    expect = check_errors.expect_failure
+    expect("k above the matrix", ["select-k", matrix, "--ks", "2,1201", "-o", output], output, "k = 1201", matrix,
+           "at most 1200")
+    expect("runs of other settings", ["select-k", matrix, "--ks", "2:7", "--repeats", "4", "--perturb", "0.1",
+                                      "--runs", os.path.join(work, "select4.h5.runs"), "-o", output], output,
+           "k2-run0.h5", "perturb")
+    expect("one repeat", ["select-k", matrix, "--ks", "3", "--repeats", "1", "-o", output], output, "--repeats 1")
     model = os.path.join(work, "model4.h5")
     run_dnmf(["factorize", matrix, "-k", "4", "-o", model])
-    failures += expect_refusal("a model as matrix", ["select-k", model, "--ks", "3", "-o", output], output, model)
+    expect("a model as matrix", ["select-k", model, "--ks", "3", "-o", output], output, model)
+    failures += ["%s: %s" % (case, problem) for case, problem in check_errors.RESULTS if problem]
 
 
 def all_20_groups(work):
