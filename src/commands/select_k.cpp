@@ -170,12 +170,13 @@ std::string run_path(const SelectKSettings& s, int64_t k, int64_t run) {
 }
 
 // One run: V perturbed by the run's own draw, factorized from the run's own start. Empty
-// when a stop was asked for (a signal) before it finished.
+// when a stop was asked for (a signal) before it finished. Its phases agree within the
+// run's group and leave the one message to make_runs, which all groups share.
 std::optional<io::SelectKRun> factorize_run(MPI_Comm comm, const SelectKSettings& s, const CsrRowSource& source,
                                             int64_t k, int64_t run) {
   const uint64_t run_seed = nmf::random_bits(s.seed, static_cast<uint64_t>(k), static_cast<uint64_t>(run));
   std::unique_ptr<nmf::DataMatrix> v;
-  run_collectively(comm, [&] {
+  agree_collectively(comm, [&] {
     v = std::make_unique<nmf::DataMatrix>(comm, nmf::perturbed_source(source, s.perturb, run_seed));
     if (s.transposed_copy) v->keep_transposed_copy();
   });
@@ -185,7 +186,7 @@ std::optional<io::SelectKRun> factorize_run(MPI_Comm comm, const SelectKSettings
   init.seed = run_seed;
   auto solver = nmf::find_solver(s.solver.name).make(*v, solver_settings);
   nmf::Factors factors;
-  run_collectively(comm, [&] { factors = nmf::initialize(*v, k, init); });
+  agree_collectively(comm, [&] { factors = nmf::initialize(*v, k, init); });
   auto stop = s.stop;
   const auto result = nmf::run_solver(*solver, *v, factors, stop);
   if (nmf::stopped_on_request(result.stop_reason)) return std::nullopt;
@@ -237,7 +238,8 @@ std::pair<std::set<RunId>, std::vector<RunId>> plan_runs(MPI_Comm comm, const Se
 // The missing runs, made by groups of --ranks-per-run ranks side by side, each group
 // reading V for itself and taking the runs dealt to it (largest k first, each to the group
 // with the least work so far); a finished run is written at once. Collective; false when
-// a stop was asked for.
+// a stop was asked for. A failure in a group is agreed within it, unprinted, and then by
+// every rank: one message, the lowest failing rank's, however many groups failed.
 bool make_runs(MPI_Comm comm, const SelectKSettings& s, const std::vector<RunId>& missing,
                const std::map<std::string, std::string>& identity) {
   const int rank = comm_rank(comm);
@@ -257,7 +259,7 @@ bool make_runs(MPI_Comm comm, const SelectKSettings& s, const std::vector<RunId>
   run_collectively(comm, [&] {
     if (mine.empty()) return;
     CsrRowSource source;
-    run_collectively(runs_comm, [&] { source = io::balanced_row_source(runs_comm, s.input); });
+    agree_collectively(runs_comm, [&] { source = io::balanced_row_source(runs_comm, s.input); });
     for (const auto& id : mine) {
       const int64_t k = id.first, r = id.second;
       if (max_over_ranks(runs_comm, static_cast<int64_t>(StopSignals::received())) != 0) {
@@ -271,7 +273,7 @@ bool make_runs(MPI_Comm comm, const SelectKSettings& s, const std::vector<RunId>
         return;
       }
       run->identity = identity;
-      run_collectively(runs_comm, [&] { io::write_select_k_run(runs_comm, run_path(s, k, r), *run); });
+      agree_collectively(runs_comm, [&] { io::write_select_k_run(runs_comm, run_path(s, k, r), *run); });
       if (comm_rank(runs_comm) == 0) {
         std::printf("  k = %lld, run %lld of %lld: relative error %.6f, %lld iterations, factorized (%.2f s)\n",
                     static_cast<long long>(k), static_cast<long long>(r) + 1, static_cast<long long>(s.repeats),

@@ -216,6 +216,8 @@ def save(figure, folder, name):
         try:
             figure.savefig(temporary, format=extension, dpi=DPI)
             os.replace(temporary, final)
+        except OSError as error:
+            raise PlotError("%s: cannot write the picture (%s)" % (final, error.strerror or error))
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
@@ -269,10 +271,7 @@ def main(arguments):
             finally:
                 for f in files:
                     f.close()
-    except PlotError as error:
-        print("dnmf: error: %s" % error, file=sys.stderr)
-        return 2
-    except (OSError, KeyError) as error:
+    except (PlotError, OSError, KeyError) as error:  # a file's problem or the machine's: status 1
         print("dnmf: error: %s" % error, file=sys.stderr)
         return 1
     for path in written:

@@ -52,6 +52,15 @@ def disk_full(work, corpus, tfidf):
                    inputs=[tfidf], fragments=[checkpoints, "no space left on the device", "write the model"])
         if done is not None and ("stopped: snapshot-failed" not in done.stdout or not os.path.exists(model)):
             faults.report("disk full: snapshot keeps the model", ["no model written after the failed snapshot"])
+        # select-k's run files (each group of ranks writes its own: still one message).
+        table, runs = os.path.join(full, "select_k.h5"), os.path.join(full, "runs")
+        run("disk full: select-k runs", ["select-k", tfidf, "--ks", "2:3", "--repeats", "2", "--no-coherence",
+                                         "--runs", runs, "-o", table], inputs=[tfidf], output=table,
+            fragments=[runs, "no space left on the device"])
+        if os.path.exists(model):
+            pictures = os.path.join(full, "pictures")
+            run("disk full: plot", ["plot", model, "-o", pictures], inputs=[model],
+                fragments=[pictures, "cannot write the picture"])
         faults.temporaries_left(full)
 
 
@@ -76,6 +85,8 @@ def output_over_input(work, corpus, tfidf):
     checkpoints = os.path.join(work, "checkpoints")
     run("-o is the checkpoint folder", ["factorize", tfidf, "-k", "3", "--checkpoint", checkpoints, "-o",
                                         checkpoints], inputs=[tfidf], fragments=[checkpoints, "--checkpoint"])
+    run("select-k -o is its input", ["select-k", tfidf, "--ks", "2", "-o", tfidf], inputs=[tfidf],
+        fragments=[tfidf, "would overwrite the input"])
     inside = os.path.join(checkpoints, "model.h5")
     run("-o inside the checkpoint folder", ["factorize", tfidf, "-k", "3", "--checkpoint", checkpoints, "-o",
                                             inside], inputs=[tfidf], output=inside, fragments=[inside, "--checkpoint"])
